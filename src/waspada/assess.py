@@ -1,0 +1,106 @@
+"""The one pipeline: normalise -> language -> recognise -> indicators -> score -> explain.
+
+Every surface (CLI, batch scan, API, Spark) calls ``assess``; none re-implements a step.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from waspada.errors import InvalidTextError, TextTooLongError
+from waspada.indicators import engine
+from waspada.recognizers.base import Context
+from waspada.recognizers.registry import default_recognizers
+from waspada.scoring import explain as explain_mod
+from waspada.scoring import risk as risk_mod
+from waspada.text import language
+from waspada.text.normalize import normalize
+from waspada.types import Assessment, Entity
+
+log = logging.getLogger(__name__)
+
+#: texts longer than this are refused with TextTooLongError (10 million characters)
+MAX_TEXT_CHARS = 10_000_000
+#: languages that descriptions and explanations are written in
+EXPLANATION_LANGUAGES = ("en", "id")
+
+
+def assess(text: str, *, lang: str | None = None, country: str | None = None) -> Assessment:
+    """Assess one text (job ad, post, SMS, chat) and explain the result.
+
+    ``lang``: language of descriptions and explanation ("en" or "id"; default: the text's own
+    language when it is one of those, else English). ``country``: ISO 3166 alpha-2 hint for local
+    phone formats. Raises ``waspada.AssessError`` (and only that) when the input cannot be taken.
+    """
+    _check_input(text)
+    norm = normalize(text)
+    detected, script = language.detect(norm.text)
+    ctx = Context(
+        norm=norm,
+        language=detected,
+        script=script,
+        country=country.upper() if country else None,
+        lower=norm.text.lower() if len(norm.text.lower()) == len(norm.text) else norm.text,
+    )
+    entities = recognize(ctx)
+    out_lang = _output_language(lang, detected)
+    hits = engine.evaluate(ctx, entities, out_lang)
+    result = risk_mod.score(hits, entities, ctx)
+    explanation = explain_mod.explain(result, hits, entities, out_lang)
+    return Assessment(
+        risk=result.risk,
+        level=result.level,
+        category=result.category,
+        language=detected,
+        script=script,
+        indicators=hits,
+        entities=entities,
+        explanation=explanation,
+        probabilities=result.probabilities,
+        features=result.features,
+        model_version=result.model_version,
+    )
+
+
+def recognize(ctx: Context) -> list[Entity]:
+    """Run every registered recogniser; drop overlaps (longer span, then higher score, wins)."""
+    found: list[Entity] = []
+    for rec in default_recognizers():
+        found.extend(rec.recognize(ctx))
+    return _resolve_overlaps(found)
+
+
+def _resolve_overlaps(entities: list[Entity]) -> list[Entity]:
+    # Same-kind overlaps are duplicates; different kinds may legitimately overlap (a phone inside
+    # a wa.me URL, a place inside a sentence about money), so only same-kind overlaps are merged.
+    ranked = sorted(entities, key=lambda e: (-(e.end - e.start), -e.score, e.start))
+    kept: list[Entity] = []
+    taken: dict[str, list[tuple[int, int]]] = {}
+    for e in ranked:
+        spans = taken.setdefault(e.kind, [])
+        if any(e.start < b and a < e.end for a, b in spans):
+            continue
+        spans.append((e.start, e.end))
+        kept.append(e)
+    kept.sort(key=lambda e: (e.start, e.end, e.kind))
+    return kept
+
+
+def _output_language(lang: str | None, detected: str) -> str:
+    if lang:
+        low = lang.lower()
+        return low if low in EXPLANATION_LANGUAGES else "en"
+    if detected in EXPLANATION_LANGUAGES:
+        return detected
+    if detected == "ms":
+        return "id"
+    return "en"
+
+
+def _check_input(text: object) -> None:
+    if not isinstance(text, str):
+        raise InvalidTextError(f"assess() takes a str, not {type(text).__name__}")
+    if len(text) > MAX_TEXT_CHARS:
+        raise TextTooLongError(
+            f"text has {len(text):,} characters; assess() takes at most {MAX_TEXT_CHARS:,}"
+        )

@@ -1,0 +1,3 @@
+"""PLACEHOLDER command module; registers its commands on ``waspada.cli.app``."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Red-flag indicators: data files under ``data/`` and the engine that applies them."""

@@ -1,0 +1,1 @@
+"""Recognisers: one small module per identifier family, collected by ``registry``."""

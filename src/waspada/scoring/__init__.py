@@ -1,0 +1,1 @@
+"""Scoring: indicators (and later a learned model) into a risk, a level and a category."""

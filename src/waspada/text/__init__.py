@@ -1,0 +1,1 @@
+"""Text preparation: normalisation with an offset map, language and script, safe regexes."""
