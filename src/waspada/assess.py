@@ -11,7 +11,9 @@ from waspada.errors import InvalidTextError, TextTooLongError
 from waspada.indicators import engine
 from waspada.recognizers.base import Context
 from waspada.recognizers.registry import default_recognizers
+from waspada.scoring import combine as combine_mod
 from waspada.scoring import explain as explain_mod
+from waspada.scoring import model as model_mod
 from waspada.scoring import risk as risk_mod
 from waspada.text import language
 from waspada.text.normalize import normalize
@@ -45,7 +47,9 @@ def assess(text: str, *, lang: str | None = None, country: str | None = None) ->
     entities = recognize(ctx)
     out_lang = _output_language(lang, detected)
     hits = engine.evaluate(ctx, entities, out_lang)
-    result = risk_mod.score(hits, entities, ctx)
+    result = combine_mod.combine(
+        risk_mod.score(hits, entities, ctx), model_mod.predict(ctx, hits, entities)
+    )
     explanation = explain_mod.explain(result, hits, entities, out_lang)
     return Assessment(
         risk=result.risk,
