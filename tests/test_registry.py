@@ -1,0 +1,21 @@
+"""The recogniser registry must not drift silently: compare it with a golden list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from waspada.recognizers.registry import default_recognizers
+
+GOLDEN = Path(__file__).parent / "golden" / "recognizers.txt"
+
+
+def test_registered_recognizers_match_the_golden_list() -> None:
+    live = [f"{r.name}: {', '.join(r.kinds)}" for r in default_recognizers()]
+    expected = [ln for ln in GOLDEN.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    assert live == expected
+
+
+def test_every_recognizer_declares_a_unique_name_and_kinds() -> None:
+    names = [r.name for r in default_recognizers()]
+    assert len(names) == len(set(names)) and all(names)
+    assert all(r.kinds for r in default_recognizers())
