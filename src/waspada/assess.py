@@ -17,7 +17,7 @@ from waspada.scoring import model as model_mod
 from waspada.scoring import risk as risk_mod
 from waspada.text import language
 from waspada.text.normalize import normalize
-from waspada.types import Assessment, Entity
+from waspada.types import Assessment, Entity, IndicatorHit
 
 log = logging.getLogger(__name__)
 
@@ -34,19 +34,9 @@ def assess(text: str, *, lang: str | None = None, country: str | None = None) ->
     language when it is one of those, else English). ``country``: ISO 3166 alpha-2 hint for local
     phone formats. Raises ``waspada.AssessError`` (and only that) when the input cannot be taken.
     """
-    _check_input(text)
-    norm = normalize(text)
-    detected, script = language.detect(norm.text)
-    ctx = Context(
-        norm=norm,
-        language=detected,
-        script=script,
-        country=country.upper() if country else None,
-        lower=norm.text.lower() if len(norm.text.lower()) == len(norm.text) else norm.text,
-    )
-    entities = recognize(ctx)
+    ctx, entities, hits = analyse(text, lang=lang, country=country)
+    detected, script = ctx.language, ctx.script
     out_lang = _output_language(lang, detected)
-    hits = engine.evaluate(ctx, entities, out_lang)
     result = combine_mod.combine(
         risk_mod.score(hits, entities, ctx), model_mod.predict(ctx, hits, entities)
     )
@@ -64,6 +54,28 @@ def assess(text: str, *, lang: str | None = None, country: str | None = None) ->
         features=result.features,
         model_version=result.model_version,
     )
+
+
+def analyse(
+    text: str, *, lang: str | None = None, country: str | None = None
+) -> tuple[Context, list[Entity], list[IndicatorHit]]:
+    """The recipe up to the indicators (no score): normalise, detect, recognise, indicators.
+
+    ``assess`` uses it; the model's training calls it to compute the same features as run time.
+    """
+    _check_input(text)
+    norm = normalize(text)
+    detected, script = language.detect(norm.text)
+    ctx = Context(
+        norm=norm,
+        language=detected,
+        script=script,
+        country=country.upper() if country else None,
+        lower=norm.text.lower() if len(norm.text.lower()) == len(norm.text) else norm.text,
+    )
+    entities = recognize(ctx)
+    hits = engine.evaluate(ctx, entities, _output_language(lang, detected))
+    return ctx, entities, hits
 
 
 def recognize(ctx: Context) -> list[Entity]:
