@@ -1,9 +1,53 @@
-"""PLACEHOLDER recogniser module: crypto wallets. Replaced by the real implementation."""
+"""Crypto wallet addresses: BTC (base58check, bech32/bech32m), ETH (EIP-55), TRON (base58check).
+
+A regex proposes candidates; a checksum hook confirms them. A string whose checksum fails is not
+a wallet (it may be a typo, a hash, a made-up example), so it yields nothing.
+"""
 
 from __future__ import annotations
 
+from waspada.recognizers import checksums
 from waspada.recognizers.base import Context, Recognizer
+from waspada.text.patterns import compile_pattern, finditer
 from waspada.types import Entity
+
+_B58 = "1-9A-HJ-NP-Za-km-z"
+_CANDIDATES = compile_pattern(
+    r"(?<![0-9A-Za-z])(?:"
+    rf"(?P<b58>[13][{_B58}]{{25,34}})"
+    rf"|(?P<tron>T[{_B58}]{{33}})"
+    r"|(?P<bech>(?i:bc1[02-9ac-hj-np-z]{8,87}))"
+    r"|(?P<eth>0[xX][0-9a-fA-F]{40})"
+    r")(?![0-9A-Za-z])",
+    name="crypto_wallet",
+)
+
+#: base58check version byte -> (chain, address type)
+_B58_VERSIONS = {0x00: ("BTC", "p2pkh"), 0x05: ("BTC", "p2sh"), 0x41: ("TRON", "base58check")}
+
+
+def classify(addr: str) -> tuple[str, str, str] | None:
+    """(chain, address type, canonical value) of a wallet address, or None if it is not valid."""
+    head = addr[:2].lower()
+    if head == "0x":
+        if len(addr) == 42 and checksums.eip55_valid(addr):
+            return "ETH", "eip55" if addr[2:] != addr[2:].lower() else "hex", addr
+        return None
+    if head == "bc":
+        seg = checksums.segwit_decode("bc", addr)
+        if seg is None:
+            return None
+        kind = {0: "p2wpkh" if len(seg[1]) == 20 else "p2wsh", 1: "p2tr"}.get(
+            seg[0], f"witness_v{seg[0]}"
+        )
+        return "BTC", kind, addr.lower()
+    payload = checksums.b58check_decode(addr)
+    if payload is None or len(payload) != 21:
+        return None
+    hit = _B58_VERSIONS.get(payload[0])
+    if hit is None or (hit[0] == "TRON") != (addr[0] == "T"):
+        return None
+    return hit[0], hit[1], addr
 
 
 class CryptoWalletRecognizer(Recognizer):
@@ -11,4 +55,20 @@ class CryptoWalletRecognizer(Recognizer):
     kinds = ("crypto_wallet",)
 
     def recognize(self, ctx: Context) -> list[Entity]:
-        return []
+        text = ctx.text
+        # cheap pre-check: every candidate has >= 26 alphanumerics; most texts have no candidate
+        if len(text) < 26:
+            return []
+        out: list[Entity] = []
+        for m in finditer(_CANDIDATES, text):
+            got = classify(m.group())
+            if got is None:
+                continue
+            chain, addr_type, value = got
+            out.append(
+                ctx.entity(
+                    "crypto_wallet", value, m.start(), m.end(), recognizer=self.name,
+                    score=1.0, chain=chain, address_type=addr_type,
+                )
+            )
+        return out
