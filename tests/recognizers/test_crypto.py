@@ -22,34 +22,69 @@ def wallets(text: str) -> list[Entity]:
 # (text, expected [(value, chain)]) — valid addresses are BIP-173/BIP-350 vectors, the EIP-55
 # examples, the Bitcoin genesis address, and the USDT-TRC20 contract address on TRON.
 CASES: list[tuple[str, list[tuple[str, str]]]] = [
-    ("Send BTC to 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa now",
-     [("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", "BTC")]),
-    ("deposit: 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2.", [("1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", "BTC")]),
+    (
+        "Send BTC to 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa now",
+        [("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", "BTC")],
+    ),
+    (
+        "deposit: 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2.",
+        [("1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", "BTC")],
+    ),
     ("P2SH 3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy", [("3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy", "BTC")]),
-    ("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4", [("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4", "BTC")]),
+    (
+        "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
+        [("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4", "BTC")],
+    ),
     # upper-case bech32 is valid; the value is the lower-case form
-    ("ví: BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4",
-     [("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4", "BTC")]),
-    ("P2WSH bc1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3qccfmv3 ok",
-     [("bc1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3qccfmv3", "BTC")]),
-    ("taproot bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0",
-     [("bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0", "BTC")]),
-    ("ETH 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
-     [("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "ETH")]),
-    ("0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359 USDT ERC20",
-     [("0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359", "ETH")]),
-    ("địa chỉ 0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb",
-     [("0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb", "ETH")]),
+    (
+        "ví: BC1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4",
+        [("bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4", "BTC")],
+    ),
+    (
+        "P2WSH bc1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3qccfmv3 ok",
+        [("bc1qrp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3qccfmv3", "BTC")],
+    ),
+    (
+        "taproot bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0",
+        [("bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0", "BTC")],
+    ),
+    (
+        "ETH 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+        [("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "ETH")],
+    ),
+    (
+        "0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359 USDT ERC20",
+        [("0xfB6916095ca1df60bB79Ce92cE3Ea74c37c5d359", "ETH")],
+    ),
+    (
+        "địa chỉ 0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb",
+        [("0xD1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb", "ETH")],
+    ),
     # all lower / all upper: no checksum to check, accepted
-    ("0xde709f2102306220921060314715629080e2fb77", [("0xde709f2102306220921060314715629080e2fb77", "ETH")]),
-    ("0x52908400098527886E0F7030069857D2E4169EE7", [("0x52908400098527886E0F7030069857D2E4169EE7", "ETH")]),
-    ("USDT TRC20: TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t",
-     [("TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", "TRON")]),
-    ("转账到 TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t 谢谢", [("TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", "TRON")]),
+    (
+        "0xde709f2102306220921060314715629080e2fb77",
+        [("0xde709f2102306220921060314715629080e2fb77", "ETH")],
+    ),
+    (
+        "0x52908400098527886E0F7030069857D2E4169EE7",
+        [("0x52908400098527886E0F7030069857D2E4169EE7", "ETH")],
+    ),
+    (
+        "USDT TRC20: TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t",
+        [("TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", "TRON")],
+    ),
+    (
+        "转账到 TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t 谢谢",
+        [("TR7NHqjeKQxGTCi8q8ZY4pL8otSzgjLj6t", "TRON")],
+    ),
     # two wallets in one text
-    ("BTC 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa / ETH 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
-     [("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", "BTC"),
-      ("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "ETH")]),
+    (
+        "BTC 1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa / ETH 0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+        [
+            ("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa", "BTC"),
+            ("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "ETH"),
+        ],
+    ),
     # --- broken checksums: not wallets
     ("1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNb", []),  # last char changed
     ("3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLz", []),
@@ -83,8 +118,12 @@ def test_keccak_is_not_sha3() -> None:
 
 @pytest.mark.parametrize(
     "addr",
-    ["5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "fB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
-     "dbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB", "D1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb"],
+    [
+        "5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",
+        "fB6916095ca1df60bB79Ce92cE3Ea74c37c5d359",
+        "dbF03B407c01E7cD3CBea99509d93f8DDDC8C6FB",
+        "D1220A0cf47c7B9Be7A2E6BA89F429762e7b9aDb",
+    ],
 )
 def test_eip55_spelling_from_the_eip(addr: str) -> None:
     assert checksums.eip55_checksum(addr.lower()) == addr
@@ -92,16 +131,22 @@ def test_eip55_spelling_from_the_eip(addr: str) -> None:
 
 def test_address_types() -> None:
     assert classify("3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy") == (
-        "BTC", "p2sh", "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy")
+        "BTC",
+        "p2sh",
+        "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy",
+    )
     got = classify("bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0")
     assert got is not None and got[1] == "p2tr"
 
 
 def test_bip350_program_for_taproot_vector() -> None:
     seg = checksums.segwit_decode(
-        "bc", "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0")
-    assert seg == (1, bytes.fromhex(
-        "79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"))
+        "bc", "bc1p0xlxvlhemja6c4dqv22uapctqupfhlxm9h8z3k2e72q4k9hcz7vqzk5jj0"
+    )
+    assert seg == (
+        1,
+        bytes.fromhex("79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"),
+    )
 
 
 @settings(max_examples=200, deadline=None)

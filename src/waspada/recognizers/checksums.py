@@ -133,8 +133,9 @@ def eip55_checksum(addr_hex40: str) -> str:
     """The EIP-55 mixed-case spelling of a 40-hex-digit address (without ``0x``)."""
     low = addr_hex40.lower()
     digest = keccak256(low.encode("ascii")).hex()
-    return "".join(c.upper() if c.isalpha() and int(digest[i], 16) >= 8 else c
-                   for i, c in enumerate(low))
+    return "".join(
+        c.upper() if c.isalpha() and int(digest[i], 16) >= 8 else c for i, c in enumerate(low)
+    )
 
 
 def eip55_valid(addr: str) -> bool:

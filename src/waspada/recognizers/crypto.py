@@ -67,8 +67,14 @@ class CryptoWalletRecognizer(Recognizer):
             chain, addr_type, value = got
             out.append(
                 ctx.entity(
-                    "crypto_wallet", value, m.start(), m.end(), recognizer=self.name,
-                    score=1.0, chain=chain, address_type=addr_type,
+                    "crypto_wallet",
+                    value,
+                    m.start(),
+                    m.end(),
+                    recognizer=self.name,
+                    score=1.0,
+                    chain=chain,
+                    address_type=addr_type,
                 )
             )
         return out
