@@ -1,14 +1,305 @@
-"""PLACEHOLDER recogniser module: phone numbers. Replaced by the real implementation."""
+"""Phone numbers of South-East Asia and China, in E.164, validated with ``phonenumbers``.
+
+Steps: cheap pre-check (at least 7 digits) -> chat links (wa.me, api.whatsapp.com, zalo.me,
+t.me/+, viber://) -> candidate digit runs with our own regex -> guards that throw out prices,
+dates, times, ranges and amounts -> region (explicit +, link, ``country`` hint, language or
+script, or a unique-region guess) -> ``phonenumbers`` validity -> channel from context words.
+Data: ``data/phone_regions.yaml`` and ``data/phone_context.yaml``; docs/recognisers-contacts.md.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any
+
+import phonenumbers
+import regex
+
+from waspada.errors import ConfigError
 from waspada.recognizers.base import Context, Recognizer
+from waspada.recognizers.contacts_data import (
+    get,
+    load_yaml,
+    lower_text,
+    str_list,
+    word_alternation,
+)
+from waspada.text import patterns
 from waspada.types import Entity
+
+_REGIONS_FILE = "phone_regions.yaml"
+_CONTEXT_FILE = "phone_context.yaml"
+
+#: scores by where the region came from
+SCORES = {"plus": 0.95, "link": 0.95, "hint": 0.85, "language": 0.85, "intl": 0.8, "guess": 0.6}
+
+_SEP = r"(?:[ \t]{0,2}[.\-\u2013/][ \t]{0,2}|[ \t]{1,2}|(?<=\))|(?=\())"
+#: a digit run with separators, optional leading + and parentheses; possessive, so linear
+CANDIDATE_RX = patterns.compile_pattern(
+    r"(?<![A-Za-z0-9_+@#/=&%$])(?<!\d[.,])"
+    r"(?:\+[ \t]?)?\(?\+?\d++\)?"
+    rf"(?:{_SEP}\(?\d++\)?)*+"
+    r"(?![A-Za-z0-9_]|[.,]\d)",
+    name="phone.candidate",
+)
+#: chat links whose path or query holds a phone number
+LINK_RX = patterns.compile_pattern(
+    r"(?i)(?:(?P<wa>wa\.me/|whatsapp\.com/send/?\?(?:[a-z_]+=[^&\s]*&)*phone=)"
+    r"|(?P<zalo>zalo\.me/)|(?P<tg>t\.me/)(?=\+)"
+    r"|(?P<viber>viber://(?:chat|add|contact)\?number=))"
+    r"(?:\+|%2b)?(?P<num>\d{7,15})(?![0-9])",
+    name="phone.link",
+)
+_DIGITS7 = patterns.compile_pattern(r"\d(?:\D*+\d){6}", name="phone.digits7")
+_THOUSANDS = regex.compile(r"\d{1,3}(?:[.,]\d{3})+")
+_DATE = regex.compile(
+    r"(?:0?[1-9]|[12]\d|3[01])[-/. ](?:0?[1-9]|1[0-2])[-/. ](?:19|20)?\d\d"
+    r"|(?:19|20)\d\d[-/. ](?:0?[1-9]|1[0-2])[-/. ](?:0?[1-9]|[12]\d|3[01])"
+    r"|(?:0?[1-9]|1[0-2])[-/. ](?:0?[1-9]|[12]\d|3[01])[-/. ](?:19|20)\d\d"
+)
+_TIME_RANGE = regex.compile(r"[0-2]?\d[.:][0-5]\d\s*[-\u2013/]\s*[0-2]?\d[.:][0-5]\d")
+_YEAR_RANGE = regex.compile(r"(?:19|20)\d\d\s*[-\u2013/]\s*(?:19|20)\d\d")
+_NON_DIGIT = regex.compile(r"\D+")
+_LINK_CHANNEL = {"wa": "whatsapp", "zalo": "zalo", "tg": "telegram", "viber": "viber"}
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneData:
+    regions: tuple[str, ...]
+    country_codes: tuple[str, ...]
+    language_regions: dict[str, str]
+    script_regions: dict[str, str]
+    window_before: int
+    window_after: int
+    window_guard: int
+    channel_before: regex.Pattern[str]  # channel word, the last one before the number wins
+    channel_after: regex.Pattern[str]  # channel word right after the number
+    channel_of: dict[str, str]  # lower-case word -> channel
+    guard_before: regex.Pattern[str]
+    guard_after: regex.Pattern[str]
+
+
+def _region_map(data: dict[str, Any], key: str, regions: tuple[str, ...]) -> dict[str, str]:
+    raw = get(data, key, dict, _REGIONS_FILE)
+    for k, v in raw.items():
+        if v not in regions:
+            raise ConfigError(f"{_REGIONS_FILE}: field {key!r}: {k!r} -> {v!r} is not in regions")
+    return {str(k): str(v) for k, v in raw.items()}
+
+
+@cache
+def phone_data() -> PhoneData:
+    """Load and check the phone data files (once per process)."""
+    rd = load_yaml(_REGIONS_FILE)
+    regions = tuple(str_list(rd, "regions", _REGIONS_FILE))
+    supported = phonenumbers.SUPPORTED_REGIONS
+    for r in regions:
+        if r not in supported:
+            raise ConfigError(f"{_REGIONS_FILE}: field 'regions': unknown region {r!r}")
+    codes = tuple(str_list(rd, "country_codes", _REGIONS_FILE))
+    cd = load_yaml(_CONTEXT_FILE)
+    channels = get(cd, "channels", dict, _CONTEXT_FILE)
+    channel_of: dict[str, str] = {}
+    for ch in channels:
+        for w in str_list(channels, ch, _CONTEXT_FILE):
+            channel_of[_squash(w)] = str(ch)
+    if not channel_of:
+        raise ConfigError(f"{_CONTEXT_FILE}: field 'channels' is empty")
+    alt = word_alternation(list(channel_of_words(channels)))
+    guard_b = word_alternation(str_list(cd, "currency_before", _CONTEXT_FILE))
+    guard_a = word_alternation(str_list(cd, "unit_after", _CONTEXT_FILE))
+    windows = [get(cd, k, int, _CONTEXT_FILE) for k in ("window_before", "window_after")]
+    return PhoneData(
+        regions=regions,
+        country_codes=codes,
+        language_regions=_region_map(rd, "language_regions", regions),
+        script_regions=_region_map(rd, "script_regions", regions),
+        window_before=windows[0],
+        window_after=windows[1],
+        window_guard=get(cd, "window_guard", int, _CONTEXT_FILE),
+        channel_before=patterns.compile_pattern(alt, name="phone.channel"),
+        channel_after=patterns.compile_pattern(r"^[\s(\[:/-]*" + alt, name="phone.channel_after"),
+        channel_of=channel_of,
+        guard_before=patterns.compile_pattern(guard_b + r"[\s.:=]*$", name="phone.guard_before"),
+        guard_after=patterns.compile_pattern(r"^\s*" + guard_a, name="phone.guard_after"),
+    )
+
+
+def channel_of_words(channels: dict[str, list[str]]) -> list[str]:
+    """Every channel word of the data file."""
+    return [w for words in channels.values() for w in words]
+
+
+def _squash(word: str) -> str:
+    return "".join(word.lower().split())
+
+
+@lru_cache(maxsize=65536)
+def parse_valid(digits: str, region: str | None) -> tuple[str, str] | None:
+    """``(E.164, region)`` when ``digits`` (with a leading + when ``region`` is None) is a valid
+    number, else None. Cached: campaigns repeat the same numbers."""
+    try:
+        num = phonenumbers.parse(digits, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(num):
+        return None
+    e164 = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+    return e164, phonenumbers.region_code_for_number(num) or ""
+
+
+@lru_cache(maxsize=65536)
+def _is_mobile(e164: str) -> bool:
+    t = phonenumbers.number_type(phonenumbers.parse(e164, None))
+    kinds = phonenumbers.PhoneNumberType
+    return t in (kinds.MOBILE, kinds.FIXED_LINE_OR_MOBILE)
+
+
+def primary_region(ctx: Context) -> tuple[str | None, str]:
+    """The region a local number is read in first, and where that came from."""
+    data = phone_data()
+    if ctx.country:
+        return ctx.country, "hint"
+    region = data.language_regions.get(ctx.language) or data.script_regions.get(ctx.script)
+    return (region, "language") if region else (None, "guess")
+
+
+def resolve(digits: str, plus: bool, ctx: Context) -> tuple[str, str, str] | None:
+    """``(E.164, region, source)`` for a digit string, or None. See docs for the rule."""
+    if plus:
+        res = parse_valid("+" + digits, None)
+        return (res[0], res[1], "plus") if res else None
+    if digits.startswith("00") and len(digits) >= 10:
+        res = parse_valid("+" + digits[2:], None)
+        return (res[0], res[1], "plus") if res else None
+    data = phone_data()
+    region, source = primary_region(ctx)
+    if region:
+        res = parse_valid(digits, region)
+        if res:
+            return res[0], res[1], source
+    if digits[0] != "0" and digits.startswith(data.country_codes):
+        res = parse_valid("+" + digits, None)
+        if res and res[1] in data.regions:
+            return res[0], res[1], "intl"
+    return _guess(digits, data.regions)
+
+
+@lru_cache(maxsize=16384)
+def _guess(digits: str, regions: tuple[str, ...]) -> tuple[str, str, str] | None:
+    """Valid in exactly one region -> that one; else mobile in exactly one -> that one."""
+    valid = [r for r in (parse_valid(digits, reg) for reg in regions) if r]
+    if len(valid) == 1:
+        return valid[0][0], valid[0][1], "guess"
+    mobile = [r for r in valid if _is_mobile(r[0])]
+    if len(mobile) == 1:
+        return mobile[0][0], mobile[0][1], "guess"
+    return None
+
+
+def _is_not_a_phone(cand: str, ctx: Context, start: int, end: int) -> bool:
+    """Guards: thousands grouping, dates, time and year ranges, currency or unit around it."""
+    if _THOUSANDS.fullmatch(cand) or _DATE.fullmatch(cand) or _YEAR_RANGE.fullmatch(cand):
+        return True
+    if _TIME_RANGE.search(cand):
+        return True
+    data = phone_data()
+    before = lower_text(ctx)[max(0, start - data.window_guard) : start]
+    if patterns.search(data.guard_before, before):
+        return True
+    after = lower_text(ctx)[end : end + data.window_guard]
+    return patterns.search(data.guard_after, after) is not None
+
+
+def channel_near(ctx: Context, start: int, end: int) -> str | None:
+    """The chat channel named by the nearest context word before (or right after) a number."""
+    data = phone_data()
+    lo = max(0, start - data.window_before)
+    last = None
+    for m in patterns.finditer(data.channel_before, lower_text(ctx)[lo:start]):
+        last = m
+    if last is not None:
+        return data.channel_of.get(_squash(last.group()))
+    m2 = patterns.search(data.channel_after, lower_text(ctx)[end : end + data.window_after])
+    if m2 is not None:
+        word = m2.group().lstrip(" \t\r\n([:/-")
+        return data.channel_of.get(_squash(word))
+    return None
 
 
 class PhoneRecognizer(Recognizer):
     name = "phone"
     kinds = ("phone",)
 
+    def __init__(self) -> None:
+        phone_data()  # load and check the data files now, not on the first text
+
     def recognize(self, ctx: Context) -> list[Entity]:
-        return []
+        text = ctx.text
+        if patterns.search(_DIGITS7, text) is None:
+            return []
+        out: list[Entity] = []
+        taken: list[tuple[int, int]] = []
+        for m in patterns.finditer(LINK_RX, text):
+            kind = next(k for k in _LINK_CHANNEL if m.group(k))
+            digits = m.group("num")
+            res = parse_valid("+" + digits, None)
+            source = "link"
+            if res is None:  # a local number in a link (wa.me/0812..., zalo.me/0912...)
+                local = resolve(digits, False, _with_default(ctx, "VN" if kind == "zalo" else None))
+                if local is None:
+                    continue
+                res, source = (local[0], local[1]), local[2]
+            s, e = m.span("num")
+            taken.append((s, e))
+            out.append(self._entity(ctx, res, source, s, e, _LINK_CHANNEL[kind]))
+        for m in patterns.finditer(CANDIDATE_RX, text):
+            s, e = m.span()
+            cand = m.group()
+            digits = _NON_DIGIT.sub("", cand)
+            if not 7 <= len(digits) <= 15 or any(a < e and s < b for a, b in taken):
+                continue
+            plus = "+" in cand
+            if not plus and _is_not_a_phone(cand, ctx, s, e):
+                continue
+            found = resolve(digits, plus, ctx)
+            if found is None:
+                continue
+            out.append(self._entity(ctx, found[:2], found[2], s, e, channel_near(ctx, s, e)))
+        return out
+
+    def _entity(
+        self,
+        ctx: Context,
+        res: tuple[str, str],
+        source: str,
+        start: int,
+        end: int,
+        channel: str | None,
+    ) -> Entity:
+        return ctx.entity(
+            "phone",
+            res[0],
+            start,
+            end,
+            recognizer=self.name,
+            score=SCORES[source],
+            channel=channel,
+            region=res[1],
+            region_source=source,
+        )
+
+
+def _with_default(ctx: Context, region: str | None) -> Context:
+    """``ctx`` with a default country hint for a link that implies one (zalo.me -> VN)."""
+    if region is None or ctx.country:
+        return ctx
+    return Context(
+        norm=ctx.norm,
+        language=ctx.language,
+        script=ctx.script,
+        country=region,
+        lower=ctx.lower,
+        cache=ctx.cache,
+    )

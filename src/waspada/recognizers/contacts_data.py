@@ -1,0 +1,104 @@
+"""Loading and checking the data files of the contact recognisers (phone, handles, web).
+
+Each file is read once per process; a malformed file raises ConfigError naming the file and the
+field at fault, so a bad edit fails at start-up and not in the middle of a batch.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import regex
+import yaml
+
+from waspada.errors import ConfigError
+from waspada.recognizers.base import Context
+from waspada.text.patterns import compile_pattern
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+@cache
+def load_yaml(name: str) -> dict[str, Any]:
+    """The top-level mapping of ``data/<name>``."""
+    path = DATA_DIR / name
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{name}: cannot read: {exc}") from exc
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{name}: the top level must be a mapping")
+    return raw
+
+
+@cache
+def load_lines(name: str) -> frozenset[str]:
+    """Non-empty, non-comment lines of ``data/<name>``, lower-cased."""
+    path = DATA_DIR / name
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ConfigError(f"{name}: cannot read: {exc}") from exc
+    out = {ln.split("#", 1)[0].strip().lower() for ln in lines}
+    out.discard("")
+    if not out:
+        raise ConfigError(f"{name}: no entries")
+    return frozenset(out)
+
+
+def get(data: dict[str, Any], key: str, typ: type | tuple[type, ...], file: str) -> Any:
+    """``data[key]``, checked to be of ``typ``."""
+    if key not in data:
+        raise ConfigError(f"{file}: missing field {key!r}")
+    val = data[key]
+    if not isinstance(val, typ):
+        raise ConfigError(f"{file}: field {key!r} must be {typ}, not {type(val).__name__}")
+    return val
+
+
+def str_list(data: dict[str, Any], key: str, file: str) -> list[str]:
+    """``data[key]`` as a non-empty list of non-empty strings."""
+    val = get(data, key, list, file)
+    if not val or not all(isinstance(v, str) and v for v in val):
+        raise ConfigError(f"{file}: field {key!r} must be a non-empty list of non-empty strings")
+    return [str(v) for v in val]
+
+
+def regex_field(data: dict[str, Any], key: str, file: str, flags: int = 0) -> regex.Pattern[str]:
+    """``data[key]`` compiled as a regex (ConfigError naming file and field if invalid)."""
+    src = get(data, key, str, file)
+    try:
+        return regex.compile(src, flags)
+    except regex.error as exc:
+        raise ConfigError(f"{file}: field {key!r} is not a valid regex: {exc}") from exc
+
+
+def lower_text(ctx: Context) -> str:
+    """The lower-cased copy of the normalised text, same length (the text itself if none is)."""
+    if len(ctx.lower) == len(ctx.text):
+        return ctx.lower
+    low = ctx.text.lower()
+    return low if len(low) == len(ctx.text) else ctx.text
+
+
+def word_alternation(words: list[str]) -> str:
+    """One regex alternation of literal words, longest first. A word that starts (ends) with an
+    ASCII letter or digit must not be glued to another one there, so ``wa`` does not fire inside
+    ``wajib``; words in Thai or Han script have no such boundary."""
+    parts = []
+    for w in sorted(set(words), key=len, reverse=True):
+        p = regex.escape(w.lower())
+        p = regex.sub(r"(?:\\ )+", r"[ \\t]*", p)  # "whats app" also matches "whatsapp"
+        if w[0].isascii() and w[0].isalnum():
+            p = r"(?<![a-z0-9])" + p
+        if w[-1].isascii() and w[-1].isalnum():
+            p = p + r"(?![a-z0-9])"
+        parts.append(p)
+    return "(?:" + "|".join(parts) + ")"
+
+
+def words_regex(words: list[str], *, name: str, suffix: str = "") -> regex.Pattern[str]:
+    """Compile ``word_alternation(words) + suffix`` (for matching on the lower-cased text)."""
+    return compile_pattern(word_alternation(words) + suffix, name=name)
