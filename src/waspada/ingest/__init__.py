@@ -1,0 +1,1 @@
+"""Batch ingestion: readers turn files and stdin into chunks; scan assesses them into the store."""

@@ -1,0 +1,303 @@
+"""The batch scan service: readers -> worker processes (assess) -> the single DuckDB writer.
+
+The parent reads inputs into chunks (``readers.iter_chunks``) and keeps at most ``2 x workers``
+chunks in flight. Workers decode, validate, hash and ``assess()`` each record and return plain
+columnar rows (``WriteBatch``) plus quarantine rows. The parent writes results in input order,
+merging them into transactions of about ``WRITE_ROWS`` documents (``Store.write``: one
+transaction per batch). Ctrl-C (SIGINT) sets a flag: no new chunk is read, in-flight chunks are
+written, and the scan ends "interrupted" with everything done committed; a second Ctrl-C aborts
+at once (the open transaction rolls back, committed batches stay).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing as mp
+import os
+import signal
+import sys
+import time
+import uuid
+from collections import Counter, deque
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import FrameType
+from typing import Any
+
+from waspada.assess import assess
+from waspada.ingest.readers import MAX_RECORD_BYTES, Chunk, Fields, QRow, excerpt, iter_chunks
+from waspada.store.db import Store, WriteBatch
+
+#: documents per write transaction (results of several chunks are merged up to this)
+WRITE_ROWS = 10_000
+#: characters of a bad value kept when quarantining a parsed record
+EXCERPT = 1024
+
+QTuple = tuple[str, str, int, str, str]
+
+
+@dataclass(slots=True)
+class ChunkResult:
+    batch: WriteBatch
+    quarantine: list[QTuple]
+    reasons: Counter[str]
+    nbytes: int
+
+
+@dataclass(slots=True)
+class ScanReport:
+    """Counts of one scan: ``new + already_stored + quarantined == read``."""
+
+    read: int = 0
+    new: int = 0
+    already_stored: int = 0
+    quarantined: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+    interrupted: bool = False
+    reasons: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def ok(self) -> int:
+        return self.new + self.already_stored
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"read": self.read, "ok": self.ok, "new": self.new,
+                "already_stored": self.already_stored, "quarantined": self.quarantined,
+                "bytes": self.bytes, "seconds": round(self.seconds, 3),
+                "docs_per_s": round(self.read / self.seconds, 1) if self.seconds else None,
+                "interrupted": self.interrupted,
+                "quarantine_reasons": dict(self.reasons.most_common())}
+
+
+def content_id(text: str) -> str:
+    """The document id: sha256 (hex) of the text with whitespace runs collapsed, ends stripped."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+def parse_time(v: Any) -> datetime | None:
+    """ISO 8601 string (date or date-time, 'Z' ok) or epoch seconds (ms if > 1e11) -> naive UTC."""
+    if v is None or isinstance(v, bool):
+        return None
+    try:
+        if isinstance(v, int | float):
+            secs = v / 1000 if abs(v) > 1e11 else v
+            return datetime.fromtimestamp(secs, UTC).replace(tzinfo=None)
+        if isinstance(v, datetime):
+            dt = v
+        else:
+            s = str(v).strip()
+            if not s:
+                return None
+            dt = datetime.fromisoformat(s)
+        if dt.tzinfo is not None:
+            dt = dt.astimezone(UTC).replace(tzinfo=None)
+        return dt
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def _opt_str(v: Any) -> str | None:
+    if v is None:
+        return None
+    return v if isinstance(v, str) else str(v)
+
+
+def process_chunk(chunk: Chunk, fields: Fields) -> ChunkResult:
+    """Worker side: parse, validate and assess every record of a chunk into plain rows."""
+    b = WriteBatch()
+    q: list[QTuple] = [(r.input, r.unit, r.line, r.reason, r.excerpt) for r in chunk.quarantine]
+    reasons: Counter[str] = Counter(r.reason.split(":")[0] for r in chunk.quarantine)
+
+    def bad(line: int, reason: str, raw: bytes | str) -> None:
+        q.append((chunk.input, chunk.unit, line, reason, excerpt(raw)))
+        reasons[reason.split(":")[0]] += 1
+
+    jsonl = chunk.fmt == "jsonl"
+    for line, item in zip(chunk.lines, chunk.items):
+        ext_id = posted = url = None
+        source: str | None = chunk.source
+        if chunk.fmt == "rows":
+            text, ext_id, posted, src, url = item
+            if src is not None:
+                source = _opt_str(src)
+            if text is None:
+                bad(line, f"missing text field {fields.text!r}", repr(item)[:EXCERPT])
+                continue
+        else:
+            try:
+                s = item.decode("utf-8")
+            except UnicodeDecodeError as e:
+                bad(line, f"invalid UTF-8 at byte {e.start}", item)
+                continue
+            if jsonl:
+                try:
+                    obj = json.loads(s)
+                except ValueError as e:
+                    bad(line, f"broken JSON: {getattr(e, 'msg', e)}", item)
+                    continue
+                if not isinstance(obj, dict):
+                    bad(line, "JSON value is not an object", item)
+                    continue
+                text = obj.get(fields.text)
+                if text is None:
+                    bad(line, f"missing text field {fields.text!r}", item)
+                    continue
+                ext_id, posted, url = obj.get(fields.id), obj.get(fields.time), obj.get(fields.url)
+                src = obj.get(fields.source)
+                if src is not None:
+                    source = _opt_str(src)
+            else:
+                text = s.rstrip("\r\n")
+        if not isinstance(text, str):
+            bad(line, f"text field {fields.text!r} is not a string", repr(text)[:EXCERPT])
+            continue
+        if not text.strip():
+            bad(line, "empty text", text)
+            continue
+        if len(text) > MAX_RECORD_BYTES:
+            bad(line, f"record over {MAX_RECORD_BYTES:,} bytes", text[:EXCERPT])
+            continue
+        try:
+            text.encode("utf-8")
+            a = assess(text)
+        except UnicodeEncodeError as e:
+            bad(line, f"invalid Unicode (lone surrogate at character {e.start})",
+                text.encode("utf-8", "replace"))
+            continue
+        except Exception as e:  # one record never stops the batch
+            bad(line, f"assess failed: {type(e).__name__}: {e}", text)
+            continue
+        i = len(b.ids)
+        b.ids.append(content_id(text))
+        b.external_ids.append(_opt_str(ext_id))
+        b.sources.append(source)
+        b.urls.append(_opt_str(url))
+        b.posted.append(parse_time(posted))
+        b.languages.append(a.language)
+        b.scripts.append(a.script)
+        b.texts.append(text)
+        b.model_versions.append(a.model_version)
+        b.risks.append(a.risk)
+        b.levels.append(a.level)
+        b.categories.append(a.category)
+        b.explanations.append(a.explanation)
+        b.probabilities.append(json.dumps(a.probabilities) if a.probabilities else None)
+        for e in a.entities:
+            b.ent_doc.append(i)
+            b.ent_kind.append(e.kind)
+            b.ent_value.append(e.value)
+            b.ent_start.append(e.start)
+            b.ent_end.append(e.end)
+            b.ent_recognizer.append(e.recognizer)
+            b.ent_score.append(e.score)
+            b.ent_attrs.append(json.dumps(e.attrs, ensure_ascii=False, sort_keys=True,
+                                          default=str) if e.attrs else None)
+        for h in a.indicators:
+            b.hit_doc.append(i)
+            b.hit_id.append(h.id)
+            b.hit_category.append(h.category)
+            b.hit_weight.append(h.weight)
+            b.hit_evidence.append(json.dumps([[s.start, s.end, s.text] for s in h.evidence],
+                                             ensure_ascii=False))
+    return ChunkResult(b, q, reasons, chunk.nbytes)
+
+
+
+def _init_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    assess("warm up")
+
+
+Progress = Callable[[int, int], None]  # (records done, bytes done)
+
+
+def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: str = "auto",
+         workers: int | None = None, on_progress: Progress | None = None) -> ScanReport:
+    """Scan ``inputs`` into ``store``. ``workers=0`` runs assess in this process."""
+    fields = fields or Fields()
+    n = (os.cpu_count() or 1) if workers is None else workers
+    report = ScanReport()
+    started = datetime.now(UTC).replace(tzinfo=None)
+    scan_id = uuid.uuid4().hex
+    t0 = time.perf_counter()
+    stop = {"requested": False}
+    pending = WriteBatch()
+    pending_q: list[QTuple] = []
+    pending_counts = [0, 0]  # records, quarantined in ``pending``
+
+    def on_sigint(signum: int, frame: FrameType | None) -> None:
+        if stop["requested"]:
+            raise KeyboardInterrupt
+        stop["requested"] = True
+
+    def flush() -> None:
+        if not len(pending) and not pending_q:
+            return
+        new = store.write(pending, pending_q)
+        report.new += new
+        report.already_stored += len(pending) - new
+        report.quarantined += pending_counts[1]
+        report.read += pending_counts[0]
+        pending.__init__()  # type: ignore[misc]
+        pending_q.clear()
+        pending_counts[0] = pending_counts[1] = 0
+
+    def take(res: ChunkResult) -> None:
+        pending.extend(res.batch)
+        pending_q.extend(res.quarantine)
+        pending_counts[0] += len(res.batch) + len(res.quarantine)
+        pending_counts[1] += len(res.quarantine)
+        report.reasons.update(res.reasons)
+        report.bytes += res.nbytes
+        if len(pending) >= WRITE_ROWS:
+            flush()
+        if on_progress:
+            on_progress(report.read + pending_counts[0], report.bytes)
+
+    in_main = sys.modules.get("threading") is None or _is_main_thread()
+    old = signal.signal(signal.SIGINT, on_sigint) if in_main else None
+    try:
+        chunks = iter_chunks(inputs, fields, fmt)
+        if n <= 0:
+            for ch in chunks:
+                take(process_chunk(ch, fields))
+                if stop["requested"]:
+                    break
+        else:
+            ctx = mp.get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
+            with ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker) as pool:
+                inflight: deque[Future[ChunkResult]] = deque()
+                for ch in chunks:
+                    inflight.append(pool.submit(process_chunk, ch, fields))
+                    while len(inflight) >= 2 * n:
+                        take(inflight.popleft().result())
+                    if stop["requested"]:
+                        break
+                while inflight:
+                    take(inflight.popleft().result())
+        flush()
+    finally:
+        if old is not None:
+            signal.signal(signal.SIGINT, old)
+        report.seconds = time.perf_counter() - t0
+        report.interrupted = stop["requested"]
+    store.log_scan(scan_id, " ".join(inputs)[:1000],
+                   "interrupted" if report.interrupted else "complete",
+                   {"read": report.read, "new": report.new,
+                    "already_stored": report.already_stored,
+                    "quarantined": report.quarantined}, started)
+    return report
+
+
+def _is_main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+__all__ = ["ChunkResult", "QRow", "ScanReport", "content_id", "parse_time", "process_chunk",
+           "scan"]

@@ -1,0 +1,1 @@
+"""The embedded DuckDB intel store: ``db`` owns connections, ``schema`` owns migrations."""

@@ -1,0 +1,160 @@
+"""The intel store's schema, as an ordered list of migrations.
+
+``MIGRATIONS`` is append-only: a released migration is never edited, a change is a new entry with
+the next version number. ``migrate(con)`` applies, in order and each in its own transaction, every
+migration whose version is above the one recorded in ``schema_version`` (one row per applied
+migration), so a database written by any earlier release opens at the latest version.
+
+Adding tables (e.g. campaigns / networks link tables)::
+
+    MIGRATIONS.append(Migration(2, "link tables", ("CREATE TABLE campaigns (...)", ...)))
+
+Key design (see docs/scan-and-store.md):
+- ``documents.id`` is the public content-hash id: sha256 (hex) of the text with whitespace runs
+  collapsed to one space and the ends stripped. The same text from two inputs is one document.
+- ``documents.doc_key`` is a compact integer surrogate used by every child table.
+- ``entities`` holds one row per (kind, normalised value); ``doc_entities`` links documents to
+  entities, one row per mention, with the mention's span and kind-specific attrs (JSON).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    statements: tuple[str, ...]
+
+
+_V1 = (
+    "CREATE SEQUENCE doc_key_seq START 1",
+    "CREATE SEQUENCE entity_id_seq START 1",
+    """CREATE TABLE documents (
+        doc_key BIGINT PRIMARY KEY DEFAULT nextval('doc_key_seq'),
+        id VARCHAR NOT NULL UNIQUE,
+        external_id VARCHAR,
+        source VARCHAR,
+        url VARCHAR,
+        posted_at TIMESTAMP,
+        ingested_at TIMESTAMP NOT NULL,
+        language VARCHAR,
+        script VARCHAR,
+        text VARCHAR NOT NULL
+    )""",
+    """CREATE TABLE assessments (
+        doc_key BIGINT PRIMARY KEY,
+        model_version VARCHAR NOT NULL,
+        risk SMALLINT NOT NULL,
+        level VARCHAR NOT NULL,
+        category VARCHAR NOT NULL,
+        explanation VARCHAR,
+        probabilities JSON
+    )""",
+    """CREATE TABLE entities (
+        entity_id BIGINT PRIMARY KEY DEFAULT nextval('entity_id_seq'),
+        kind VARCHAR NOT NULL,
+        value VARCHAR NOT NULL,
+        UNIQUE (kind, value)
+    )""",
+    """CREATE TABLE doc_entities (
+        doc_key BIGINT NOT NULL,
+        entity_id BIGINT NOT NULL,
+        start_pos INTEGER,
+        end_pos INTEGER,
+        recognizer VARCHAR,
+        score REAL,
+        attrs JSON
+    )""",
+    """CREATE TABLE indicator_hits (
+        doc_key BIGINT NOT NULL,
+        indicator_id VARCHAR NOT NULL,
+        category VARCHAR NOT NULL,
+        weight REAL NOT NULL,
+        evidence JSON
+    )""",
+    """CREATE TABLE quarantine (
+        qid VARCHAR PRIMARY KEY,
+        input VARCHAR NOT NULL,
+        unit VARCHAR NOT NULL,
+        line BIGINT,
+        reason VARCHAR NOT NULL,
+        excerpt VARCHAR,
+        quarantined_at TIMESTAMP NOT NULL
+    )""",
+)
+
+_V2 = (
+    """CREATE TABLE scans (
+        scan_id VARCHAR PRIMARY KEY,
+        started_at TIMESTAMP NOT NULL,
+        finished_at TIMESTAMP,
+        inputs VARCHAR,
+        status VARCHAR NOT NULL,
+        records_read BIGINT,
+        new_documents BIGINT,
+        already_stored BIGINT,
+        quarantined BIGINT
+    )""",
+)
+
+#: every migration, in order; append only (see module docstring)
+MIGRATIONS: list[Migration] = [
+    Migration(1, "documents, assessments, entities, indicator hits, quarantine", _V1),
+    Migration(2, "scan run log", _V2),
+]
+
+
+def latest_version(migrations: list[Migration] | None = None) -> int:
+    ms = MIGRATIONS if migrations is None else migrations
+    return max((m.version for m in ms), default=0)
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The highest applied version, 0 for a new (or pre-versioning) database."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return 0
+    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def migrate(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    target: int | None = None,
+    migrations: list[Migration] | None = None,
+) -> int:
+    """Apply pending migrations up to ``target`` (default: latest); return the version reached."""
+    ms = sorted(MIGRATIONS if migrations is None else migrations, key=lambda m: m.version)
+    versions = [m.version for m in ms]
+    if len(set(versions)) != len(versions):
+        raise ValueError(f"duplicate migration versions: {versions}")
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version ("
+        "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    have = current_version(con)
+    goal = latest_version(ms) if target is None else target
+    for m in ms:
+        if m.version <= have or m.version > goal:
+            continue
+        con.begin()
+        try:
+            for stmt in m.statements:
+                con.execute(stmt)
+            con.execute(
+                "INSERT INTO schema_version VALUES (?, ?, now()::TIMESTAMP)", [m.version, m.name]
+            )
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        have = m.version
+    return have
