@@ -1,0 +1,106 @@
+"""Campaigns: near-duplicate clusters of masked text (MinHash + LSH, verified, union-find).
+
+Incremental: the signatures of documents linked before are kept (see ``engine.LinkState``), so a
+run hashes only the new documents, asks the banding index only for pairs that touch a new
+document, and keeps old campaigns together through their recorded membership.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from waspada.link.mask import SHINGLE_CHARS, mask_text, shingle_hashes
+from waspada.link.minhash import (
+    BANDS,
+    MinHasher,
+    band_keys,
+    candidate_pairs,
+    estimate_jaccard,
+    is_empty,
+)
+from waspada.link.model import LinkDoc
+
+#: default Jaccard threshold for two documents to be one campaign
+THRESHOLD = 0.7
+_BATCH = 20_000
+
+
+def signatures(
+    docs: Sequence[LinkDoc], hasher: MinHasher | None = None, k: int = SHINGLE_CHARS
+) -> np.ndarray:
+    """MinHash signatures (len(docs) x num_perm, uint32) of the documents' masked texts."""
+    hasher = hasher or MinHasher()
+    out = np.empty((len(docs), hasher.num_perm), dtype=np.uint32)
+    for s in range(0, len(docs), _BATCH):
+        batch = docs[s : s + _BATCH]
+        masked = [mask_text(d.text, d.identifiers) for d in batch]
+        h, o = shingle_hashes(masked, k)
+        out[s : s + len(batch)] = hasher.signatures(h, o)
+    return out
+
+
+def verified_pairs(
+    sig: np.ndarray,
+    is_new: np.ndarray | None = None,
+    threshold: float = THRESHOLD,
+    bands: int = BANDS,
+) -> np.ndarray:
+    """Pairs of documents whose estimated Jaccard similarity is at least ``threshold``."""
+    keys = band_keys(sig, bands)
+    empty = is_empty(sig)
+    if empty.any():  # documents without text are nobody's near-duplicate
+        keys[empty] = np.arange(int(empty.sum()), dtype=np.uint64)[:, None] ^ np.uint64(
+            0xDEADBEEFCAFEF00D
+        )
+    pairs = candidate_pairs(keys, is_new)
+    if len(pairs) == 0:
+        return pairs
+    est = estimate_jaccard(sig, pairs[:, 0], pairs[:, 1])
+    return pairs[est >= threshold]
+
+
+def components(n: int, edges: np.ndarray) -> np.ndarray:
+    """Connected components (union-find closure) of ``n`` nodes joined by ``edges`` (m x 2)."""
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    m = len(edges)
+    g = coo_matrix(
+        (np.ones(m, dtype=np.int8), (edges[:, 0], edges[:, 1]) if m else ([], [])), shape=(n, n)
+    )
+    _, labels = connected_components(g, directed=False)
+    return labels.astype(np.int64)
+
+
+def membership_edges(previous: Sequence[str | None]) -> np.ndarray:
+    """Edges that keep each previous cluster together: every member to the cluster's first."""
+    first: dict[str, int] = {}
+    edges: list[tuple[int, int]] = []
+    for i, p in enumerate(previous):
+        if p is None:
+            continue
+        f = first.setdefault(p, i)
+        if f != i:
+            edges.append((f, i))
+    return np.asarray(edges, dtype=np.int64).reshape(-1, 2)
+
+
+def cluster(
+    sig: np.ndarray,
+    previous: Sequence[str | None],
+    n_old: int,
+    threshold: float = THRESHOLD,
+    bands: int = BANDS,
+) -> np.ndarray:
+    """Component label per document; rows [0, n_old) of ``sig`` were linked in earlier runs."""
+    n = len(sig)
+    is_new = None
+    if n_old:
+        is_new = np.zeros(n, dtype=bool)
+        is_new[n_old:] = True
+    edges = verified_pairs(sig, is_new, threshold, bands)
+    edges = np.concatenate([edges, membership_edges(previous)])
+    return components(n, edges)
