@@ -261,6 +261,31 @@ class Store:
                     "entities": [tuple(p) for p in (r[8] or [])]} for r in rows]
             last = rows[-1][0]
 
+    # ---- link tables (written by waspada.link.store) -----------------------------------------
+
+    LINK_TABLES = ("campaigns", "campaign_members", "networks", "network_members",
+                   "link_merges", "link_signatures", "link_runs")
+
+    def write_link(self, replace: dict[str, pa.Table], append: dict[str, pa.Table]) -> None:
+        """In ONE transaction, replace all rows of the ``replace`` link tables and append the
+        ``append`` rows (columns in table order)."""
+        for name in [*replace, *append]:
+            if name not in self.LINK_TABLES:
+                raise ValueError(f"{name!r} is not a link table")
+        con = self.con
+        con.begin()
+        try:
+            for name, t in [*replace.items(), *append.items()]:
+                if name in replace:
+                    con.execute(f"DELETE FROM {name}")
+                con.register("_link_rows", t)
+                con.execute(f"INSERT INTO {name} SELECT * FROM _link_rows")
+                con.unregister("_link_rows")
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+
     def arrow(self, sql: str, params: list[Any] | None = None) -> pa.Table:
         """Run a read-only SQL query and return an Arrow table (e.g. for linking in bulk)."""
         return self.con.execute(sql, params or []).to_arrow_table()

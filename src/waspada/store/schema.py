@@ -102,10 +102,53 @@ _V2 = (
     )""",
 )
 
+_V3_GROUP_COLUMNS = """
+        size INTEGER NOT NULL,
+        first_seen TIMESTAMP,
+        last_seen TIMESTAMP,
+        languages JSON,
+        countries JSON,
+        sources JSON,
+        max_risk SMALLINT,
+        mean_risk REAL,
+        top_identifiers JSON,
+        updated_at TIMESTAMP NOT NULL"""
+
+# campaigns and networks (waspada.link): groups, memberships, merges, and the state that makes
+# linking incremental (each linked document's MinHash signature).
+_V3 = (
+    f"CREATE TABLE campaigns (campaign_id VARCHAR PRIMARY KEY, {_V3_GROUP_COLUMNS})",
+    "CREATE TABLE campaign_members (doc_key BIGINT PRIMARY KEY, campaign_id VARCHAR NOT NULL)",
+    f"CREATE TABLE networks (network_id VARCHAR PRIMARY KEY, {_V3_GROUP_COLUMNS})",
+    "CREATE TABLE network_members (doc_key BIGINT PRIMARY KEY, network_id VARCHAR NOT NULL)",
+    """CREATE TABLE link_merges (
+        kind VARCHAR NOT NULL,
+        absorbed_id VARCHAR NOT NULL,
+        kept_id VARCHAR NOT NULL,
+        merged_at TIMESTAMP NOT NULL
+    )""",
+    """CREATE TABLE link_signatures (
+        doc_key BIGINT PRIMARY KEY,
+        num_perm SMALLINT NOT NULL,
+        seed INTEGER NOT NULL,
+        signature BLOB NOT NULL
+    )""",
+    """CREATE TABLE link_runs (
+        run_at TIMESTAMP NOT NULL,
+        new_documents BIGINT NOT NULL,
+        total_documents BIGINT NOT NULL,
+        threshold REAL NOT NULL,
+        max_df INTEGER NOT NULL,
+        campaigns BIGINT NOT NULL,
+        networks BIGINT NOT NULL
+    )""",
+)
+
 #: every migration, in order; append only (see module docstring)
 MIGRATIONS: list[Migration] = [
     Migration(1, "documents, assessments, entities, indicator hits, quarantine", _V1),
     Migration(2, "scan run log", _V2),
+    Migration(3, "campaigns, networks and link state", _V3),
 ]
 
 
