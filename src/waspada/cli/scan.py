@@ -1,3 +1,226 @@
-"""PLACEHOLDER command module; registers its commands on ``waspada.cli.app``."""
+"""``waspada scan`` and the intel-store queries: ``top``, ``show``, ``entities``, ``stats``,
+``export``. Thin: parse options, call one service function, format the result."""
 
 from __future__ import annotations
+
+import json
+import time
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from waspada.cli import app
+from waspada.errors import WaspadaError
+from waspada.ingest.readers import FORMATS, Fields, input_size
+from waspada.store import queries
+from waspada.store.db import DEFAULT_DB, Store
+
+out = Console()
+err = Console(stderr=True)
+
+DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB file of the intel store.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+#: exit code of `scan` when some records were quarantined (0 = all stored, 130 = interrupted)
+EXIT_QUARANTINED = 1
+
+
+def _fail(e: Exception) -> typer.Exit:
+    err.print(f"[red]error:[/red] {e}")
+    return typer.Exit(2)
+
+
+def _print_json(obj: Any) -> None:
+    typer.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
+
+
+@app.command()
+def scan(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders (recursive) or - for stdin.")],
+    db: DbOpt = Path(DEFAULT_DB),
+    text_field: Annotated[str, typer.Option(help="Field holding the text.")] = "text",
+    id_field: Annotated[str, typer.Option(help="Field holding the record's own id.")] = "id",
+    time_field: Annotated[str, typer.Option(help="Field holding the posting time "
+                                                 "(ISO 8601 or epoch seconds).")] = "timestamp",
+    source_field: Annotated[str, typer.Option(help="Field naming the source "
+                                                   "(default: the file name).")] = "source",
+    url_field: Annotated[str, typer.Option(help="Field holding the post's URL.")] = "url",
+    fmt: Annotated[str, typer.Option("--format", help=f"One of {', '.join(FORMATS)}; "
+                                                      "auto = by extension.")] = "auto",
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: CPU count; "
+                                                     "0 = in this process).")] = None,
+    progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    as_json: JsonOpt = False,
+) -> None:
+    """Assess every record of INPUTS into the store. Exit 0: all stored; 1: some quarantined;
+    130: interrupted (what was done is committed)."""
+    from waspada.ingest.scan import scan as run_scan
+
+    if fmt not in FORMATS:
+        raise _fail(ValueError(f"--format must be one of {', '.join(FORMATS)}"))
+    fields = Fields(text_field, id_field, time_field, source_field, url_field)
+    try:
+        store = Store.open(db)
+    except WaspadaError as e:
+        raise _fail(e) from e
+    total = input_size(inputs)
+    bar = Progress(TextColumn("scanning"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                   TextColumn("{task.fields[docs]:,} docs · {task.fields[rate]:,.0f} docs/s"),
+                   TimeElapsedColumn(), console=err, transient=True,
+                   disable=not (progress and err.is_terminal))
+    t0 = time.perf_counter()
+    with store, bar:
+        task = bar.add_task("scan", total=total or None, docs=0, rate=0.0)
+
+        def tick(docs: int, nbytes: int) -> None:
+            rate = docs / max(time.perf_counter() - t0, 1e-6)
+            bar.update(task, completed=nbytes, docs=docs, rate=rate)
+
+        try:
+            report = run_scan(inputs, store, fields=fields, fmt=fmt, workers=workers,
+                              on_progress=tick)
+        except WaspadaError as e:
+            raise _fail(e) from e
+    if as_json:
+        _print_json(report.to_dict())
+    else:
+        r = report
+        out.print(f"{r.ok:,} ok ({r.new:,} new + {r.already_stored:,} already stored) + "
+                  f"{r.quarantined:,} quarantined = {r.read:,} records read "
+                  f"in {r.seconds:.1f} s ({r.read / max(r.seconds, 1e-6):,.0f} docs/s) -> {db}")
+        for reason, n in r.reasons.most_common(10):
+            out.print(f"  quarantined {n:,}: {reason}")
+        if r.interrupted:
+            out.print("[yellow]interrupted: everything above is committed; run the same "
+                      "command again to finish[/yellow]")
+    if report.interrupted:
+        raise typer.Exit(130)
+    if report.quarantined:
+        raise typer.Exit(EXIT_QUARANTINED)
+
+
+def _reader(db: Path) -> Store:
+    try:
+        return Store.open(db, read_only=True)
+    except WaspadaError as e:
+        raise _fail(e) from e
+
+
+@app.command()
+def top(
+    n: Annotated[int, typer.Option("-n", help="How many documents.")] = 10,
+    category: Annotated[str | None, typer.Option(help="recruitment_lure, scam or benign.")] = None,
+    since: Annotated[str | None, typer.Option(help="Posted on or after DATE (YYYY-MM-DD).")] = None,
+    lang: Annotated[str | None, typer.Option(help="Language code, e.g. id, en, th.")] = None,
+    db: DbOpt = Path(DEFAULT_DB),
+    as_json: JsonOpt = False,
+) -> None:
+    """The riskiest documents in the store."""
+    try:
+        day = date.fromisoformat(since) if since else None
+    except ValueError as e:
+        raise _fail(ValueError(f"--since: {e}")) from e
+    with _reader(db) as store:
+        rows = queries.top(store, n, category, day, lang)
+    if as_json:
+        _print_json(rows)
+        return
+    t = Table("risk", "category", "lang", "source", "id", "preview", title="Riskiest documents")
+    for r in rows:
+        t.add_row(str(r["risk"]), r["category"], r["language"] or "", r["source"] or "",
+                  r["id"][:12], r["preview"])
+    out.print(t)
+
+
+@app.command()
+def show(
+    doc_id: Annotated[str, typer.Argument(help="Document id (or a unique prefix).")],
+    db: DbOpt = Path(DEFAULT_DB),
+    as_json: JsonOpt = False,
+) -> None:
+    """One document in full: fields, assessment, entities and indicator evidence."""
+    with _reader(db) as store:
+        try:
+            rec = queries.show(store, doc_id)
+        except WaspadaError as e:
+            raise _fail(e) from e
+    if as_json:
+        _print_json(rec)
+        return
+    out.print(f"[bold]{rec['id']}[/bold]  {rec['source'] or ''}  {rec['posted_at'] or ''}")
+    out.print(f"risk {rec['risk']} ({rec['level']}, {rec['category']}), language "
+              f"{rec['language']}, model {rec['model_version']}")
+    out.print(rec["text"], markup=False, highlight=False)
+    if rec["explanation"]:
+        out.print(f"[italic]{rec['explanation']}[/italic]", highlight=False)
+    for h in rec["indicators"]:
+        ev = "; ".join(e["text"] for e in h["evidence"])
+        out.print(f"  flag {h['id']} ({h['category']}, {h['weight']}): {ev}", markup=False)
+    for e in rec["entities"]:
+        out.print(f"  {e['kind']}: {e['value']} (in {e['documents']} documents)", markup=False)
+
+
+@app.command()
+def entities(
+    kind: Annotated[str | None, typer.Option(help="phone, telegram, url, crypto_wallet, ...")]
+    = None,
+    min_docs: Annotated[int, typer.Option(help="Shared by at least this many documents.")] = 2,
+    n: Annotated[int, typer.Option("-n", help="How many identifiers.")] = 20,
+    db: DbOpt = Path(DEFAULT_DB),
+    as_json: JsonOpt = False,
+) -> None:
+    """Identifiers shared by several documents, most shared first."""
+    with _reader(db) as store:
+        rows = queries.shared_entities(store, kind, min_docs, n)
+    if as_json:
+        _print_json(rows)
+        return
+    t = Table("kind", "value", "documents", "max risk", "first seen", "last seen",
+              title="Most shared identifiers")
+    for r in rows:
+        t.add_row(r["kind"], r["value"], str(r["documents"]), str(r["max_risk"]),
+                  str(r["first_seen"])[:10], str(r["last_seen"])[:10])
+    out.print(t)
+
+
+@app.command()
+def stats(db: DbOpt = Path(DEFAULT_DB), as_json: JsonOpt = False) -> None:
+    """Counts: documents, quarantined, per category, language, source and day."""
+    with _reader(db) as store:
+        s = queries.stats(store)
+    if as_json:
+        _print_json(s)
+        return
+    out.print(f"{s['documents']:,} documents, {s['quarantined']:,} quarantined, "
+              f"{s['entities']:,} distinct identifiers (schema v{s['schema_version']})")
+    for key in ("by_category", "by_language", "by_source", "by_entity_kind"):
+        parts = ", ".join(f"{k} {v:,}" for k, v in list(s[key].items())[:10])
+        out.print(f"  {key.removeprefix('by_')}: {parts}", markup=False)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="parquet, csv or jsonl.")] = "parquet",
+    out_path: Annotated[Path | None, typer.Option("--out", help="Output file "
+                                                  "(default: waspada-export.FORMAT).")] = None,
+    text: Annotated[bool, typer.Option("--text/--no-text", help="Include message texts "
+                                       "(--no-text for privacy).")] = True,
+    db: DbOpt = Path(DEFAULT_DB),
+    as_json: JsonOpt = False,
+) -> None:
+    """Export documents with their assessments."""
+    target = out_path or Path(f"waspada-export.{fmt}")
+    with _reader(db) as store:
+        try:
+            n = queries.export(store, target, fmt, text)
+        except WaspadaError as e:
+            raise _fail(e) from e
+    if as_json:
+        _print_json({"rows": n, "path": str(target), "format": fmt, "text": text})
+    else:
+        out.print(f"exported {n:,} documents to {target}")

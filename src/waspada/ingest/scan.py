@@ -22,12 +22,14 @@ import uuid
 from collections import Counter, deque
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import FrameType
 from typing import Any
 
 from waspada.assess import assess
+from waspada.errors import WaspadaError
 from waspada.ingest.readers import MAX_RECORD_BYTES, Chunk, Fields, QRow, excerpt, iter_chunks
 from waspada.store.db import Store, WriteBatch
 
@@ -37,6 +39,10 @@ WRITE_ROWS = 10_000
 EXCERPT = 1024
 
 QTuple = tuple[str, str, int, str, str]
+
+
+class ScanError(WaspadaError):
+    """The scan cannot go on (a worker process died); committed batches stay."""
 
 
 @dataclass(slots=True)
@@ -258,7 +264,8 @@ def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: 
         if on_progress:
             on_progress(report.read + pending_counts[0], report.bytes)
 
-    in_main = sys.modules.get("threading") is None or _is_main_thread()
+    assess("warm up")  # a broken pipeline (e.g. ConfigError) fails here, before any work
+    in_main = _is_main_thread()
     old = signal.signal(signal.SIGINT, on_sigint) if in_main else None
     try:
         chunks = iter_chunks(inputs, fields, fmt)
@@ -280,6 +287,10 @@ def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: 
                 while inflight:
                     take(inflight.popleft().result())
         flush()
+    except BrokenProcessPool as e:
+        flush()
+        raise ScanError(f"a worker process died ({e}); {report.read:,} records were committed "
+                        "before it: run the same command again to resume") from e
     finally:
         if old is not None:
             signal.signal(signal.SIGINT, old)

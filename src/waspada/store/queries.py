@@ -1,0 +1,163 @@
+"""Read queries over a ``Store``: top, show, shared entities, stats, export.
+
+Each returns plain dicts / lists (JSON-ready); the CLI only formats them.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from waspada.store.db import Store, StoreError
+
+EXPORT_FORMATS = ("parquet", "csv", "jsonl")
+#: characters of text shown per document in listings (never whole texts)
+PREVIEW_CHARS = 80
+
+
+def _iso(v: Any) -> Any:
+    return v.isoformat() if isinstance(v, datetime | date) else v
+
+
+def _preview(text: str | None) -> str:
+    if not text:
+        return ""
+    t = " ".join(text.split())
+    return t if len(t) <= PREVIEW_CHARS else t[: PREVIEW_CHARS - 1] + "…"
+
+
+def top(store: Store, n: int = 10, category: str | None = None, since: date | None = None,
+        lang: str | None = None) -> list[dict[str, Any]]:
+    """The ``n`` riskiest documents (ties: most recent first), optionally filtered."""
+    where, params = ["TRUE"], []
+    if category:
+        where.append("a.category = ?")
+        params.append(category)
+    if since:
+        where.append("coalesce(d.posted_at, d.ingested_at) >= ?")
+        params.append(datetime.combine(since, datetime.min.time()))
+    if lang:
+        where.append("d.language = ?")
+        params.append(lang)
+    rows = store.query(
+        "SELECT d.id, a.risk, a.level, a.category, d.language, d.source, d.posted_at, d.text, "
+        "(SELECT count(*) FROM doc_entities de WHERE de.doc_key = d.doc_key) "
+        "FROM documents d JOIN assessments a USING (doc_key) "
+        f"WHERE {' AND '.join(where)} "
+        "ORDER BY a.risk DESC, coalesce(d.posted_at, d.ingested_at) DESC, d.doc_key LIMIT ?",
+        [*params, n])
+    return [{"id": r[0], "risk": r[1], "level": r[2], "category": r[3], "language": r[4],
+             "source": r[5], "posted_at": _iso(r[6]), "preview": _preview(r[7]),
+             "entities": r[8]} for r in rows]
+
+
+def resolve_id(store: Store, doc_id: str) -> str:
+    """A full document id from an id or a unique prefix of at least 6 hex characters."""
+    doc_id = doc_id.strip().lower()
+    if len(doc_id) < 6:
+        raise StoreError("give at least 6 characters of the document id")
+    rows = store.query("SELECT id FROM documents WHERE starts_with(id, ?) LIMIT 2", [doc_id])
+    if not rows:
+        raise StoreError(f"no document with id {doc_id}")
+    if len(rows) > 1:
+        raise StoreError(f"id prefix {doc_id} is ambiguous: give more characters")
+    return str(rows[0][0])
+
+
+def show(store: Store, doc_id: str) -> dict[str, Any]:
+    """The full record of one document: fields, assessment, entities, indicator evidence."""
+    full = resolve_id(store, doc_id)
+    r = store.query(
+        "SELECT d.doc_key, d.id, d.external_id, d.source, d.url, d.posted_at, d.ingested_at, "
+        "d.language, d.script, d.text, a.model_version, a.risk, a.level, a.category, "
+        "a.explanation, a.probabilities FROM documents d LEFT JOIN assessments a "
+        "USING (doc_key) WHERE d.id = ?", [full])[0]
+    ents = store.query(
+        "SELECT x.kind, x.value, de.start_pos, de.end_pos, de.recognizer, de.score, de.attrs, "
+        "(SELECT count(DISTINCT doc_key) FROM doc_entities o WHERE o.entity_id = x.entity_id) "
+        "FROM doc_entities de JOIN entities x USING (entity_id) WHERE de.doc_key = ? "
+        "ORDER BY de.start_pos", [r[0]])
+    hits = store.query(
+        "SELECT indicator_id, category, weight, evidence FROM indicator_hits WHERE doc_key = ? "
+        "ORDER BY weight DESC, indicator_id", [r[0]])
+    return {
+        "id": r[1], "external_id": r[2], "source": r[3], "url": r[4], "posted_at": _iso(r[5]),
+        "ingested_at": _iso(r[6]), "language": r[7], "script": r[8], "text": r[9],
+        "model_version": r[10], "risk": r[11], "level": r[12], "category": r[13],
+        "explanation": r[14], "probabilities": json.loads(r[15]) if r[15] else {},
+        "entities": [{"kind": e[0], "value": e[1], "start": e[2], "end": e[3],
+                      "recognizer": e[4], "score": round(e[5], 4) if e[5] is not None else None,
+                      "attrs": json.loads(e[6]) if e[6] else {}, "documents": e[7]}
+                     for e in ents],
+        "indicators": [{"id": h[0], "category": h[1], "weight": round(h[2], 4),
+                        "evidence": [{"start": s, "end": t, "text": x}
+                                     for s, t, x in json.loads(h[3] or "[]")]} for h in hits],
+    }
+
+
+def shared_entities(store: Store, kind: str | None = None, min_docs: int = 2,
+                    n: int = 20) -> list[dict[str, Any]]:
+    """Identifiers found in at least ``min_docs`` documents, most shared first."""
+    where, params = ["TRUE"], []
+    if kind:
+        where.append("x.kind = ?")
+        params.append(kind)
+    rows = store.query(
+        "SELECT x.kind, x.value, count(DISTINCT de.doc_key) AS docs, max(a.risk), "
+        "min(coalesce(d.posted_at, d.ingested_at)), max(coalesce(d.posted_at, d.ingested_at)) "
+        "FROM entities x JOIN doc_entities de USING (entity_id) "
+        "JOIN documents d USING (doc_key) LEFT JOIN assessments a USING (doc_key) "
+        f"WHERE {' AND '.join(where)} GROUP BY x.kind, x.value HAVING count(DISTINCT "
+        "de.doc_key) >= ? ORDER BY docs DESC, x.kind, x.value LIMIT ?",
+        [*params, min_docs, n])
+    return [{"kind": r[0], "value": r[1], "documents": r[2], "max_risk": r[3],
+             "first_seen": _iso(r[4]), "last_seen": _iso(r[5])} for r in rows]
+
+
+def _counts(store: Store, sql: str) -> dict[str, int]:
+    return {str(k): int(v) for k, v in store.query(sql)}
+
+
+def stats(store: Store) -> dict[str, Any]:
+    """Totals and counts per category, level, language, source, day, entity kind, reason."""
+    one = store.query(
+        "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM quarantine), "
+        "(SELECT count(*) FROM entities), (SELECT count(*) FROM doc_entities), "
+        "(SELECT count(*) FROM indicator_hits), (SELECT count(*) FROM scans)")[0]
+    return {
+        "documents": one[0], "quarantined": one[1], "entities": one[2],
+        "entity_mentions": one[3], "indicator_hits": one[4], "scans": one[5],
+        "schema_version": store.version(),
+        "by_category": _counts(store, "SELECT category, count(*) FROM assessments "
+                                      "GROUP BY 1 ORDER BY 2 DESC, 1"),
+        "by_level": _counts(store, "SELECT level, count(*) FROM assessments GROUP BY 1 "
+                                   "ORDER BY 2 DESC, 1"),
+        "by_language": _counts(store, "SELECT coalesce(language, 'und'), count(*) FROM "
+                                      "documents GROUP BY 1 ORDER BY 2 DESC, 1"),
+        "by_source": _counts(store, "SELECT coalesce(source, ''), count(*) FROM documents "
+                                    "GROUP BY 1 ORDER BY 2 DESC, 1"),
+        "by_day": _counts(store, "SELECT strftime(coalesce(posted_at, ingested_at), '%Y-%m-%d'),"
+                                 " count(*) FROM documents GROUP BY 1 ORDER BY 1"),
+        "by_entity_kind": _counts(store, "SELECT kind, count(*) FROM entities GROUP BY 1 "
+                                         "ORDER BY 2 DESC, 1"),
+        "quarantine_by_reason": _counts(store, "SELECT split_part(reason, ':', 1), count(*) "
+                                               "FROM quarantine GROUP BY 1 ORDER BY 2 DESC, 1"),
+    }
+
+
+def export(store: Store, out: str | Path, fmt: str = "parquet", text: bool = True) -> int:
+    """Write documents + assessments to ``out``; return the number of rows written."""
+    if fmt not in EXPORT_FORMATS:
+        raise StoreError(f"unknown export format {fmt!r}; choose one of {EXPORT_FORMATS}")
+    cols = ("d.id, d.external_id, d.source, d.url, d.posted_at, d.ingested_at, d.language, "
+            "d.script, " + ("d.text, " if text else "") +
+            "a.model_version, a.risk, a.level, a.category, a.explanation")
+    opts = {"parquet": "FORMAT parquet, COMPRESSION zstd", "csv": "FORMAT csv, HEADER true",
+            "jsonl": "FORMAT json"}[fmt]
+    path = str(out).replace("'", "''")
+    store.con.execute(
+        f"COPY (SELECT {cols} FROM documents d LEFT JOIN assessments a USING (doc_key) "
+        f"ORDER BY d.doc_key) TO '{path}' ({opts})")
+    return int(store.query("SELECT count(*) FROM documents")[0][0])
