@@ -1,28 +1,270 @@
-"""Normalisation with a map from every normalised offset back to the original text.
+"""Normalisation with a map from every normalised span back to the original text.
 
-PLACEHOLDER (identity). The real implementation replaces this module body but keeps the
-interface: ``normalize(text) -> NormalizedText`` and ``NormalizedText.to_original(start, end)``.
+``normalize(text)`` runs up to three passes, each only when a cheap check says it must:
+
+1. *invisibles*: zero-width, bidi, format (``\\p{Cf}``) and control characters deleted (tab, newline
+   and carriage return kept; vertical tab, form feed and other whitespace controls become a space),
+   variation selectors 15/16 and Hangul filler characters deleted;
+2. *NFKC*: ``unicodedata`` NFKC, applied only to the runs that are not already normalised, so
+   that the map stays per character (fullwidth ``０８１２`` -> ``0812``, ``①`` -> ``1``);
+3. *de-obfuscation*: local digits (Thai, Lao, Khmer, Myanmar ...) -> ASCII, emoji keycaps
+   (``0️⃣``) -> the digit, single digits split by spaces/dots/dashes joined (``0 8 1 2 3 4`` ->
+   ``081234``), platform names spelled out letter by letter joined (``t.e.l.e.g.r.a.m``,
+   ``W.A.``), and ``dot``/``at`` spelled out in a link or e-mail context (``wa dot me``,
+   ``name [at] gmail [dot] com``). Rules and word lists: ``data/normalize.yaml``.
+
+The text is otherwise kept as it is: no case folding, no accent stripping. ``NormalizedText``
+keeps one sparse ``SpanMap`` per pass that changed something; ``to_original`` maps a span back
+through them. Limits and examples: docs/normalisation.md.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+
+import regex
+
+from waspada.text import normalize_rules as rules_mod
+from waspada.text.offsetmap import EditBuilder, SpanMap
+from waspada.text.patterns import finditer
+
+__all__ = ["NormalizedText", "normalize"]
 
 
-@dataclass(frozen=True, slots=True)
 class NormalizedText:
-    original: str
-    text: str
-    # offsets[i] = index in ``original`` of the character that produced text[i];
-    # len(offsets) == len(text) + 1, offsets[-1] == len(original). None means identity.
-    offsets: list[int] | None = None
+    """A normalised text, its original, and the map between them (immutable by convention)."""
+
+    __slots__ = ("_lower", "_maps", "original", "text")
+
+    def __init__(self, original: str, text: str, maps: Iterable[SpanMap] = ()) -> None:
+        self.original = original
+        self.text = text
+        #: one map per pass that changed the text, first pass first
+        self._maps: tuple[SpanMap, ...] = tuple(maps)
+        self._lower: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self._maps) or self.text != self.original
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
-        """Map the half-open normalised span [start, end) to a span of the original text."""
-        if self.offsets is None:
-            return start, end
-        return self.offsets[start], self.offsets[end]
+        """Map the half-open normalised span [start, end) to a span of the original text.
+
+        The result covers every original character that produced ``text[start:end]`` (and
+        characters removed between them), but not removed characters before or after. It is
+        monotone in ``start`` and ``end``; an empty span maps to an empty span.
+        """
+        if not 0 <= start <= end <= len(self.text):
+            raise ValueError(
+                f"span [{start}, {end}) outside the normalised text of length {len(self.text)}"
+            )
+        for m in reversed(self._maps):
+            start, end = m.span(start, end)
+        return start, end
+
+    @property
+    def offsets(self) -> list[int] | None:
+        """Per-character map (None = identity): ``offsets[i]`` = original index of the character
+        that produced ``text[i]``; ``len(text) + 1`` entries, the last one ``len(original)``.
+
+        Built on demand, one Python step per character: for tests and debugging, not hot paths.
+        """
+        if not self._maps:
+            return None
+        out = [self.to_original(i, i + 1)[0] for i in range(len(self.text))]
+        out.append(len(self.original))
+        return out
+
+    @property
+    def lower(self) -> str:
+        """Lower-cased copy of ``text`` of exactly the same length (a character whose lower-case
+        form is longer, such as ``İ``, keeps its original form)."""
+        if self._lower is None:
+            low = self.text.lower()
+            if len(low) != len(self.text):
+                low = "".join(c if len(lc := c.lower()) != 1 else lc for c in self.text)
+            self._lower = low
+        return self._lower
+
+    def __repr__(self) -> str:
+        return f"NormalizedText(text={self.text!r}, changed={self.changed})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, NormalizedText):
+            return NotImplemented
+        return (self.original, self.text) == (other.original, other.text) and all(
+            self.to_original(i, j) == other.to_original(i, j)
+            for i, j in ((0, len(self.text)), (0, 0))
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def normalize(text: str) -> NormalizedText:
-    return NormalizedText(original=text, text=text, offsets=None)
+    """Normalise ``text`` (see the module docstring); offsets map back to ``text``."""
+    r = rules_mod.rules()
+    if r.trigger.search(text) is None and unicodedata.is_normalized("NFKC", text):
+        return NormalizedText(text, text)
+    maps: list[SpanMap] = []
+    cur = text
+    if r.invisible.search(cur) is not None:
+        cur = _apply(cur, _invisible_edits, maps)
+    if not unicodedata.is_normalized("NFKC", cur):
+        cur = _nfkc_pass(cur, maps)
+    if r.local_digit.search(cur) is not None:
+        cur = cur.translate(r.digit_table)  # same length: no map needed
+    cur = _apply(cur, _rule_edits, maps)
+    return NormalizedText(text, cur, maps)
+
+
+def _apply(src: str, edit: Callable[[EditBuilder], None], maps: list[SpanMap]) -> str:
+    b = EditBuilder(src)
+    edit(b)
+    return _finish(b, maps)
+
+
+def _finish(b: EditBuilder, maps: list[SpanMap]) -> str:
+    out, m = b.finish()
+    if m is not None:
+        maps.append(m)
+    return out
+
+
+# -- pass 1: invisible and control characters ---------------------------------------------------
+
+
+def _invisible_edits(b: EditBuilder) -> None:
+    for m in rules_mod.rules().invisible.finditer(b.src):
+        if m.lastgroup == "ws":
+            b.replace(m.start(), m.end(), " " * (m.end() - m.start()), positional=True)
+        else:
+            b.replace(m.start(), m.end(), "")
+
+
+# -- pass 2: NFKC on the runs that change ---------------------------------------------------------
+
+
+@functools.cache
+def _unstable_run() -> re.Pattern[str]:
+    """Runs that NFKC may change: a starter followed by characters that NFKC alters, that carry
+    a combining class (reordering), or that compose with what precedes them. Outside such runs
+    every character is NFKC-stable, so normalising run by run equals normalising the text."""
+    unstable: set[int] = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul V, T
+    for cp in range(0x30000):
+        c = chr(cp)
+        if unicodedata.combining(c) or unicodedata.normalize("NFKC", c) != c:
+            unstable.add(cp)
+        d = unicodedata.decomposition(c)
+        if d and not d.startswith("<"):
+            parts = d.split()
+            if len(parts) == 2:
+                unstable.add(int(parts[1], 16))
+    cls = _char_class(sorted(unstable))
+    return re.compile(f"[^{cls}]?[{cls}]+")
+
+
+def _char_class(cps: list[int]) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(cps):
+        j = i
+        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
+            j += 1
+        lo, hi = re.escape(chr(cps[i])), re.escape(chr(cps[j]))
+        out.append(lo if i == j else f"{lo}-{hi}")
+        i = j + 1
+    return "".join(out)
+
+
+def _nfkc_pass(src: str, maps: list[SpanMap]) -> str:
+    n = len(maps)
+    out = _apply(src, _nfkc_edits, maps)
+    if unicodedata.is_normalized("NFKC", out):
+        return out
+    # Safety net (not expected): map the whole text as one replacement.
+    del maps[n:]
+    b = EditBuilder(src)
+    b.replace(0, len(src), unicodedata.normalize("NFKC", src))
+    return _finish(b, maps)
+
+
+def _nfkc_edits(b: EditBuilder) -> None:
+    src = b.src
+    for m in _unstable_run().finditer(src):
+        seg = m.group()
+        norm = unicodedata.normalize("NFKC", seg)
+        if norm == seg:
+            continue
+        a = m.start()
+        per = [unicodedata.normalize("NFKC", c) for c in seg]
+        if "".join(per) != norm:  # composition or reordering: the run maps as a whole
+            b.replace(a, m.end(), norm)
+            continue
+        for i, (c, p) in enumerate(zip(seg, per, strict=True)):
+            if p != c:
+                b.replace(a + i, a + i + 1, p, positional=len(p) == 1)
+
+
+# -- pass 3: de-obfuscation rules -----------------------------------------------------------------
+
+
+def _rule_edits(b: EditBuilder) -> None:
+    r = rules_mod.rules()
+    src = b.src
+    timeout = max(1.0, len(src) / 1_000_000)
+    for m in finditer(r.rules, src, timeout=timeout):
+        kind = m.lastgroup
+        if kind in ("digits", "compound"):
+            _delete_separators(b, m, r.separator)
+        elif kind == "keycap":
+            b.replace(m.start(), m.end(), "")
+        elif kind == "letters":
+            _join_letters(b, m, r)
+        elif kind == "dot":
+            b.replace(m.start(), m.end(), ".")
+        elif kind == "at":
+            b.replace(m.start(), m.end(), "@")
+        elif kind == "bracket":
+            word = m.group().strip(" \t[](){}<>").lower()
+            b.replace(m.start(), m.end(), "@" if word in r.at_words or word == "@" else ".")
+
+
+def _delete_separators(b: EditBuilder, m: regex.Match[str], sep: regex.Pattern[str]) -> None:
+    base = m.start()
+    for s in sep.finditer(m.group()):
+        b.replace(base + s.start(), base + s.end(), "")
+
+
+def _join_letters(b: EditBuilder, m: regex.Match[str], r: rules_mod.Rules) -> None:
+    run = m.group()
+    base = m.start()
+    letters = [i for i, c in enumerate(run) if c.isascii() and c.isalpha()]
+    joined = "".join(run[i] for i in letters).lower()
+    first = -1
+    name = ""
+    if joined in r.names:
+        first, name = 0, joined
+    else:
+        for cand in r.long_names:
+            k = joined.find(cand)
+            if k >= 0:
+                first, name = k, cand
+                break
+    if first < 0:
+        return
+    lo, hi = letters[first], letters[first + len(name) - 1]
+    for s in r.separator.finditer(run, lo, hi):
+        b.replace(base + s.start(), base + s.end(), "")
+    # "W.A." -> "WA": a final dot after a dotted name goes too, unless a word follows it
+    end = base + hi + 1
+    src = b.src
+    if (
+        end < len(src)
+        and src[end] == "."
+        and "." in run[lo:hi]
+        and (end + 1 == len(src) or not (src[end + 1].isalnum() or src[end + 1] == "."))
+    ):
+        b.replace(end, end + 1, "")

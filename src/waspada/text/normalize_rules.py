@@ -1,0 +1,170 @@
+"""The compiled patterns of waspada.text.normalize, built once from ``data/normalize.yaml``."""
+
+from __future__ import annotations
+
+import functools
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import regex
+import yaml
+
+from waspada.errors import ConfigError
+from waspada.text.patterns import compile_pattern
+
+DATA_FILE = "normalize.yaml"
+
+#: deleted: controls (but tab, LF, CR and the whitespace controls), format characters (zero-width,
+#: bidi, soft hyphen, BOM), combining grapheme joiner, variation selectors 15/16, Hangul fillers,
+#: Mongolian free variation selectors
+_DELETE = (
+    r"[\x00-\x08\x0E-\x1B\x7F-\x84\x86-\x9F\p{Cf}\u034F\uFE0E\uFE0F"
+    r"\u115F\u1160\u3164\uFFA0\u180B-\u180D]+"
+)
+#: whitespace controls (vertical tab, form feed, file/group/record/unit separators, NEL) -> space
+_WS_CONTROL = r"[\x0B\x0C\x1C-\x1F\x85]"
+#: between single digits: spaces, dots, dashes, underscores (and emoji keycaps after a digit)
+_DIGIT_SEP_CHAR = r"[ .\-\u2010-\u2015_]"
+_DIGIT_SEP = _DIGIT_SEP_CHAR + "{1,3}"
+_DIGIT = r"[0-9]\u20E3?"
+#: between spelled-out letters
+_LETTER_SEP = r"[ .\-\u2010-\u2015_*\u00B7\u2022]{1,3}"
+_COMPOUND_SEP = r"[ .\-_]{1,2}"
+_NOT_WORD_BEFORE = r"(?<![\p{L}\p{N}])"
+_NOT_WORD_AFTER = r"(?![\p{L}\p{N}])"
+_WORD_BEFORE = r"(?<=[\p{L}\p{N}])"
+_WORD_AFTER = r"(?=[\p{L}\p{N}])"
+#: known mail providers: a bare " at " becomes "@" only before one of them ("visit us at x.com"
+#: must not turn into an e-mail address)
+_MAIL_PROVIDERS = (
+    "gmail", "googlemail", "yahoo", "ymail", "hotmail", "outlook", "live", "msn", "icloud",
+    "aol", "proton", "protonmail", "yandex", "qq", "163", "126", "mail", "zoho",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    names: frozenset[str]
+    long_names: tuple[str, ...]  # names of 4+ letters, longest first
+    at_words: frozenset[str]
+    invisible: regex.Pattern[str]
+    local_digit: regex.Pattern[str]
+    digit_table: dict[int, str]
+    rules: regex.Pattern[str]
+    separator: regex.Pattern[str]
+    trigger: regex.Pattern[str]
+
+
+def _fail(field: str, why: str) -> ConfigError:
+    return ConfigError(f"{DATA_FILE}: field {field!r}: {why}")
+
+
+def _words(data: dict[str, Any], field: str) -> list[str]:
+    value = data.get(field)
+    if not isinstance(value, list) or not value:
+        raise _fail(field, "expected a non-empty list of words")
+    out: list[str] = []
+    for w in value:
+        if not isinstance(w, str) or not w.strip() or not w.isascii():
+            raise _fail(field, f"entry {w!r} is not a non-empty ASCII word")
+        out.append(w.strip().lower())
+    return out
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def _digit_zeros(data: dict[str, Any]) -> dict[int, str]:
+    zeros = data.get("local_digit_zeros")
+    if not isinstance(zeros, dict) or not zeros:
+        raise _fail("local_digit_zeros", "expected a mapping of block name to U+XXXX")
+    table: dict[int, str] = {}
+    for block, code in zeros.items():
+        try:
+            zero = int(str(code).removeprefix("U+"), 16)
+        except ValueError as exc:
+            raise _fail(f"local_digit_zeros.{block}", f"{code!r} is not U+XXXX") from exc
+        for d in range(10):
+            if unicodedata.digit(chr(zero + d), None) != d:
+                raise _fail(f"local_digit_zeros.{block}", f"U+{zero + d:04X} is not digit {d}")
+            table[zero + d] = str(d)
+    return table
+
+
+def build(data: dict[str, Any]) -> Rules:
+    """Check the rule data and compile every pattern (ConfigError on a bad field)."""
+    if not isinstance(data, dict):
+        raise _fail("<root>", "expected a mapping")
+    names = _words(data, "platform_names")
+    at_words = _words(data, "at_words")
+    dot_words = _words(data, "dot_words")
+    tlds = _words(data, "tlds")
+    compounds = data.get("platform_compounds")
+    if not isinstance(compounds, list) or not all(
+        isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) and x.isalpha() for x in p)
+        for p in compounds
+    ):
+        raise _fail("platform_compounds", "expected a list of [first, second] word pairs")
+    table = _digit_zeros(data)
+
+    tld = f"(?:{_alternation(tlds)}){_NOT_WORD_AFTER}"
+    dots = _alternation(dot_words)
+    ats = _alternation(at_words)
+    digits = (
+        rf"(?<![0-9]\u20E3?{_DIGIT_SEP_CHAR}{{0,3}})"
+        rf"{_DIGIT}(?![0-9])(?:{_DIGIT_SEP}{_DIGIT}(?![0-9])){{5,}}"
+        rf"(?!{_DIGIT_SEP_CHAR}{{0,3}}[0-9])"
+    )
+    letters = rf"{_NOT_WORD_BEFORE}[A-Za-z](?:{_LETTER_SEP}[A-Za-z]{_NOT_WORD_AFTER}){{1,11}}"
+    compound = "|".join(f"{regex.escape(a)}{_COMPOUND_SEP}{regex.escape(b)}" for a, b in compounds)
+    bracket = (
+        rf"{_WORD_BEFORE}[ \t]*[\[({{<][ \t]*(?:{dots}|{ats}|\.|@)[ \t]*[\])}}>][ \t]*{_WORD_AFTER}"
+    )
+    bare_dot = (
+        rf"{_WORD_BEFORE}(?:[ \t]+(?:{dots})[ \t]+(?={tld})"
+        rf"|(?:[ \t]+\.[ \t]*|\.[ \t]+)(?=(?:{_alternation(tlds)})/))"
+    )
+    domain_dot = (
+        rf"(?:\.|[ \t]*[\[({{<][ \t]*(?:{dots}|\.)[ \t]*[\])}}>][ \t]*"
+        rf"|[ \t]+(?:{dots})[ \t]+)"
+    )
+    bare_at = (
+        rf"(?<=[\p{{L}}\p{{N}}_.\-])[ \t]+(?:{ats})[ \t]+"
+        rf"(?=(?:{'|'.join(_MAIL_PROVIDERS)}){domain_dot}{tld})"
+    )
+    rules_rx = (
+        f"(?P<digits>{digits})|(?P<keycap>(?<=[0-9#*])\u20e3+)"
+        f"|(?P<letters>{letters})|(?P<compound>{_NOT_WORD_BEFORE}(?:{compound}){_NOT_WORD_AFTER})"
+        f"|(?P<bracket>{bracket})|(?P<dot>{bare_dot})|(?P<at>{bare_at})"
+    )
+    local = "[" + "".join(f"{chr(z)}-{chr(z + 9)}" for z in sorted(table) if table[z] == "0") + "]"
+    flags = regex.IGNORECASE
+    return Rules(
+        names=frozenset(names),
+        long_names=tuple(sorted((n for n in names if len(n) >= 4), key=lambda n: (-len(n), n))),
+        at_words=frozenset(at_words),
+        invisible=compile_pattern(
+            f"(?P<del>{_DELETE})|(?P<ws>{_WS_CONTROL}+)", name="normalize.invisible"
+        ),
+        local_digit=compile_pattern(local, name="normalize.local_digit"),
+        digit_table=table,
+        rules=compile_pattern(rules_rx, flags, name="normalize.rules"),
+        separator=compile_pattern(r"[^0-9A-Za-z]+", name="normalize.separator"),
+        trigger=compile_pattern(
+            f"{_DELETE}|{_WS_CONTROL}|{local}|{rules_rx}", flags, name="normalize.trigger"
+        ),
+    )
+
+
+@functools.cache
+def rules() -> Rules:
+    """The bundled rules, loaded and compiled on first use."""
+    path = resources.files("waspada.text") / "data" / DATA_FILE
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{DATA_FILE}: cannot read: {exc}") from exc
+    return build(data)
