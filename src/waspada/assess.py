@@ -71,7 +71,7 @@ def analyse(
         language=detected,
         script=script,
         country=country.upper() if country else None,
-        lower=norm.text.lower() if len(norm.text.lower()) == len(norm.text) else norm.text,
+        lower=norm.lower,
     )
     entities = recognize(ctx)
     hits = engine.evaluate(ctx, entities, _output_language(lang, detected))
