@@ -1,14 +1,135 @@
-"""PLACEHOLDER recogniser module: places. Replaced by the real implementation."""
+"""Places: the region's countries and the scam-compound hotspots, in the region's languages.
+
+One data file (``data/places.yaml``) and one Aho-Corasick automaton over the lower-cased text,
+built once. Latin-script aliases must stand alone (``Laos`` is not in ``Laoshan``); aliases in
+scripts with combining marks (Thai, Lao, Khmer, Burmese) must not end inside a cluster; block
+spellings (``Lào Cai``, 老街 alone) swallow the aliases they contain.
+"""
 
 from __future__ import annotations
 
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import ahocorasick
+import yaml
+
+from waspada.errors import ConfigError
 from waspada.recognizers.base import Context, Recognizer
 from waspada.types import Entity
+
+PLACES_FILE = "places.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    name: str
+    country: str
+    hotspot: bool
+
+
+_BLOCK = Place("", "", False)
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or unicodedata.category(ch)[0] == "M"
+
+
+def _is_latin(ch: str) -> bool:
+    if ch.isascii():
+        return ch.isalnum()
+    return "\u00c0" <= ch <= "\u024f" or "\u1e00" <= ch <= "\u1eff"
+
+
+@cache
+def automaton() -> ahocorasick.Automaton:
+    """alias -> (length, Place, latin) automaton built from ``places.yaml`` (checked on load)."""
+    try:
+        text = (
+            resources.files("waspada.recognizers").joinpath("data", PLACES_FILE).read_text("utf-8")
+        )
+        data = yaml.safe_load(text)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{PLACES_FILE}: cannot be read: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("places"), list):
+        raise ConfigError(f"{PLACES_FILE}: field 'places' missing or not a list")
+    auto = ahocorasick.Automaton()
+    seen: dict[str, str] = {}
+    for i, item in enumerate(data["places"]):
+        where = f"{PLACES_FILE}: places[{i}]"
+        if not isinstance(item, dict):
+            raise ConfigError(f"{where} is not a mapping")
+        name, country, hotspot = item.get("name"), item.get("country"), item.get("hotspot")
+        aliases = item.get("aliases")
+        if not isinstance(name, str) or not name:
+            raise ConfigError(f"{where}: field 'name' missing")
+        if not isinstance(country, str) or len(country) != 2 or not country.isupper():
+            raise ConfigError(f"{where} ({name}): field 'country' must be ISO 3166 alpha-2")
+        if not isinstance(hotspot, bool):
+            raise ConfigError(f"{where} ({name}): field 'hotspot' must be true or false")
+        if not isinstance(aliases, list) or not aliases:
+            raise ConfigError(f"{where} ({name}): field 'aliases' missing or empty")
+        place = Place(name, country, hotspot)
+        for alias in aliases:
+            key = str(alias).lower()
+            if key in seen and seen[key] != name:
+                raise ConfigError(f"{where} ({name}): alias {key!r} also names {seen[key]}")
+            seen[key] = name
+            auto.add_word(key, (len(key), place, _is_latin(key[0]) or _is_latin(key[-1])))
+    for alias in data.get("block") or []:
+        key = str(alias).lower()
+        auto.add_word(key, (len(key), _BLOCK, _is_latin(key[0])))
+    auto.make_automaton()
+    return auto
+
+
+def find_places(lower: str) -> list[tuple[int, int, Place]]:
+    """Non-overlapping (start, end, place) in a lower-cased text; the longest alias wins."""
+    hits: list[tuple[int, int, Place]] = []
+    n = len(lower)
+    for end_idx, (length, place, latin) in automaton().iter(lower):
+        start, end = end_idx - length + 1, end_idx + 1
+        if latin:
+            if (start > 0 and _is_word_char(lower[start - 1])) or (
+                end < n and _is_word_char(lower[end])
+            ):
+                continue
+        elif end < n and unicodedata.category(lower[end])[0] == "M":
+            continue  # the alias ends inside a Thai/Khmer/Lao/Burmese cluster
+        hits.append((start, end, place))
+    if len(hits) > 1:
+        hits.sort(key=lambda h: (h[0] - h[1], h[0]))  # longest first
+        kept: list[tuple[int, int, Place]] = []
+        for h in hits:
+            if all(h[1] <= k[0] or k[1] <= h[0] for k in kept):
+                kept.append(h)
+        hits = sorted(kept, key=lambda h: h[0])
+    return [h for h in hits if h[2] is not _BLOCK]
 
 
 class PlaceRecognizer(Recognizer):
     name = "places"
     kinds = ("place",)
 
+    def __init__(self) -> None:
+        automaton()  # load and check the data at start
+
     def recognize(self, ctx: Context) -> list[Entity]:
-        return []
+        lower = ctx.lower if len(ctx.lower) == len(ctx.text) else ctx.text.lower()
+        if len(lower) != len(ctx.text):
+            lower = ctx.text
+        return [
+            ctx.entity(
+                "place",
+                p.name,
+                s,
+                e,
+                recognizer=self.name,
+                score=0.9,
+                country=p.country,
+                hotspot=p.hotspot,
+            )
+            for s, e, p in find_places(lower)
+        ]
