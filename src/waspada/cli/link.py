@@ -1,3 +1,204 @@
-"""PLACEHOLDER command module; registers its commands on ``waspada.cli.app``."""
+"""``waspada link``, ``campaigns``, ``networks``, ``network ID`` and ``campaign ID``.
+
+Thin: parse options, call ``waspada.link.store.link_store`` or ``waspada.link.read``, format.
+"""
 
 from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from waspada.cli import app
+from waspada.errors import WaspadaError
+from waspada.link import export, read
+from waspada.link.engine import LinkConfig
+from waspada.link.networks import MAX_DF
+from waspada.link.store import link_store
+from waspada.store.db import DEFAULT_DB, Store
+
+out = Console()
+err = Console(stderr=True)
+
+DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB file of the intel store.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+GraphmlOpt = Annotated[
+    Path | None, typer.Option("--graphml", help="Write the graph as GraphML (Gephi, yEd).")
+]
+ExportJsonOpt = Annotated[
+    Path | None,
+    typer.Option("--export-json", help="Write the graph as JSON nodes/links (d3, Cytoscape)."),
+]
+LimitOpt = Annotated[int, typer.Option(help="Show at most this many (largest first).")]
+
+
+def _echo_json(obj: Any) -> None:
+    typer.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
+
+
+def _fail(e: Exception) -> typer.Exit:
+    err.print(f"[red]error:[/red] {e}")
+    return typer.Exit(2)
+
+
+@app.command()
+def link(
+    db: DbOpt = Path(DEFAULT_DB),
+    threshold: Annotated[
+        float, typer.Option(help="Jaccard similarity of masked texts for one campaign.")
+    ] = 0.7,
+    max_df: Annotated[
+        int, typer.Option(help="Identifiers in more documents than this are hubs: no link.")
+    ] = MAX_DF,
+    as_json: JsonOpt = False,
+) -> None:
+    """Link the store's new documents into campaigns and networks (incremental)."""
+    started = time.perf_counter()
+    try:
+        cfg = LinkConfig(threshold=threshold, max_df=max_df)
+        with Store.open(db) as store:
+            result = link_store(store, cfg)
+    except (WaspadaError, ValueError) as e:
+        raise _fail(e) from e
+    summary = {
+        "new_documents": result.new_docs,
+        "documents": len(result.state.docs),
+        "campaigns": len(result.campaigns),
+        "networks": len(result.networks),
+        "merges": [{"kind": k, "absorbed": a, "kept": b} for k, a, b in result.merges],
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    if as_json:
+        _echo_json(summary)
+        return
+    out.print(
+        f"linked {summary['new_documents']:,} new of {summary['documents']:,} documents: "
+        f"{summary['campaigns']:,} campaigns, {summary['networks']:,} networks, "
+        f"{len(result.merges)} merges ({summary['seconds']} s)"
+    )
+
+
+def _list(kind: str, db: Path, limit: int, as_json: bool, graphml: Path | None,
+          export_json: Path | None) -> None:  # fmt: skip
+    try:
+        with Store.open(db, read_only=True) as store:
+            groups = read.list_groups(store, kind, limit=limit)
+            if graphml or export_json:
+                details = [read.group_detail(store, kind, g["id"]) for g in groups]
+                _export([d for d in details if d], graphml, export_json)
+    except WaspadaError as e:
+        raise _fail(e) from e
+    if as_json:
+        _echo_json(groups)
+        return
+    t = Table(title=f"{kind}s (largest {limit})")
+    for col in ("id", "size", "first seen", "last seen", "languages", "countries", "max risk",
+                "top identifier"):  # fmt: skip
+        t.add_column(col)
+    for g in groups:
+        top = g["top_identifiers"][0] if g["top_identifiers"] else None
+        t.add_row(
+            g["id"], str(g["size"]), str(g["first_seen"] or ""), str(g["last_seen"] or ""),
+            ",".join(g["languages"]), ",".join(g["countries"]), str(g["max_risk"]),
+            f"{top['kind']}:{top['value']} ({top['documents']})" if top else "",
+        )  # fmt: skip
+    out.print(t)
+
+
+def _export(groups: list[dict[str, Any]], graphml: Path | None, export_json: Path | None) -> None:
+    g = export.graph(groups)
+    if graphml:
+        export.write_graphml(g, graphml)
+        err.print(f"wrote {graphml} ({len(g['nodes'])} nodes, {len(g['links'])} edges)")
+    if export_json:
+        export.write_json(g, export_json)
+        err.print(f"wrote {export_json} ({len(g['nodes'])} nodes, {len(g['links'])} edges)")
+
+
+@app.command()
+def campaigns(
+    db: DbOpt = Path(DEFAULT_DB),
+    limit: LimitOpt = 20,
+    as_json: JsonOpt = False,
+    graphml: GraphmlOpt = None,
+    export_json: ExportJsonOpt = None,
+) -> None:
+    """List campaigns: ads posted from one template (near-duplicate masked text)."""
+    _list("campaign", db, limit, as_json, graphml, export_json)
+
+
+@app.command()
+def networks(
+    db: DbOpt = Path(DEFAULT_DB),
+    limit: LimitOpt = 20,
+    as_json: JsonOpt = False,
+    graphml: GraphmlOpt = None,
+    export_json: ExportJsonOpt = None,
+) -> None:
+    """List networks: ads joined by shared phones, handles, wallets, accounts, URLs."""
+    _list("network", db, limit, as_json, graphml, export_json)
+
+
+def _detail(kind: str, group_id: str, db: Path, as_json: bool, graphml: Path | None,
+            export_json: Path | None) -> None:  # fmt: skip
+    try:
+        with Store.open(db, read_only=True) as store:
+            g = read.group_detail(store, kind, group_id)
+    except WaspadaError as e:
+        raise _fail(e) from e
+    if g is None:
+        err.print(f"[red]error:[/red] no {kind} {group_id}")
+        raise typer.Exit(1)
+    if graphml or export_json:
+        _export([g], graphml, export_json)
+    if as_json:
+        _echo_json(g)
+        return
+    out.print(f"[bold]{kind} {g['id']}[/bold]  size {g['size']}  "
+              f"{g['first_seen']} .. {g['last_seen']}  max risk {g['max_risk']}")  # fmt: skip
+    if g["merged_from"]:
+        out.print(f"merged from: {', '.join(g['merged_from'])}")
+    t = Table(title="identifiers")
+    for col in ("kind", "value", "documents", "in store", "links"):
+        t.add_column(col)
+    for i in g["identifiers"]:
+        t.add_row(i["kind"], i["value"], str(i["documents"]), str(i["documents_in_store"]),
+                  "yes" if i["links"] else "no")  # fmt: skip
+    out.print(t)
+    t = Table(title="members")
+    for col in ("posted", "doc id", "external id", "risk"):
+        t.add_column(col)
+    for m in g["members"]:
+        t.add_row(str(m["posted_at"] or ""), m["doc_id"][:16], str(m["external_id"] or ""),
+                  str(m["risk"] or 0))  # fmt: skip
+    out.print(t)
+    out.print("timeline: " + ", ".join(f"{d['day']}: {d['documents']}" for d in g["timeline"]))
+
+
+@app.command()
+def network(
+    network_id: Annotated[str, typer.Argument(help="Network id (n-...); merged ids resolve.")],
+    db: DbOpt = Path(DEFAULT_DB),
+    as_json: JsonOpt = False,
+    graphml: GraphmlOpt = None,
+    export_json: ExportJsonOpt = None,
+) -> None:
+    """One network: members, identifiers (and which link), timeline; optional graph export."""
+    _detail("network", network_id, db, as_json, graphml, export_json)
+
+
+@app.command()
+def campaign(
+    campaign_id: Annotated[str, typer.Argument(help="Campaign id (c-...); merged ids resolve.")],
+    db: DbOpt = Path(DEFAULT_DB),
+    as_json: JsonOpt = False,
+    graphml: GraphmlOpt = None,
+    export_json: ExportJsonOpt = None,
+) -> None:
+    """One campaign: members, identifiers, timeline; optional graph export."""
+    _detail("campaign", campaign_id, db, as_json, graphml, export_json)
