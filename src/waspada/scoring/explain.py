@@ -1,10 +1,114 @@
-"""PLACEHOLDER explanation in the reader's language (en, id at least)."""
+"""The explanation, in the reader's language (English and Indonesian; others fall back to English).
+
+A few short sentences: the verdict; the strongest red flags (by their descriptions, already in
+the reader's language); the identifiers to be careful with; what to do next; and, when a learned
+model supplied them, the words that pushed the score most.
+"""
 
 from __future__ import annotations
 
 from waspada.scoring.risk import RiskResult
 from waspada.types import Entity, IndicatorHit
 
+#: identifiers worth naming to the reader (money and places are facts, not contacts)
+CONTACT_KINDS = (
+    "phone", "whatsapp", "telegram", "line", "wechat", "zalo", "facebook", "instagram",
+    "tiktok", "email", "url", "crypto_wallet", "bank_account",
+)
+MAX_FLAGS = 3
+MAX_IDENTIFIERS = 4
+MAX_FEATURES = 5
+
+_T: dict[str, dict[str, str]] = {
+    "en": {
+        "high": "High risk ({risk}/100): this looks like {cat}.",
+        "medium": "Medium risk ({risk}/100): this shows signs of {cat}.",
+        "low": "Low risk ({risk}/100): no strong red flags found.",
+        "advisory": "This reads like a warning about scams, not an offer (risk {risk}/100).",
+        "cat.recruitment_lure": "a recruitment lure into a scam compound or trafficking",
+        "cat.scam": "an online scam",
+        "cat.benign": "an ordinary message",
+        "flags": "Red flags: {flags}.",
+        "weak": "Signs noted: {flags}.",
+        "ids": "Be careful with: {ids}.",
+        "do.recruitment_lure": "Do not pay any fee and do not send your passport; check the "
+        "agency with your migrant-worker office (Indonesia: BP2MI/KP2MI, Philippines: DMW) "
+        "before you go.",
+        "do.scam": "Do not click links, share codes (OTP, PIN) or transfer money; contact the "
+        "bank, company or relative through a number you already know.",
+        "do.low": "Still: never pay to get a job and never share OTP codes.",
+        "features": "The words that pushed the score most: {words}.",
+    },
+    "id": {
+        "high": "Risiko tinggi ({risk}/100): ini tampak seperti {cat}.",
+        "medium": "Risiko sedang ({risk}/100): ini menunjukkan tanda-tanda {cat}.",
+        "low": "Risiko rendah ({risk}/100): tidak ditemukan tanda bahaya yang kuat.",
+        "advisory": "Ini terbaca sebagai peringatan tentang penipuan, bukan tawaran "
+        "(risiko {risk}/100).",
+        "cat.recruitment_lure": "umpan perekrutan ke sindikat penipuan atau perdagangan orang",
+        "cat.scam": "penipuan online",
+        "cat.benign": "pesan biasa",
+        "flags": "Tanda bahaya: {flags}.",
+        "weak": "Tanda yang terlihat: {flags}.",
+        "ids": "Hati-hati dengan: {ids}.",
+        "do.recruitment_lure": "Jangan membayar biaya apa pun dan jangan mengirim paspor; cek "
+        "perusahaan atau agensinya ke BP2MI/KP2MI atau Disnaker sebelum berangkat.",
+        "do.scam": "Jangan klik tautan, membagikan kode (OTP, PIN) atau mentransfer uang; "
+        "hubungi bank, perusahaan atau keluarga lewat nomor yang sudah Anda kenal.",
+        "do.low": "Tetap ingat: jangan pernah membayar untuk mendapat pekerjaan dan jangan "
+        "membagikan kode OTP.",
+        "features": "Kata-kata yang paling menaikkan skor: {words}.",
+    },
+}
+
 
 def explain(result: RiskResult, hits: list[IndicatorHit], entities: list[Entity], lang: str) -> str:
-    return ""
+    t = _T.get(lang, _T["en"])
+    red = [h for h in hits if h.category != "counter"]
+    red.sort(key=lambda h: -h.weight)
+    flags = "; ".join(dict.fromkeys(h.description for h in red[:MAX_FLAGS]))
+    parts: list[str] = []
+    advisory = getattr(result, "advisory", False)
+    if advisory:
+        parts.append(t["advisory"].format(risk=result.risk))
+    elif result.level in ("high", "medium"):
+        parts.append(t[result.level].format(risk=result.risk, cat=t[f"cat.{result.category}"]))
+    else:
+        parts.append(t["low"].format(risk=result.risk))
+    if flags and not advisory:
+        parts.append(t["flags" if result.level != "low" else "weak"].format(flags=flags))
+    ids = _identifiers(entities)
+    if ids and result.level != "low":
+        parts.append(t["ids"].format(ids=", ".join(ids)))
+    if result.level != "low" and result.category in ("recruitment_lure", "scam"):
+        parts.append(t[f"do.{result.category}"])
+    elif red and not advisory:
+        parts.append(t["do.low"])
+    words = _features(result)
+    if words:
+        parts.append(t["features"].format(words=", ".join(words)))
+    return " ".join(parts)
+
+
+def _identifiers(entities: list[Entity]) -> list[str]:
+    seen: dict[str, None] = {}
+    for e in entities:
+        if e.kind in CONTACT_KINDS:
+            seen.setdefault(e.text.strip() or e.value, None)
+        if len(seen) >= MAX_IDENTIFIERS:
+            break
+    return list(seen)
+
+
+def _features(result: RiskResult) -> list[str]:
+    feats = [f for f in result.features if isinstance(f, dict) and "feature" in f]
+    pos = [f for f in feats if _num(f.get("weight")) > 0]
+    pos.sort(key=lambda f: -_num(f.get("weight")))
+    return [str(f["feature"]) for f in pos[:MAX_FEATURES]]
+
+
+def _num(v: object) -> float:
+    try:
+        return float(v)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0.0
