@@ -18,6 +18,7 @@ from waspada.recognizers.base import Context
 from waspada.text.patterns import compile_pattern
 
 DATA_DIR = Path(__file__).parent / "data"
+_LATIN = regex.compile(r"[\p{Latin}0-9]")
 
 
 @cache
@@ -84,17 +85,17 @@ def lower_text(ctx: Context) -> str:
 
 
 def word_alternation(words: list[str]) -> str:
-    """One regex alternation of literal words, longest first. A word that starts (ends) with an
-    ASCII letter or digit must not be glued to another one there, so ``wa`` does not fire inside
-    ``wajib``; words in Thai or Han script have no such boundary."""
+    """One regex alternation of literal words, longest first. A word that starts (ends) with a
+    Latin letter or digit must not be glued to another one there, so ``wa`` does not fire inside
+    ``wajib`` nor ``đ`` inside ``để``; words in Thai or Han script have no such boundary."""
     parts = []
     for w in sorted(set(words), key=len, reverse=True):
         p = regex.escape(w.lower())
         p = regex.sub(r"(?:\\ )+", r"[ \\t]*", p)  # "whats app" also matches "whatsapp"
-        if w[0].isascii() and w[0].isalnum():
-            p = r"(?<![a-z0-9])" + p
-        if w[-1].isascii() and w[-1].isalnum():
-            p = p + r"(?![a-z0-9])"
+        if _LATIN.match(w[0]):
+            p = r"(?<![\p{Latin}0-9])" + p
+        if _LATIN.match(w[-1]):
+            p = p + r"(?![\p{Latin}0-9])"
         parts.append(p)
     return "(?:" + "|".join(parts) + ")"
 

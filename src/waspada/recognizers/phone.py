@@ -32,7 +32,15 @@ _REGIONS_FILE = "phone_regions.yaml"
 _CONTEXT_FILE = "phone_context.yaml"
 
 #: scores by where the region came from
-SCORES = {"plus": 0.95, "link": 0.95, "hint": 0.85, "language": 0.85, "intl": 0.8, "guess": 0.6}
+SCORES = {
+    "plus": 0.95,
+    "link": 0.95,
+    "hint": 0.85,
+    "language": 0.85,
+    "intl": 0.8,
+    "channel": 0.75,
+    "guess": 0.6,
+}
 
 _SEP = r"(?:[ \t]{0,2}[.\-\u2013/][ \t]{0,2}|[ \t]{1,2}|(?<=\))|(?=\())"
 #: a digit run with separators, optional leading + and parentheses; possessive, so linear
@@ -69,6 +77,7 @@ class PhoneData:
     regions: tuple[str, ...]
     country_codes: tuple[str, ...]
     language_regions: dict[str, str]
+    channel_regions: dict[str, str]
     script_regions: dict[str, str]
     window_before: int
     window_after: int
@@ -114,6 +123,7 @@ def phone_data() -> PhoneData:
         regions=regions,
         country_codes=codes,
         language_regions=_region_map(rd, "language_regions", regions),
+        channel_regions=_region_map(rd, "channel_regions", regions),
         script_regions=_region_map(rd, "script_regions", regions),
         window_before=windows[0],
         window_after=windows[1],
@@ -165,7 +175,9 @@ def primary_region(ctx: Context) -> tuple[str | None, str]:
     return (region, "language") if region else (None, "guess")
 
 
-def resolve(digits: str, plus: bool, ctx: Context) -> tuple[str, str, str] | None:
+def resolve(
+    digits: str, plus: bool, ctx: Context, channel: str | None = None
+) -> tuple[str, str, str] | None:
     """``(E.164, region, source)`` for a digit string, or None. See docs for the rule."""
     if plus:
         res = parse_valid("+" + digits, None)
@@ -183,6 +195,11 @@ def resolve(digits: str, plus: bool, ctx: Context) -> tuple[str, str, str] | Non
         res = parse_valid("+" + digits, None)
         if res and res[1] in data.regions:
             return res[0], res[1], "intl"
+    by_channel = data.channel_regions.get(channel or "")
+    if by_channel and by_channel != region:
+        res = parse_valid(digits, by_channel)
+        if res:
+            return res[0], res[1], "channel"
     return _guess(digits, data.regions)
 
 
@@ -250,7 +267,7 @@ class PhoneRecognizer(Recognizer):
                 local = resolve(digits, False, _with_default(ctx, "VN" if kind == "zalo" else None))
                 if local is None:
                     continue
-                res, source = (local[0], local[1]), local[2]
+                res = (local[0], local[1])
             s, e = m.span("num")
             taken.append((s, e))
             out.append(self._entity(ctx, res, source, s, e, _LINK_CHANNEL[kind]))
@@ -263,10 +280,11 @@ class PhoneRecognizer(Recognizer):
             plus = "+" in cand
             if not plus and _is_not_a_phone(cand, ctx, s, e):
                 continue
-            found = resolve(digits, plus, ctx)
+            channel = channel_near(ctx, s, e)
+            found = resolve(digits, plus, ctx, channel)
             if found is None:
                 continue
-            out.append(self._entity(ctx, found[:2], found[2], s, e, channel_near(ctx, s, e)))
+            out.append(self._entity(ctx, found[:2], found[2], s, e, channel))
         return out
 
     def _entity(
