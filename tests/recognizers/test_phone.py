@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import waspada
+
 from .helpers import Expected, assert_entities, entities
 
 PHONE = ("phone",)
