@@ -147,8 +147,13 @@ def test_merge_of_two_campaigns_records_the_absorbed_id() -> None:
     r1 = link_documents([a, b, a2, b2])
     na, nb = r1.state.network[0], r1.state.network[1]
     assert na and nb and na != nb
-    bridge = LinkDoc("doc005", "post-5", "hubungi kami", T0 + timedelta(days=9),
-                     identifiers=[("phone", "+6281200000001"), ("phone", "+6281200000002")])  # fmt: skip
+    bridge = LinkDoc(
+        "doc005",
+        "post-5",
+        "hubungi kami",
+        T0 + timedelta(days=9),
+        identifiers=[("phone", "+6281200000001"), ("phone", "+6281200000002")],
+    )
     r2 = link_documents([bridge], r1.state)
     assert set(r2.state.network) == {na}  # the older network's id is kept
     assert ("network", nb, na) in r2.merges

@@ -31,7 +31,7 @@ def _pair_sig(a: np.ndarray, b: np.ndarray, hasher: MinHasher) -> np.ndarray:
 def test_estimate_is_close_to_true_jaccard(n: int, shared: float, seed: int) -> None:
     rng = np.random.default_rng(seed)
     items = rng.choice(2**62, size=2 * n, replace=False).astype(np.uint64)
-    common = int(round(shared * n))
+    common = round(shared * n)
     a = items[:n]
     b = np.concatenate([items[:common], items[n : 2 * n - common]])
     true = common / (2 * n - common)
