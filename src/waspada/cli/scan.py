@@ -130,7 +130,8 @@ def top(
     if as_json:
         _print_json(rows)
         return
-    t = Table("risk", "category", "lang", "source", "id", "preview", title="Riskiest documents")
+    t = Table("risk", "category", "lang", "source", "id", title="Riskiest documents")
+    t.add_column("preview", no_wrap=True, overflow="ellipsis", max_width=60)
     for r in rows:
         t.add_row(str(r["risk"]), r["category"], r["language"] or "", r["source"] or "",
                   r["id"][:12], r["preview"])
@@ -161,8 +162,9 @@ def show(
     for h in rec["indicators"]:
         ev = "; ".join(e["text"] for e in h["evidence"])
         out.print(f"  flag {h['id']} ({h['category']}, {h['weight']}): {ev}", markup=False)
-    for e in rec["entities"]:
-        out.print(f"  {e['kind']}: {e['value']} (in {e['documents']} documents)", markup=False)
+    for ent in rec["entities"]:
+        out.print(f"  {ent['kind']}: {ent['value']} (in {ent['documents']} documents)",
+                  markup=False)
 
 
 @app.command()

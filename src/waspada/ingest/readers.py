@@ -16,6 +16,7 @@ a line longer than the cap is never held whole.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -109,13 +110,11 @@ def discover(inputs: list[str]) -> Iterator[tuple[str, Path | None]]:
 def input_size(inputs: list[str]) -> int | None:
     """Total bytes of the inputs, or None when stdin is among them (unknown)."""
     total = 0
-    for name, path in discover(inputs):
+    for _name, path in discover(inputs):
         if path is None:
             return None
-        try:
+        with contextlib.suppress(OSError):
             total += path.stat().st_size
-        except OSError:
-            pass
     return total
 
 
@@ -167,8 +166,9 @@ def _file_chunks(name: str, path: Path, fields: Fields, fmt: str) -> Iterator[Ch
 def _stdin_chunks(fields: Fields, fmt: str) -> Iterator[Chunk]:
     import sys
 
-    raw = sys.stdin.buffer
-    stream = io.BufferedReader(raw) if not isinstance(raw, io.BufferedReader) else raw
+    raw: Any = sys.stdin.buffer
+    stream: io.BufferedReader = (raw if isinstance(raw, io.BufferedReader)
+                                 else io.BufferedReader(raw))
     kind = fmt
     if kind == "auto":
         first = stream.peek(1)[:1]

@@ -123,7 +123,7 @@ def process_chunk(chunk: Chunk, fields: Fields) -> ChunkResult:
         reasons[reason.split(":")[0]] += 1
 
     jsonl = chunk.fmt == "jsonl"
-    for line, item in zip(chunk.lines, chunk.items):
+    for line, item in zip(chunk.lines, chunk.items, strict=True):
         ext_id = posted = url = None
         source: str | None = chunk.source
         if chunk.fmt == "rows":
@@ -141,9 +141,9 @@ def process_chunk(chunk: Chunk, fields: Fields) -> ChunkResult:
                 continue
             if jsonl:
                 try:
-                    obj = json.loads(s)
-                except ValueError as e:
-                    bad(line, f"broken JSON: {getattr(e, 'msg', e)}", item)
+                    obj = json.loads(s.rstrip("\r\n"))
+                except json.JSONDecodeError as e:
+                    bad(line, f"broken JSON: {e.msg} (column {e.colno})", item)
                     continue
                 if not isinstance(obj, dict):
                     bad(line, "JSON value is not an object", item)
@@ -192,16 +192,16 @@ def process_chunk(chunk: Chunk, fields: Fields) -> ChunkResult:
         b.categories.append(a.category)
         b.explanations.append(a.explanation)
         b.probabilities.append(json.dumps(a.probabilities) if a.probabilities else None)
-        for e in a.entities:
+        for ent in a.entities:
             b.ent_doc.append(i)
-            b.ent_kind.append(e.kind)
-            b.ent_value.append(e.value)
-            b.ent_start.append(e.start)
-            b.ent_end.append(e.end)
-            b.ent_recognizer.append(e.recognizer)
-            b.ent_score.append(e.score)
-            b.ent_attrs.append(json.dumps(e.attrs, ensure_ascii=False, sort_keys=True,
-                                          default=str) if e.attrs else None)
+            b.ent_kind.append(ent.kind)
+            b.ent_value.append(ent.value)
+            b.ent_start.append(ent.start)
+            b.ent_end.append(ent.end)
+            b.ent_recognizer.append(ent.recognizer)
+            b.ent_score.append(ent.score)
+            b.ent_attrs.append(json.dumps(ent.attrs, ensure_ascii=False, sort_keys=True,
+                                          default=str) if ent.attrs else None)
         for h in a.indicators:
             b.hit_doc.append(i)
             b.hit_id.append(h.id)

@@ -69,7 +69,7 @@ class WriteBatch:
 
     def extend(self, other: WriteBatch) -> None:
         off = len(self.ids)
-        for name in self.__slots__:  # type: ignore[attr-defined]
+        for name in self.__slots__:
             mine, theirs = getattr(self, name), getattr(other, name)
             if name in ("ent_doc", "hit_doc"):
                 mine.extend(i + off for i in theirs)
@@ -164,8 +164,8 @@ class Store:
                 [b.model_versions[i] for i in keep], [b.risks[i] for i in keep],
                 [b.levels[i] for i in keep], [b.categories[i] for i in keep],
                 [b.explanations[i] for i in keep], [b.probabilities[i] for i in keep]]
-        docs = pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(cols, _DOC_SCHEMA)],
-                                    schema=_DOC_SCHEMA)
+        arrays = [pa.array(c, type=f.type) for c, f in zip(cols, _DOC_SCHEMA, strict=True)]
+        docs = pa.Table.from_arrays(arrays, schema=_DOC_SCHEMA)
         con.register("_batch_docs", docs)
         rows = con.execute(
             "INSERT INTO documents (id, external_id, source, url, posted_at, ingested_at, "

@@ -31,7 +31,8 @@ def _preview(text: str | None) -> str:
 def top(store: Store, n: int = 10, category: str | None = None, since: date | None = None,
         lang: str | None = None) -> list[dict[str, Any]]:
     """The ``n`` riskiest documents (ties: most recent first), optionally filtered."""
-    where, params = ["TRUE"], []
+    where: list[str] = ["TRUE"]
+    params: list[Any] = []
     if category:
         where.append("a.category = ?")
         params.append(category)
@@ -100,7 +101,8 @@ def show(store: Store, doc_id: str) -> dict[str, Any]:
 def shared_entities(store: Store, kind: str | None = None, min_docs: int = 2,
                     n: int = 20) -> list[dict[str, Any]]:
     """Identifiers found in at least ``min_docs`` documents, most shared first."""
-    where, params = ["TRUE"], []
+    where: list[str] = ["TRUE"]
+    params: list[Any] = []
     if kind:
         where.append("x.kind = ?")
         params.append(kind)

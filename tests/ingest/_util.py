@@ -1,0 +1,45 @@
+"""Helpers shared by the scan tests: build inputs from the bundled sample, run the real CLI."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_CSV = ROOT / "samples" / "uci_sms_sample.csv"
+
+
+def sample_texts() -> list[str]:
+    with SAMPLE_CSV.open(encoding="utf-8", newline="") as f:
+        return [r["text"] for r in csv.DictReader(f)]
+
+
+def distinct_texts() -> list[str]:
+    """The sample's texts, each once (the UCI set repeats a few)."""
+    return list(dict.fromkeys(" ".join(t.split()) for t in sample_texts()))
+
+
+def write_jsonl(path: Path, n: int) -> int:
+    """``n`` records with distinct texts (sample text + a reference line); returns n."""
+    base = distinct_texts()
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(n):
+            text = f"{base[i % len(base)]}\nref {i:07d}"
+            f.write(json.dumps({"id": f"r{i}", "text": text,
+                                "timestamp": f"2026-03-{i % 28 + 1:02d}T08:00:00Z"}) + "\n")
+    return n
+
+
+def cli_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-c", "from waspada.cli import main; main()", *args]
+
+
+def run_cli(*args: str, cwd: Path, stdin: bytes | None = None,
+            timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200"}
+    return subprocess.run(cli_cmd(*args), cwd=cwd, input=stdin.decode() if stdin else None,
+                          capture_output=True, text=True, timeout=timeout, env=env)

@@ -1,0 +1,244 @@
+"""The scan service on real DuckDB files: idempotency, bad input, counts, SIGKILL resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from waspada.ingest.readers import MAX_RECORD_BYTES, Fields
+from waspada.ingest.scan import content_id, parse_time, scan
+from waspada.store.db import Store
+
+from ._util import cli_cmd, distinct_texts, run_cli, write_jsonl
+
+
+def counts(db: Path) -> dict[str, int]:
+    with Store.open(db) as st:  # a writer: finishes a migration a killed run left undone
+        r = st.query(
+            "SELECT (SELECT count(*) FROM documents), (SELECT count(DISTINCT id) FROM documents),"
+            " (SELECT count(*) FROM assessments), (SELECT count(*) FROM quarantine)")[0]
+    return {"documents": r[0], "distinct": r[1], "assessments": r[2], "quarantined": r[3]}
+
+
+# ---- content id and timestamps -------------------------------------------------------------
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Gaji 20 jt  per bulan", "Gaji 20 jt per bulan"),
+    ("  Gaji 20 jt\nper bulan\t", "Gaji 20 jt per bulan"),
+    ("ทำงาน\u3000ที่ปอยเปต", "ทำงาน ที่ปอยเปต"),
+])
+def test_content_id_ignores_whitespace_layout(a: str, b: str) -> None:
+    assert content_id(a) == content_id(b)
+
+
+def test_content_id_is_sha256_hex_of_the_collapsed_text() -> None:
+    # sha256("abc") is the FIPS 180-2 test vector
+    assert content_id(" abc ") == (
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    assert content_id("Gaji 20 jt") != content_id("gaji 20 jt")
+
+
+@given(st.text(max_size=200))
+def test_content_id_is_stable_under_whitespace_padding(s: str) -> None:
+    assert content_id(s) == content_id(f"  {s}\n")
+
+
+@pytest.mark.parametrize(("raw", "want"), [
+    ("2026-10-01T08:15:00+07:00", datetime(2026, 10, 1, 1, 15)),
+    ("2026-10-01T08:15:00Z", datetime(2026, 10, 1, 8, 15)),
+    ("2026-10-01", datetime(2026, 10, 1)),
+    (1_767_225_600, datetime(2026, 1, 1)),
+    (1_767_225_600_000, datetime(2026, 1, 1)),
+    ("not a date", None),
+    ("", None),
+    (None, None),
+    (True, None),
+])
+def test_parse_time(raw: object, want: datetime | None) -> None:
+    assert parse_time(raw) == want
+
+
+# ---- scanning in process and with workers --------------------------------------------------
+
+def test_second_scan_of_the_same_input_adds_nothing(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    write_jsonl(src, 500)
+    db = tmp_path / "w.duckdb"
+    with Store.open(db) as st:
+        r1 = scan([str(src)], st, workers=2)
+    with Store.open(db) as st:
+        r2 = scan([str(src)], st, workers=0)
+    assert (r1.read, r1.new, r1.already_stored, r1.quarantined) == (500, 500, 0, 0)
+    assert (r2.read, r2.new, r2.already_stored, r2.quarantined) == (500, 0, 500, 0)
+    assert counts(db) == {"documents": 500, "distinct": 500, "assessments": 500,
+                          "quarantined": 0}
+
+
+def test_duplicate_texts_in_one_input_are_counted_as_already_stored(tmp_path: Path) -> None:
+    src = tmp_path / "dups.jsonl"
+    texts = ["Lowongan admin di Kamboja gaji 1500 USD", "Lowongan  admin di Kamboja gaji 1500 USD",
+             "Selamat pagi", "Selamat pagi"]
+    src.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
+    with Store.open(tmp_path / "w.duckdb") as st:
+        r = scan([str(src)], st, workers=0)
+    assert (r.read, r.new, r.already_stored, r.quarantined) == (4, 2, 2, 0)
+
+
+def test_fields_are_stored_as_named(tmp_path: Path) -> None:
+    src = tmp_path / "posts.jsonl"
+    src.write_text(json.dumps({"body": "Hubungi WA +62 812 5550 1987 untuk info kerja",
+                               "pid": 77, "at": "2026-02-03T04:05:06Z", "site": "fb",
+                               "link": "https://example.org/p/77"}) + "\n", encoding="utf-8")
+    with Store.open(tmp_path / "w.duckdb") as st:
+        scan([str(src)], st, workers=0,
+             fields=Fields(text="body", id="pid", time="at", source="site", url="link"))
+        row = st.query("SELECT external_id, source, url, posted_at FROM documents")
+    assert row == [("77", "fb", "https://example.org/p/77", datetime(2026, 2, 3, 4, 5, 6))]
+
+
+def test_default_source_is_the_file_name(tmp_path: Path) -> None:
+    src = tmp_path / "ads.txt"
+    src.write_text("iklan satu\niklan dua\n", encoding="utf-8")
+    with Store.open(tmp_path / "w.duckdb") as st:
+        scan([str(src)], st, workers=0)
+        assert st.query("SELECT DISTINCT source FROM documents") == [("ads.txt",)]
+
+
+def test_entities_are_unique_per_kind_and_value_and_linked_per_document(tmp_path: Path) -> None:
+    # assess() finds whatever it finds; the store must keep (kind, value) unique and link each
+    # document to each of its entities
+    src = tmp_path / "in.jsonl"
+    texts = [f"Kerja di Kamboja, WA +855 96 555 0142 atau telegram @hrd_kerja_{i % 2}"
+             for i in range(6)]
+    src.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
+    with Store.open(tmp_path / "w.duckdb") as st:
+        scan([str(src)], st, workers=0)
+        dup = st.query("SELECT kind, value, count(*) FROM entities GROUP BY ALL "
+                       "HAVING count(*) > 1")
+        orphans = st.query("SELECT count(*) FROM doc_entities de LEFT JOIN entities e "
+                           "USING (entity_id) WHERE e.entity_id IS NULL")
+        docs = st.query("SELECT count(*) FROM documents")
+    assert dup == [] and orphans == [(0,)] and docs == [(2,)]
+
+
+# ---- bad input -----------------------------------------------------------------------------
+
+def test_each_kind_of_bad_input_is_quarantined_with_its_reason(tmp_path: Path) -> None:
+    good = [json.dumps({"id": i, "text": t}) for i, t in enumerate(distinct_texts()[:5])]
+    lines = [
+        good[0].encode(),                                      # line 1 ok
+        b'{"id": 9, "text": "gaji \xff\xfe besar"}',           # line 2 invalid UTF-8
+        good[1].encode(),                                      # line 3 ok
+        b'{"id": 10, "text": "unterminated',                   # line 4 broken JSON
+        b'{"id": 11, "body": "no text field"}',                # line 5 missing text
+        good[2].encode(),                                      # line 6 ok
+        b'{"id": 12, "text": "' + b"x" * (50 * 1024 * 1024) + b'"}',  # line 7: 50 MB record
+        good[3].encode(),                                      # line 8 ok
+        b'{"id": 13, "text": 42}',                             # line 9 text not a string
+        b'{"id": 14, "text": "   "}',                          # line 10 empty text
+        b"[1, 2, 3]",                                          # line 11 not an object
+        good[4].encode(),                                      # line 12 ok
+    ]
+    src = tmp_path / "mixed.jsonl"
+    src.write_bytes(b"\n".join(lines) + b"\n")
+    (tmp_path / "empty.jsonl").write_bytes(b"")
+    (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
+    db = tmp_path / "w.duckdb"
+    with Store.open(db) as st:
+        r = scan([str(src), str(tmp_path / "empty.jsonl"), str(tmp_path / "image.txt")], st,
+                 workers=2)
+        rows = st.query("SELECT input, unit, line, reason, octet_length(encode(excerpt)) "
+                        "FROM quarantine ORDER BY input, line")
+    got = {(Path(i).name, u, n): why for i, u, n, why, _ in rows}
+    assert got == {
+        ("empty.jsonl", "file", 0): "empty file",
+        ("image.txt", "file", 0): "binary file (NUL bytes), not text",
+        ("mixed.jsonl", "line", 2): "invalid UTF-8 at byte 24",
+        ("mixed.jsonl", "line", 4): "broken JSON: Unterminated string starting at (column 20)",
+        ("mixed.jsonl", "line", 5): "missing text field 'text'",
+        ("mixed.jsonl", "line", 7): f"record over {MAX_RECORD_BYTES:,} bytes",
+        ("mixed.jsonl", "line", 9): "text field 'text' is not a string",
+        ("mixed.jsonl", "line", 10): "empty text",
+        ("mixed.jsonl", "line", 11): "JSON value is not an object",
+    }
+    assert all(size <= 1024 for *_, size in rows)
+    assert (r.read, r.ok, r.quarantined) == (14, 5, 9)
+    assert r.ok + r.quarantined == r.read
+
+
+def test_csv_with_invalid_utf8_and_oversized_field(tmp_path: Path) -> None:
+    src = tmp_path / "posts.csv"
+    big = b"y" * (MAX_RECORD_BYTES + 10)
+    src.write_bytes(b"id,text\n1,hello there\n2,caf\xe9 latte\n3," + big + b"\n4,last one\n")
+    with Store.open(tmp_path / "w.duckdb") as st:
+        r = scan([str(src)], st, workers=0)
+        rows = st.query("SELECT line, reason FROM quarantine ORDER BY line")
+    assert (r.read, r.new, r.quarantined) == (4, 2, 2)
+    assert rows[0] == (2, "invalid UTF-8 in row (at character 3)")
+    assert rows[1][0] == 3 and rows[1][1].startswith("bad CSV row: field larger than field limit")
+
+
+def test_not_a_parquet_file_is_quarantined(tmp_path: Path) -> None:
+    src = tmp_path / "fake.parquet"
+    src.write_text("just text\n", encoding="utf-8")
+    with Store.open(tmp_path / "w.duckdb") as st:
+        r = scan([str(src)], st, workers=0)
+        assert st.query("SELECT unit, reason FROM quarantine") == [
+            ("file", "not a Parquet file (no PAR1 magic)")]
+    assert (r.read, r.quarantined) == (1, 1)
+
+
+def test_rescanning_bad_input_does_not_duplicate_quarantine_rows(tmp_path: Path) -> None:
+    src = tmp_path / "bad.jsonl"
+    src.write_text('{"text": "ok then"}\n{oops\n', encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    for _ in range(2):
+        with Store.open(db) as st:
+            r = scan([str(src)], st, workers=0)
+        assert (r.read, r.ok, r.quarantined) == (2, 1, 1)
+    assert counts(db)["quarantined"] == 1
+
+
+# ---- a real process killed with SIGKILL, then resumed ---------------------------------------
+
+def _wait_for_first_batch(proc: subprocess.Popen[bytes], wal: Path) -> None:
+    # the write-ahead log grows at each commit; the schema alone is a few kB, one batch of
+    # documents hundreds of kB
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if wal.exists() and wal.stat().st_size > 300_000:
+            return
+        time.sleep(0.05)
+
+
+@pytest.mark.slow
+def test_scan_killed_with_sigkill_resumes_with_nothing_lost_or_duplicated(tmp_path: Path) -> None:
+    n = write_jsonl(tmp_path / "in.jsonl", 30_000)
+    db = tmp_path / "w.duckdb"
+    proc = subprocess.Popen(cli_cmd("scan", "in.jsonl", "--db", str(db), "--workers", "2"),
+                            cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    _wait_for_first_batch(proc, Path(str(db) + ".wal"))
+    was_running = proc.poll() is None
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    after_kill = counts(db)
+    assert after_kill["documents"] == after_kill["assessments"] == after_kill["distinct"]
+    if was_running:
+        assert after_kill["documents"] < n, "killed after it had finished: not mid-way"
+    done = run_cli("scan", "in.jsonl", "--db", str(db), "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["read"] == n
+    assert report["new"] == n - after_kill["documents"]
+    assert report["already_stored"] == after_kill["documents"]
+    assert counts(db) == {"documents": n, "distinct": n, "assessments": n, "quarantined": 0}

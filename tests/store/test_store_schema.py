@@ -1,0 +1,95 @@
+"""Migrations and the live schema, on real DuckDB files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from waspada.store import schema
+from waspada.store.db import Store, StoreError
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "schema.txt"
+
+
+def live_schema(con: duckdb.DuckDBPyConnection) -> list[str]:
+    rows = con.execute(
+        "SELECT table_name, column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position").fetchall()
+    return [f"{t}.{c} {d}" for t, c, d in rows]
+
+
+def test_live_schema_matches_the_golden_list(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "w.duckdb") as st:
+        live = live_schema(st.con)
+    golden = [ln for ln in GOLDEN.read_text().splitlines() if ln and not ln.startswith("#")]
+    assert live == golden
+
+
+def test_new_database_is_at_the_latest_version_with_every_step_recorded(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "w.duckdb") as st:
+        assert st.version() == schema.latest_version() == len(schema.MIGRATIONS)
+        rows = st.query("SELECT version, name FROM schema_version ORDER BY version")
+    assert [r[0] for r in rows] == [m.version for m in schema.MIGRATIONS]
+    assert all(r[1] for r in rows)
+
+
+def test_database_at_version_1_migrates_to_latest_and_keeps_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    assert schema.migrate(con, target=1) == 1
+    con.execute("INSERT INTO documents (id, ingested_at, text) VALUES ('abc', now(), 'hello')")
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables")
+              .fetchall()}
+    assert "scans" not in tables
+    con.close()
+    with Store.open(path) as st:
+        assert st.version() == schema.latest_version()
+        assert st.query("SELECT id, text FROM documents") == [("abc", "hello")]
+        assert st.query("SELECT count(*) FROM scans") == [(0,)]
+
+
+def test_an_appended_migration_is_applied_once(tmp_path: Path) -> None:
+    path = str(tmp_path / "w.duckdb")
+    extra = [*schema.MIGRATIONS,
+             schema.Migration(99, "extra table (test)",
+                              ("CREATE TABLE extra_test (x BIGINT, y INTEGER)",))]
+    con = duckdb.connect(path)
+    assert schema.migrate(con, migrations=extra) == 99
+    assert schema.migrate(con, migrations=extra) == 99  # nothing left to do, no error
+    assert con.execute("SELECT count(*) FROM schema_version WHERE version = 99").fetchone() == (1,)
+    con.close()
+
+
+def test_a_failing_migration_rolls_back_and_leaves_the_version(tmp_path: Path) -> None:
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    schema.migrate(con)
+    bad = [*schema.MIGRATIONS, schema.Migration(
+        50, "broken", ("CREATE TABLE half (x INT)", "SELECT * FROM no_such_table"))]
+    with pytest.raises(duckdb.Error):
+        schema.migrate(con, migrations=bad)
+    assert schema.current_version(con) == schema.latest_version()
+    names = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables")
+             .fetchall()}
+    assert "half" not in names
+
+
+def test_a_newer_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "new.duckdb"
+    with Store.open(path) as st:
+        st.con.execute("INSERT INTO schema_version VALUES (999, 'future', now())")
+    with pytest.raises(StoreError, match="schema version 999"):
+        Store.open(path)
+
+
+def test_read_only_open_of_a_missing_file_says_how_to_create_it(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="waspada scan"):
+        Store.open(tmp_path / "none.duckdb", read_only=True)
+
+
+def test_duplicate_migration_versions_are_rejected(tmp_path: Path) -> None:
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    dup = [schema.Migration(1, "a", ()), schema.Migration(1, "b", ())]
+    with pytest.raises(ValueError, match="duplicate"):
+        schema.migrate(con, migrations=dup)
