@@ -111,12 +111,15 @@ def _is_latin(ch: str) -> bool:
     return "\u00c0" <= ch <= "\u024f" or "\u1e00" <= ch <= "\u1eff"
 
 
-def _alt(forms: list[str], *, boundary: bool = True) -> str:
-    """Alternation of literal forms, longest first; Latin-edged forms must stand alone."""
+def _alt(forms: list[str], *, boundary: bool = True, lead: bool = False) -> str:
+    """Alternation of literal forms, longest first; Latin-edged forms must stand alone.
+
+    ``lead``: no form may follow a Latin letter (``A$500`` is not ``$500``).
+    """
     parts = []
     for f in sorted(set(forms), key=lambda s: (-len(s), s)):
         p = regex.escape(f).replace(r"\ ", r"\s{1,2}")
-        if boundary and _is_latin(f[0]):
+        if boundary and (lead or _is_latin(f[0])):
             p = r"(?<![\p{Latin}])" + p
         if boundary and _is_latin(f[-1]):
             p += r"(?!\p{Latin})"
@@ -181,7 +184,7 @@ def load_lexicon() -> Lexicon:
         r"\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d+(?:[.,]\d+)?"
         r"|[一二两兩三四五六七八九十](?=[万萬千])"
     )
-    pfx = _alt(prefix_forms)
+    pfx = _alt(prefix_forms, lead=True)
     mult = _alt(list(multiplier))
     rsep = _alt([str(s) for s in _need(data, "range_separators", list, f)])
     conn = _alt([str(s) for s in _need(data, "period_connectors", list, f)])
