@@ -33,6 +33,9 @@ from waspada.text.patterns import finditer
 
 __all__ = ["NormalizedText", "normalize"]
 
+#: texts longer than this run the de-obfuscation patterns with a time limit
+_TIMEOUT_FROM_CHARS = 20_000
+
 
 class NormalizedText:
     """A normalised text, its original, and the map between them (immutable by convention)."""
@@ -83,10 +86,7 @@ class NormalizedText:
         """Lower-cased copy of ``text`` of exactly the same length (a character whose lower-case
         form is longer, such as ``İ``, keeps its original form)."""
         if self._lower is None:
-            low = self.text.lower()
-            if len(low) != len(self.text):
-                low = "".join(c if len(lc := c.lower()) != 1 else lc for c in self.text)
-            self._lower = low
+            self._lower = _lower(self.text)
         return self._lower
 
     def __repr__(self) -> str:
@@ -106,18 +106,32 @@ class NormalizedText:
 def normalize(text: str) -> NormalizedText:
     """Normalise ``text`` (see the module docstring); offsets map back to ``text``."""
     r = rules_mod.rules()
-    if r.trigger.search(text) is None and unicodedata.is_normalized("NFKC", text):
-        return NormalizedText(text, text)
     maps: list[SpanMap] = []
     cur = text
-    if r.invisible.search(cur) is not None:
-        cur = _apply(cur, _invisible_edits, maps)
-    if not unicodedata.is_normalized("NFKC", cur):
-        cur = _nfkc_pass(cur, maps)
-    if r.local_digit.search(cur) is not None:
-        cur = cur.translate(r.digit_table)  # same length: no map needed
-    cur = _apply(cur, _rule_edits, maps)
-    return NormalizedText(text, cur, maps)
+    if text.isascii():
+        if not text.isprintable() and r.trigger.search(text) is not None:
+            cur = _apply(cur, _invisible_edits, maps)
+    else:
+        if r.trigger.search(text) is not None:
+            if r.invisible.search(cur) is not None:
+                cur = _apply(cur, _invisible_edits, maps)
+            if r.local_digit.search(cur) is not None:
+                cur = cur.translate(r.digit_table)  # same length: no map needed
+        if not unicodedata.is_normalized("NFKC", cur):
+            cur = _nfkc_pass(cur, maps)
+    low = _lower(cur)
+    out = _rule_pass(cur, low, r, maps)
+    result = NormalizedText(text, out, maps)
+    if out is cur:
+        result._lower = low
+    return result
+
+
+def _lower(text: str) -> str:
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(c if len(lc := c.lower()) != 1 else lc for c in text)
+    return low
 
 
 def _apply(src: str, edit: Callable[[EditBuilder], None], maps: list[SpanMap]) -> str:
@@ -162,21 +176,8 @@ def _unstable_run() -> re.Pattern[str]:
             parts = d.split()
             if len(parts) == 2:
                 unstable.add(int(parts[1], 16))
-    cls = _char_class(sorted(unstable))
+    cls = rules_mod.char_class(sorted(unstable))
     return re.compile(f"[^{cls}]?[{cls}]+")
-
-
-def _char_class(cps: list[int]) -> str:
-    out: list[str] = []
-    i = 0
-    while i < len(cps):
-        j = i
-        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
-            j += 1
-        lo, hi = re.escape(chr(cps[i])), re.escape(chr(cps[j]))
-        out.append(lo if i == j else f"{lo}-{hi}")
-        i = j + 1
-    return "".join(out)
 
 
 def _nfkc_pass(src: str, maps: list[SpanMap]) -> str:
@@ -211,25 +212,56 @@ def _nfkc_edits(b: EditBuilder) -> None:
 # -- pass 3: de-obfuscation rules -----------------------------------------------------------------
 
 
-def _rule_edits(b: EditBuilder) -> None:
-    r = rules_mod.rules()
-    src = b.src
-    timeout = max(1.0, len(src) / 1_000_000)
-    for m in finditer(r.rules, src, timeout=timeout):
-        kind = m.lastgroup
-        if kind in ("digits", "compound"):
+def _rule_pass(src: str, low: str, r: rules_mod.Rules, maps: list[SpanMap]) -> str:
+    """Run every rule whose substrings occur in ``low`` (same length as ``src``); apply the
+    matches left to right, a match overlapping an earlier edit is dropped."""
+    found: list[tuple[int, int, str, regex.Match[str]]] = []
+    # The rule patterns are linear (bounded repeats, no nested quantifiers), and the regex
+    # module's timeout costs ~2 us a call, so only long texts pay for the time limit.
+    long = len(low) > _TIMEOUT_FROM_CHARS
+    timeout = max(1.0, len(low) / 1_000_000)
+    for rule in r.rules:
+        for n in rule.needs:
+            if n in low:
+                break
+        else:
+            if rule.needs:
+                continue
+        if rule.also not in low:
+            continue
+        it = finditer(rule.rx, low, timeout=timeout) if long else rule.rx.finditer(low)
+        for m in it:
+            found.append((m.start(), -m.end(), rule.kind, m))
+    if not found:
+        return src
+    found.sort(key=lambda f: (f[0], f[1]))
+    b = EditBuilder(src)
+    for a, _, kind, m in found:
+        if a < b.pos:
+            continue
+        if kind in ("digits", "compound", "keycap"):
             _delete_separators(b, m, r.separator)
-        elif kind == "keycap":
-            b.replace(m.start(), m.end(), "")
         elif kind == "letters":
             _join_letters(b, m, r)
-        elif kind == "dot":
-            b.replace(m.start(), m.end(), ".")
-        elif kind == "at":
-            b.replace(m.start(), m.end(), "@")
         elif kind == "bracket":
-            word = m.group().strip(" \t[](){}<>").lower()
-            b.replace(m.start(), m.end(), "@" if word in r.at_words or word == "@" else ".")
+            _bracket(b, m, r)
+        else:
+            b.replace(m.start(), m.end(), "." if kind == "dot" else "@")
+    return _finish(b, maps)
+
+
+def _bracket(b: EditBuilder, m: regex.Match[str], r: rules_mod.Rules) -> None:
+    """``(dot)``, ``[at]``, ``{.}`` ... between two words, with the blanks around them."""
+    src = b.src
+    a, e = m.start(), m.end()
+    while a > b.pos and src[a - 1] in " \t":
+        a -= 1
+    while e < len(src) and src[e] in " \t":
+        e += 1
+    if a == 0 or e == len(src) or not src[a - 1].isalnum() or not src[e].isalnum() or a < b.pos:
+        return
+    word = m.group()[1:-1].strip(" \t").lower()
+    b.replace(a, e, "@" if word in r.at_words or word == "@" else ".")
 
 
 def _delete_separators(b: EditBuilder, m: regex.Match[str], sep: regex.Pattern[str]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass
 from importlib import resources
@@ -32,10 +33,8 @@ _DIGIT = r"[0-9]\u20E3?"
 #: between spelled-out letters
 _LETTER_SEP = r"[ .\-\u2010-\u2015_*\u00B7\u2022]{1,3}"
 _COMPOUND_SEP = r"[ .\-_]{1,2}"
-_NOT_WORD_BEFORE = r"(?<![\p{L}\p{N}])"
 _NOT_WORD_AFTER = r"(?![\p{L}\p{N}])"
 _WORD_BEFORE = r"(?<=[\p{L}\p{N}])"
-_WORD_AFTER = r"(?=[\p{L}\p{N}])"
 #: known mail providers: a bare " at " becomes "@" only before one of them ("visit us at x.com"
 #: must not turn into an e-mail address)
 _MAIL_PROVIDERS = (
@@ -45,16 +44,28 @@ _MAIL_PROVIDERS = (
 
 
 @dataclass(frozen=True, slots=True)
+class Rule:
+    """One de-obfuscation pattern, run on the lower-cased text only when one of ``needs`` (a
+    substring) occurs in it (``needs=()``: always) and ``also`` does too."""
+
+    kind: str
+    rx: regex.Pattern[str]
+    needs: tuple[str, ...] = ()
+    also: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Rules:
     names: frozenset[str]
     long_names: tuple[str, ...]  # names of 4+ letters, longest first
     at_words: frozenset[str]
+    #: any character pass 1 deletes or replaces, or a local digit (trigger for non-ASCII texts)
+    trigger: re.Pattern[str]
     invisible: regex.Pattern[str]
     local_digit: regex.Pattern[str]
     digit_table: dict[int, str]
-    rules: regex.Pattern[str]
+    rules: tuple[Rule, ...]
     separator: regex.Pattern[str]
-    trigger: regex.Pattern[str]
 
 
 def _fail(field: str, why: str) -> ConfigError:
@@ -118,15 +129,13 @@ def build(data: dict[str, Any]) -> Rules:
         rf"{_DIGIT}(?![0-9])(?:{_DIGIT_SEP}{_DIGIT}(?![0-9])){{5,}}"
         rf"(?!{_DIGIT_SEP_CHAR}{{0,3}}[0-9])"
     )
-    letters = rf"{_NOT_WORD_BEFORE}[A-Za-z](?:{_LETTER_SEP}[A-Za-z]{_NOT_WORD_AFTER}){{1,11}}"
+    # run on the lower-cased text; \b is cheaper than look-arounds on letter classes
+    letters = rf"\b[a-z](?:{_LETTER_SEP}[a-z]\b){{1,11}}"
     compound = "|".join(f"{regex.escape(a)}{_COMPOUND_SEP}{regex.escape(b)}" for a, b in compounds)
-    bracket = (
-        rf"{_WORD_BEFORE}[ \t]*[\[({{<][ \t]*(?:{dots}|{ats}|\.|@)[ \t]*[\])}}>][ \t]*{_WORD_AFTER}"
-    )
-    bare_dot = (
-        rf"{_WORD_BEFORE}(?:[ \t]+(?:{dots})[ \t]+(?={tld})"
-        rf"|(?:[ \t]+\.[ \t]*|\.[ \t]+)(?=(?:{_alternation(tlds)})/))"
-    )
+    compound = rf"\b(?:{compound})\b"
+    bracket = rf"[\[({{<][ \t]*(?:{dots}|{ats}|\.|@)[ \t]*[\])}}>]"
+    bare_dot = rf"{_WORD_BEFORE}[ \t]+(?:{dots})[ \t]+(?={tld})"
+    spaced_dot = rf"{_WORD_BEFORE}(?:[ \t]+\.[ \t]*|\.[ \t]+)(?=(?:{_alternation(tlds)})/)"
     domain_dot = (
         rf"(?:\.|[ \t]*[\[({{<][ \t]*(?:{dots}|\.)[ \t]*[\])}}>][ \t]*"
         rf"|[ \t]+(?:{dots})[ \t]+)"
@@ -135,28 +144,61 @@ def build(data: dict[str, Any]) -> Rules:
         rf"(?<=[\p{{L}}\p{{N}}_.\-])[ \t]+(?:{ats})[ \t]+"
         rf"(?=(?:{'|'.join(_MAIL_PROVIDERS)}){domain_dot}{tld})"
     )
-    rules_rx = (
-        f"(?P<digits>{digits})|(?P<keycap>(?<=[0-9#*])\u20e3+)"
-        f"|(?P<letters>{letters})|(?P<compound>{_NOT_WORD_BEFORE}(?:{compound}){_NOT_WORD_AFTER})"
-        f"|(?P<bracket>{bracket})|(?P<dot>{bare_dot})|(?P<at>{bare_at})"
+    zeros = sorted(z for z, d in table.items() if d == "0")
+    local = "[" + "".join(f"{chr(z)}-{chr(z + 9)}" for z in zeros) + "]"
+
+    def rx(kind: str, pattern: str) -> regex.Pattern[str]:
+        return compile_pattern(pattern, name=f"normalize.{kind}")
+
+    rule_list = (
+        Rule("digits", rx("digits", digits)),
+        Rule("keycap", rx("keycap", "(?<=[0-9#*])\u20e3+"), ("\u20e3",)),
+        Rule("letters", rx("letters", letters)),
+        Rule("compound", rx("compound", compound), tuple({b for _, b in compounds})),
+        Rule("bracket", rx("bracket", bracket), ("[", "(", "{", "<")),
+        Rule("dot", rx("dot", bare_dot), tuple(dot_words)),
+        Rule("dot", rx("spaced_dot", spaced_dot), (" .", ". "), also="/"),
+        Rule("at", rx("at", bare_at), tuple(f"{w} " for w in at_words)),
     )
-    local = "[" + "".join(f"{chr(z)}-{chr(z + 9)}" for z in sorted(table) if table[z] == "0") + "]"
-    flags = regex.IGNORECASE
+    trigger_cps = sorted(set(_invisible_codepoints()) | set(table))
     return Rules(
         names=frozenset(names),
         long_names=tuple(sorted((n for n in names if len(n) >= 4), key=lambda n: (-len(n), n))),
         at_words=frozenset(at_words),
+        trigger=re.compile(f"[{char_class(trigger_cps)}]"),
         invisible=compile_pattern(
             f"(?P<del>{_DELETE})|(?P<ws>{_WS_CONTROL}+)", name="normalize.invisible"
         ),
         local_digit=compile_pattern(local, name="normalize.local_digit"),
         digit_table=table,
-        rules=compile_pattern(rules_rx, flags, name="normalize.rules"),
+        rules=rule_list,
         separator=compile_pattern(r"[^0-9A-Za-z]+", name="normalize.separator"),
-        trigger=compile_pattern(
-            f"{_DELETE}|{_WS_CONTROL}|{local}|{rules_rx}", flags, name="normalize.trigger"
-        ),
     )
+
+
+def _invisible_codepoints() -> list[int]:
+    """Code points of pass 1 (the ``_DELETE`` and ``_WS_CONTROL`` classes), from unicodedata."""
+    cps = [cp for cp in range(0x20) if cp not in (0x09, 0x0A, 0x0D)]
+    cps += list(range(0x7F, 0xA0))
+    cps += [0x034F, 0xFE0E, 0xFE0F, 0x115F, 0x1160, 0x3164, 0xFFA0, 0x180B, 0x180C, 0x180D, 0x20E3]
+    for lo, hi in ((0xA0, 0x30000), (0xE0000, 0xE1000)):
+        cps += [cp for cp in range(lo, hi) if unicodedata.category(chr(cp)) == "Cf"]
+    return cps
+
+
+def char_class(cps: list[int]) -> str:
+    """A regex character class body (without brackets) for sorted code points."""
+    cps = sorted(set(cps))
+    out: list[str] = []
+    i = 0
+    while i < len(cps):
+        j = i
+        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
+            j += 1
+        lo, hi = re.escape(chr(cps[i])), re.escape(chr(cps[j]))
+        out.append(lo if i == j else f"{lo}-{hi}")
+        i = j + 1
+    return "".join(out)
 
 
 @functools.cache
