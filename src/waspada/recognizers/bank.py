@@ -10,6 +10,7 @@ kinds may overlap, and the account reading is given only because the context say
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -51,7 +52,8 @@ class BankData:
 
 def _alt(forms: list[str]) -> str:
     parts = []
-    for f in sorted(set(forms), key=lambda s: (-len(s), s)):
+    variants = set(forms) | {unicodedata.normalize("NFKC", f) for f in forms}
+    for f in sorted(variants, key=lambda s: (-len(s), s)):
         p = regex.escape(f).replace(r"\ ", r"\s{1,2}")
         if f[0].isascii() and f[0].isalnum():
             p = r"(?<![\p{L}\d])" + p

@@ -8,6 +8,7 @@ this module turns them into one regex (built once) and parses its matches into `
 from __future__ import annotations
 
 import json
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -117,7 +118,8 @@ def _alt(forms: list[str], *, boundary: bool = True, lead: bool = False) -> str:
     ``lead``: no form may follow a Latin letter (``A$500`` is not ``$500``).
     """
     parts = []
-    for f in sorted(set(forms), key=lambda s: (-len(s), s)):
+    variants = set(forms) | {unicodedata.normalize("NFKC", f) for f in forms}
+    for f in sorted(variants, key=lambda s: (-len(s), s)):
         p = regex.escape(f).replace(r"\ ", r"\s{1,2}")
         if boundary and (lead or _is_latin(f[0])):
             p = r"(?<![\p{Latin}])" + p
@@ -127,6 +129,12 @@ def _alt(forms: list[str], *, boundary: bool = True, lead: bool = False) -> str:
             p += r"(?!\d)"
         parts.append(p)
     return "(?:" + "|".join(parts) + ")"
+
+
+def _add_nfkc_keys(table: dict[str, Any]) -> None:
+    """The normaliser applies NFKC (Thai/Lao sara am splits): look forms up in both spellings."""
+    for key in list(table):
+        table.setdefault(unicodedata.normalize("NFKC", key), table[key])
 
 
 @cache
@@ -176,6 +184,8 @@ def load_lexicon() -> Lexicon:
         for p in forms:
             period_of.setdefault(str(p), period)
             prefixes.append(str(p))
+    for table in (currency_of, multiplier, period_of, mult_cur):
+        _add_nfkc_keys(table)
     to_month = {str(k): float(v) for k, v in _need(data, "to_month", dict, f).items()}
     if set(to_month) != set(PERIODS):
         raise ConfigError(f"{f}: field to_month must give a factor for each of {PERIODS}")

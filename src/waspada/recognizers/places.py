@@ -43,6 +43,16 @@ def _is_latin(ch: str) -> bool:
     return "\u00c0" <= ch <= "\u024f" or "\u1e00" <= ch <= "\u1eff"
 
 
+def _spellings(aliases: list[object]) -> set[str]:
+    """Each alias lower-cased, as written and in NFKC (the normaliser splits Thai/Lao sara am)."""
+    out: set[str] = set()
+    for alias in aliases:
+        key = str(alias).lower()
+        out.add(key)
+        out.add(unicodedata.normalize("NFKC", key))
+    return out
+
+
 @cache
 def automaton() -> ahocorasick.Automaton:
     """alias -> (length, Place, latin) automaton built from ``places.yaml`` (checked on load)."""
@@ -72,14 +82,12 @@ def automaton() -> ahocorasick.Automaton:
         if not isinstance(aliases, list) or not aliases:
             raise ConfigError(f"{where} ({name}): field 'aliases' missing or empty")
         place = Place(name, country, hotspot)
-        for alias in aliases:
-            key = str(alias).lower()
+        for key in _spellings(aliases):
             if key in seen and seen[key] != name:
                 raise ConfigError(f"{where} ({name}): alias {key!r} also names {seen[key]}")
             seen[key] = name
             auto.add_word(key, (len(key), place, _is_latin(key[0]) or _is_latin(key[-1])))
-    for alias in data.get("block") or []:
-        key = str(alias).lower()
+    for key in _spellings(data.get("block") or []):
         auto.add_word(key, (len(key), _BLOCK, _is_latin(key[0])))
     auto.make_automaton()
     return auto
