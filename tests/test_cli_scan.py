@@ -1,0 +1,178 @@
+"""The scan and query commands through the real CLI in subprocesses, on real DuckDB files."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from ingest._util import ROOT, cli_cmd, run_cli, write_jsonl
+
+SAMPLES = ROOT / "samples"
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("cli")
+    r = run_cli("scan", str(SAMPLES), "--db", "w.duckdb", cwd=d)
+    assert r.returncode == 0, r.stderr
+    return d / "w.duckdb"
+
+
+def test_scan_summary_adds_up_and_exit_code_says_nothing_was_quarantined(tmp_path: Path) -> None:
+    r = run_cli("scan", str(SAMPLES), "--db", "w.duckdb", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    m = re.search(r"([\d,]+) ok \(([\d,]+) new \+ ([\d,]+) already stored\) \+ ([\d,]+) "
+                  r"quarantined = ([\d,]+) records read", r.stdout)
+    assert m, r.stdout
+    ok, new, already, quarantined, read = (int(g.replace(",", "")) for g in m.groups())
+    # 300 UCI rows (3 of them repeat an earlier text) + 14 synthetic records
+    assert (read, quarantined, ok) == (314, 0, 314)
+    assert new + already == ok and ok + quarantined == read
+    assert already == 3
+
+
+def test_scan_exits_1_when_something_was_quarantined(tmp_path: Path) -> None:
+    (tmp_path / "in.jsonl").write_text('{"text": "fine"}\n{"txt": "no"}\n', encoding="utf-8")
+    r = run_cli("scan", "in.jsonl", "--db", "w.duckdb", "--json", cwd=tmp_path)
+    assert r.returncode == 1
+    rep = json.loads(r.stdout)
+    assert (rep["read"], rep["ok"], rep["quarantined"]) == (2, 1, 1)
+    assert rep["quarantine_reasons"] == {"missing text field 'text'": 1}
+
+
+def test_scan_reads_jsonl_from_stdin(tmp_path: Path) -> None:
+    data = b'{"text": "Dicari admin di Kamboja"}\n{"text": "Selamat pagi"}\n'
+    r = run_cli("scan", "-", "--db", "w.duckdb", "--json", cwd=tmp_path, stdin=data)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["new"] == 2
+    src = duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True).execute(
+        "SELECT DISTINCT source FROM documents").fetchall()
+    assert src == [("stdin",)]
+
+
+def test_stats_json_has_the_documented_keys_and_counts(sample_db: Path) -> None:
+    r = run_cli("stats", "--db", str(sample_db), "--json", cwd=sample_db.parent)
+    assert r.returncode == 0, r.stderr
+    s = json.loads(r.stdout)
+    assert {"documents", "quarantined", "by_category", "by_language", "by_source",
+            "by_day"} <= set(s)
+    assert s["documents"] == 311 and s["quarantined"] == 0
+    assert s["by_source"]["uci_sms_sample.csv"] == 297
+    assert sum(s["by_category"].values()) == 311
+    assert sum(s["by_day"].values()) == 311
+    assert s["by_day"]["2026-10-01"] == 1  # demo-01, 08:15 +07:00 is 01:15 UTC
+
+
+def test_top_json_is_sorted_by_risk_and_filters(sample_db: Path) -> None:
+    r = run_cli("top", "-n", "5", "--db", str(sample_db), "--json", cwd=sample_db.parent)
+    rows = json.loads(r.stdout)
+    assert len(rows) == 5
+    assert set(rows[0]) >= {"id", "risk", "level", "category", "language", "source", "preview"}
+    risks = [x["risk"] for x in rows]
+    assert risks == sorted(risks, reverse=True)
+    r = run_cli("top", "--since", "2026-10-10", "-n", "50", "--db", str(sample_db), "--json",
+                cwd=sample_db.parent)
+    rows = json.loads(r.stdout)
+    assert rows and all(x["posted_at"] is None or x["posted_at"] >= "2026-10-10" for x in rows)
+
+
+def test_entities_shared_by_the_synthetic_ads(sample_db: Path) -> None:
+    r = run_cli("entities", "--kind", "phone", "--min-docs", "2", "-n", "100", "--db",
+                str(sample_db), "--json", cwd=sample_db.parent)
+    rows = json.loads(r.stdout)
+    assert rows and all(x["kind"] == "phone" and x["documents"] >= 2 for x in rows)
+    assert set(rows[0]) >= {"kind", "value", "documents", "first_seen", "last_seen"}
+    counts = [x["documents"] for x in rows]
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_show_returns_the_full_record(sample_db: Path) -> None:
+    top = json.loads(run_cli("top", "-n", "1", "--db", str(sample_db), "--json",
+                             cwd=sample_db.parent).stdout)
+    r = run_cli("show", top[0]["id"][:10], "--db", str(sample_db), "--json",
+                cwd=sample_db.parent)
+    assert r.returncode == 0, r.stderr
+    rec = json.loads(r.stdout)
+    assert rec["id"] == top[0]["id"]
+    assert set(rec) >= {"text", "risk", "category", "model_version", "entities", "indicators",
+                        "explanation", "source", "posted_at"}
+    r = run_cli("show", "ffffffffffff", "--db", str(sample_db), cwd=sample_db.parent)
+    assert r.returncode == 2 and "no document" in r.stderr
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv", "jsonl"])
+def test_export_round_trip(sample_db: Path, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"x.{fmt}"
+    r = run_cli("export", "--format", fmt, "--out", str(out), "--db", str(sample_db),
+                cwd=sample_db.parent)
+    assert r.returncode == 0, r.stderr
+    if fmt == "parquet":
+        rows = pq.read_table(out).to_pylist()
+    elif fmt == "csv":
+        with out.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+    else:
+        rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    con = duckdb.connect(str(sample_db), read_only=True)
+    want = dict(con.execute("SELECT id, text FROM documents").fetchall())
+    risk = dict(con.execute("SELECT d.id, a.risk FROM documents d JOIN assessments a "
+                            "USING (doc_key)").fetchall())
+    assert len(rows) == len(want) == 311
+    assert {x["id"]: x["text"] for x in rows} == want
+    assert {x["id"]: int(x["risk"]) for x in rows} == risk
+
+
+def test_export_without_text(sample_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "x.parquet"
+    r = run_cli("export", "--no-text", "--out", str(out), "--db", str(sample_db),
+                cwd=sample_db.parent)
+    assert r.returncode == 0, r.stderr
+    names = pq.read_table(out).column_names
+    assert "text" not in names and {"id", "risk", "category"} <= set(names)
+
+
+def test_queries_on_a_missing_database_fail_clearly(tmp_path: Path) -> None:
+    r = run_cli("stats", "--db", "nope.duckdb", cwd=tmp_path)
+    assert r.returncode == 2 and "no database" in r.stderr
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_cleanly_with_everything_done_committed(tmp_path: Path) -> None:
+    n = write_jsonl(tmp_path / "in.jsonl", 30_000)
+    db = tmp_path / "w.duckdb"
+    wal = Path(str(db) + ".wal")
+    proc = subprocess.Popen(cli_cmd("scan", "in.jsonl", "--db", str(db), "--json"),
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if wal.exists() and wal.stat().st_size > 300_000:
+            break
+        time.sleep(0.05)
+    was_running = proc.poll() is None
+    os.killpg(proc.pid, signal.SIGINT)  # as a terminal does: the whole process group
+    out, err = proc.communicate(timeout=120)
+    con = duckdb.connect(str(db))
+    docs, assessed = con.execute("SELECT (SELECT count(*) FROM documents), "
+                                 "(SELECT count(*) FROM assessments)").fetchone() or (0, 0)
+    con.close()
+    assert docs == assessed
+    if was_running:
+        assert proc.returncode == 130, err
+        rep = json.loads(out)
+        assert rep["interrupted"] is True
+        assert rep["new"] == docs and rep["read"] == rep["ok"] + rep["quarantined"]
+    again = run_cli("scan", "in.jsonl", "--db", str(db), "--json", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    rep2 = json.loads(again.stdout)
+    assert (rep2["read"], rep2["new"], rep2["already_stored"]) == (n, n - docs, docs)
