@@ -70,11 +70,7 @@ def test_accounts(text: str, expected: list[tuple[str, str | None, dict[str, Any
 
 
 @settings(max_examples=200, deadline=None)
-@given(
-    st.lists(
-        st.sampled_from(list("0123456789 -.rekngBCA/:") + ["a/n ", "BRI ", "rek "]), max_size=60
-    )
-)
+@given(st.lists(st.sampled_from([*"0123456789 -.rekngBCA/:", "a/n ", "BRI ", "rek "]), max_size=60))
 def test_account_like_noise_never_crashes_and_spans_map_back(parts: list[str]) -> None:
     for e in accounts("".join(parts)):
         assert e.value.isdigit() and 8 <= len(e.value) <= 20
