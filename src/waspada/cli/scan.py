@@ -130,11 +130,16 @@ def top(
     if as_json:
         _print_json(rows)
         return
-    t = Table("risk", "category", "lang", "source", "id", title="Riskiest documents")
-    t.add_column("preview", no_wrap=True, overflow="ellipsis", max_width=60)
+    wide = out.width >= 120  # the source column only on wide terminals
+    cols = ["risk", "category", "lang", *(["source"] if wide else []), "id", "preview"]
+    t = Table(*cols, title="Riskiest documents")
+    room = max(16, out.width - (76 if wide else 52))  # what the other columns leave
     for r in rows:
-        t.add_row(str(r["risk"]), r["category"], r["language"] or "", r["source"] or "",
-                  r["id"][:12], r["preview"])
+        p = r["preview"]
+        cells = [str(r["risk"]), r["category"], r["language"] or "",
+                 *([(r["source"] or "")[:20]] if wide else []), r["id"][:10],
+                 p if len(p) <= room else p[: room - 1] + "…"]
+        t.add_row(*cells)
     out.print(t)
 
 
