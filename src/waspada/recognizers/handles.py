@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+import ahocorasick
 import regex
 
 from waspada.errors import ConfigError
 from waspada.recognizers.base import Context, Recognizer
-from waspada.recognizers.contacts_data import get, load_yaml, lower_text, str_list, word_alternation
+from waspada.recognizers.contacts_data import get, load_yaml, lower_text, str_list
 from waspada.recognizers.phone import phone_data, resolve
 from waspada.text import patterns
 from waspada.types import Entity
@@ -33,6 +34,7 @@ _BARE_AT = patterns.compile_pattern(
     name="handles.bare_at",
 )
 _NON_DIGIT = regex.compile(r"\D+")
+_LATIN = regex.compile(r"[\p{Latin}0-9]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +51,8 @@ class LinkRule:
 @dataclass(frozen=True, slots=True)
 class LabelRule:
     kind: str
-    rx: regex.Pattern[str]  # case-insensitive, runs on the normalised text
+    strict: regex.Pattern[str]  # matched right after a Latin platform word: needs ":" or "@"
+    loose: regex.Pattern[str]  # after a Thai/Han word or one ending in "id": a space will do
     phone: str | None = None
 
 
@@ -58,9 +61,9 @@ class HandleData:
     links: tuple[LinkRule, ...]
     labels: tuple[LabelRule, ...]
     stop_values: frozenset[str]
-    telegram_words: regex.Pattern[str]
-    other_platform_words: regex.Pattern[str]
-    prefilter: regex.Pattern[str]  # any link host or label word at all
+    #: one Aho-Corasick pass over the lower-cased text finds every trigger:
+    #: key -> ((tag, rule index, loose), ...), tag in link | label | tg | other
+    automaton: Any
 
 
 def _kind(item: dict[str, Any], where: str) -> str:
@@ -77,7 +80,7 @@ def _compile(src: str, where: str, flags: int = regex.IGNORECASE) -> regex.Patte
         raise ConfigError(f"{where}: not a valid regex: {exc}") from exc
 
 
-def _link_rule(item: Any, i: int) -> LinkRule:
+def _link_rule(item: Any, i: int) -> tuple[LinkRule, list[str]]:
     where = f"{_FILE}: links[{i}]"
     if not isinstance(item, dict):
         raise ConfigError(f"{where}: must be a mapping")
@@ -87,7 +90,7 @@ def _link_rule(item: Any, i: int) -> LinkRule:
     attrs = item.get("attrs", {})
     if not isinstance(attrs, dict):
         raise ConfigError(f"{where}: field 'attrs' must be a mapping")
-    return LinkRule(
+    rule = LinkRule(
         kind=_kind(item, where),
         rx=rx,
         prefix=str(item.get("prefix", "")),
@@ -96,60 +99,72 @@ def _link_rule(item: Any, i: int) -> LinkRule:
         phone=item.get("phone"),
         attrs=dict(attrs),
     )
+    return rule, [h.lower() for h in str_list(item, "hosts", where)]
 
 
-def _label_rule(item: Any, i: int) -> LabelRule:
+def _label_rule(item: Any, i: int) -> tuple[LabelRule, list[str]]:
     where = f"{_FILE}: labels[{i}]"
     if not isinstance(item, dict):
         raise ConfigError(f"{where}: must be a mapping")
     words = str_list(item, "words", where)
     handle = get(item, "handle", str, where)
     _compile(handle, f"{where} field 'handle'")
-    strict_words = [w for w in words if w[-1].isascii() and not w.endswith("id")]
-    loose_words = [w for w in words if w not in strict_words]
-    at = rf"[ \t]*\(?@(?P<value>{handle})"
-    sep = r"[ \t]*(?:[:：=]|[-–]>?)[ \t]*@?(?P<value>" + handle + ")"
-    loose = r"[ \t]*[:：=]?[ \t]*@?(?P<value>" + handle + ")"
-    alts = []
-    at_only = bool(item.get("at_only", False))
-    if strict_words:
-        alt = word_alternation(strict_words)
-        alts.append(alt + (at if at_only else f"(?:{at}|{sep})"))
-    if loose_words:
-        alts.append(word_alternation(loose_words) + (at if at_only else loose))
     tail = r"(?![A-Za-z0-9_])" if item.get("phone") is None else r"(?![0-9])"
-    src = "(?:" + "|".join(alts) + ")" + tail
-    return LabelRule(
+    at = rf"[ \t]*\(?@(?P<value>{handle})"
+    sep = rf"[ \t]*(?:[:：=]|[-–]>?)[ \t]*@?(?P<value>{handle})"
+    loose = rf"[ \t]*[:：=]?[ \t]*@?(?P<value>{handle})"
+    at_only = bool(item.get("at_only", False))
+    rule = LabelRule(
         kind=_kind(item, where),
-        rx=_compile(src, f"{where} field 'words'", regex.IGNORECASE | regex.V0),
+        strict=_compile((at if at_only else f"(?:{at}|{sep})") + tail, f"{where} 'handle'"),
+        loose=_compile((at if at_only else loose) + tail, f"{where} 'handle'"),
         phone=item.get("phone"),
     )
+    return rule, words
+
+
+def _is_loose(word: str) -> bool:
+    return not word[-1].isascii() or word.endswith("id")
 
 
 @cache
 def handle_data() -> HandleData:
     """Load and check ``handles.yaml`` (once per process)."""
     d = load_yaml(_FILE)
-    links = tuple(_link_rule(it, i) for i, it in enumerate(get(d, "links", list, _FILE)))
-    labels = tuple(_label_rule(it, i) for i, it in enumerate(get(d, "labels", list, _FILE)))
+    link_items = [_link_rule(it, i) for i, it in enumerate(get(d, "links", list, _FILE))]
+    label_items = [_label_rule(it, i) for i, it in enumerate(get(d, "labels", list, _FILE))]
+    links = tuple(r for r, _ in link_items)
+    labels = tuple(r for r, _ in label_items)
     for region in [r.phone for r in links] + [r.phone for r in labels]:
         if region is not None and region not in phone_data().regions:
             raise ConfigError(f"{_FILE}: field 'phone': {region!r} is not a phone region")
-    tg = str_list(d, "telegram_words", _FILE)
-    other = str_list(d, "other_platform_words", _FILE)
-    hosts = r"(?:\.me/|\.com/|\.dog/|instagr\.am/|\.me\b)"
-    label_words = [w for it in get(d, "labels", list, _FILE) for w in it["words"]]
-    prefilter = "(?:" + hosts + "|@|" + word_alternation(label_words) + ")"
+    keys: dict[str, list[tuple[str, int, bool]]] = {}
+    for i, (_, hosts) in enumerate(link_items):
+        for h in hosts:
+            keys.setdefault(h, []).append(("link", i, False))
+    for i, (_, words) in enumerate(label_items):
+        for w in words:
+            keys.setdefault(w.lower(), []).append(("label", i, _is_loose(w)))
+    for tag, field_name in (("tg", "telegram_words"), ("other", "other_platform_words")):
+        for w in str_list(d, field_name, _FILE):
+            keys.setdefault(w.lower(), []).append((tag, -1, False))
+    auto = ahocorasick.Automaton()
+    for key, payload in keys.items():
+        auto.add_word(key, (key, tuple(payload)))
+    auto.make_automaton()
     return HandleData(
         links=links,
         labels=labels,
         stop_values=frozenset(w.lower() for w in str_list(d, "stop_values", _FILE)),
-        telegram_words=patterns.compile_pattern(word_alternation(tg), name="handles.tg"),
-        other_platform_words=patterns.compile_pattern(
-            word_alternation(other), name="handles.other"
-        ),
-        prefilter=patterns.compile_pattern(prefilter, name="handles.prefilter"),
+        automaton=auto,
     )
+
+
+def _standalone(lower: str, start: int, end: int, key: str) -> bool:
+    """A key that starts (ends) with a Latin letter or digit is not glued to another there."""
+    if start > 0 and _LATIN.match(key[0]) and _LATIN.match(lower[start - 1]):
+        return False
+    return not (end < len(lower) and _LATIN.match(key[-1]) and _LATIN.match(lower[end]))
 
 
 class HandleRecognizer(Recognizer):
@@ -162,29 +177,62 @@ class HandleRecognizer(Recognizer):
     def recognize(self, ctx: Context) -> list[Entity]:
         data = handle_data()
         lower = lower_text(ctx)
-        if patterns.search(data.prefilter, lower) is None:
+        link_rules: set[int] = set()
+        label_hits: list[tuple[int, int, int, bool]] = []  # start, end, rule, loose
+        tags: set[str] = set()
+        for last, (key, payload) in data.automaton.iter(lower):
+            start, end = last - len(key) + 1, last + 1
+            if not _standalone(lower, start, end, key) and not key.endswith("/"):
+                continue
+            for tag, idx, loose in payload:
+                tags.add(tag)
+                if tag == "link":
+                    link_rules.add(idx)
+                elif tag == "label":
+                    label_hits.append((start, end, idx, loose))
+        if not (link_rules or label_hits or "tg" in tags):
             return []
         out: list[Entity] = []
         taken: list[tuple[int, int]] = []
-        for rule in data.links:
+        for i in sorted(link_rules):
+            rule = data.links[i]
             for m in patterns.finditer(rule.rx, ctx.text):
                 self._from_link(ctx, rule, m, taken, out)
-        for label in data.labels:
-            for m in patterns.finditer(label.rx, ctx.text):
-                s, e = m.span("value")
-                raw = m.group("value").rstrip(".-")
-                e = s + len(raw)
-                if raw.lower() in data.stop_values or _overlaps(s, e, taken):
-                    continue
-                value = self._phone_value(ctx, raw, label.phone) if label.phone else raw.lower()
-                if value is None:
-                    continue
-                s = s - 1 if s > 0 and ctx.text[s - 1] == "@" else s
-                taken.append((s, e))
-                out.append(ctx.entity(label.kind, value, s, e, recognizer=self.name, score=0.85))
-        if "@" in ctx.text:
-            out.extend(self._bare_telegram(ctx, lower, taken))
+        label_hits.sort(key=lambda h: (h[0], -h[1]))
+        for _start, end, idx, loose in label_hits:
+            self._from_label(ctx, data, data.labels[idx], end, loose, taken, out)
+        if "tg" in tags and "other" not in tags and "@" in ctx.text:
+            out.extend(self._bare_telegram(ctx, taken))
         return out
+
+    def _from_label(
+        self,
+        ctx: Context,
+        data: HandleData,
+        label: LabelRule,
+        pos: int,
+        loose: bool,
+        taken: list[tuple[int, int]],
+        out: list[Entity],
+    ) -> None:
+        rx = label.loose if loose else label.strict
+        try:
+            m = rx.match(ctx.text, pos, timeout=patterns.REGEX_TIMEOUT_S)
+        except TimeoutError:  # pragma: no cover - bounded patterns
+            return
+        if m is None:
+            return
+        s = m.start("value")
+        raw = m.group("value").rstrip(".-")
+        e = s + len(raw)
+        if not raw or raw.lower() in data.stop_values or _overlaps(s, e, taken):
+            return
+        value = self._phone_value(ctx, raw, label.phone) if label.phone else raw.lower()
+        if value is None:
+            return
+        s = s - 1 if s > 0 and ctx.text[s - 1] == "@" else s
+        taken.append((s, e))
+        out.append(ctx.entity(label.kind, value, s, e, recognizer=self.name, score=0.85))
 
     def _from_link(
         self,
@@ -228,14 +276,8 @@ class HandleRecognizer(Recognizer):
         found = resolve(digits, plus, ctx) if 7 <= len(digits) <= 15 else None
         return found[0] if found else None
 
-    def _bare_telegram(
-        self, ctx: Context, lower: str, taken: list[tuple[int, int]]
-    ) -> list[Entity]:
+    def _bare_telegram(self, ctx: Context, taken: list[tuple[int, int]]) -> list[Entity]:
         data = handle_data()
-        if patterns.search(data.telegram_words, lower) is None:
-            return []
-        if patterns.search(data.other_platform_words, lower) is not None:
-            return []
         out = []
         for m in patterns.finditer(_BARE_AT, ctx.text):
             s, e = m.span()
