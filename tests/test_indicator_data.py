@@ -34,7 +34,9 @@ def test_every_indicator_has_english_indonesian_and_a_source() -> None:
         ("counter.advisory", {"id", "en", "ms", "vi", "th", "tl", "zh"}),
     ],
 )
-def test_key_indicators_are_worded_in_the_regions_languages(indicator: str, langs: set[str]) -> None:
+def test_key_indicators_are_worded_in_the_regions_languages(
+    indicator: str, langs: set[str]
+) -> None:
     ind = default_taxonomy().by_id[indicator]
     assert langs <= set(ind.keywords)
 

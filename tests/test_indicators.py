@@ -36,7 +36,8 @@ def ids(hits: list[IndicatorHit]) -> set[str]:
     [
         ("Dicari tenaga, tanpa pengalaman, gaji fantastis", {"recruit.no_experience",
                                                             "recruit.high_pay"}),
-        ("việc nhẹ lương cao, không cần kinh nghiệm", {"recruit.high_pay", "recruit.no_experience"}),
+        ("việc nhẹ lương cao, không cần kinh nghiệm",
+         {"recruit.high_pay", "recruit.no_experience"}),
         ("รายได้สูง ไม่ต้องมีประสบการณ์", {"recruit.high_pay", "recruit.no_experience"}),
         ("高薪招聘,免经验,包吃包住", {"recruit.high_pay", "recruit.no_experience",
                                    "recruit.employer_pays_all"}),

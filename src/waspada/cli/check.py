@@ -76,7 +76,7 @@ def _read_input(text: str | None, file: Path | None) -> str:
 
 
 def render(a: Assessment, text: str, console: Console) -> None:
-    """The verdict panel, the text with its evidence highlighted, the indicator and entity tables."""
+    """Verdict panel, the text with its evidence highlighted, indicator and entity tables."""
     style = LEVEL_STYLE[a.level]
     head = Text.assemble(
         ("Risk ", "bold"), (f"{a.risk}/100", style), "   ",
@@ -88,11 +88,13 @@ def render(a: Assessment, text: str, console: Console) -> None:
                         border_style=style))
     console.print(Panel(highlighted(a, text), title="Text (evidence highlighted)"))
     if a.indicators:
-        t = Table(title="Indicators", show_lines=False)
-        for col in ("id", "category", "weight", "description", "evidence"):
-            t.add_column(col)
+        t = Table(title="Indicators (counter = signs of a warning ABOUT scams)")
+        t.add_column("id", no_wrap=True)
+        t.add_column("weight", justify="right")
+        t.add_column("description", ratio=2)
+        t.add_column("evidence", ratio=1)
         for h in a.indicators:
-            t.add_row(h.id, h.category, f"{h.weight:.2f}", h.description,
+            t.add_row(h.id, f"{h.weight:.2f}", h.description,
                       ", ".join(s.text for s in h.evidence))
         console.print(t)
     if a.entities:

@@ -1,0 +1,153 @@
+"""The first risk score: noisy-OR of the red flags, damped by counter-signals; and a table of
+real-looking texts per language through the whole assess() pipeline."""
+
+from __future__ import annotations
+
+import pytest
+
+from waspada import assess
+from waspada.scoring.risk import HIGH_AT, MEDIUM_AT, level_of, noisy_or, score
+from waspada.types import IndicatorHit
+
+
+def hit(iid: str, cat: str, w: float) -> IndicatorHit:
+    return IndicatorHit(id=iid, category=cat, weight=w, description=iid)
+
+
+def test_noisy_or() -> None:
+    assert noisy_or([]) == 0.0
+    assert noisy_or([0.5]) == pytest.approx(0.5)
+    assert noisy_or([0.5, 0.5]) == pytest.approx(0.75)
+    assert noisy_or([1.0, 0.2]) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("risk", "level"),
+    [(0, "low"), (39, "low"), (40, "medium"), (69, "medium"), (70, "high"), (100, "high")],
+)
+def test_levels(risk: int, level: str) -> None:
+    assert (MEDIUM_AT, HIGH_AT) == (40, 70)
+    assert level_of(risk) == level
+
+
+def test_no_hits_is_low_and_benign() -> None:
+    r = score([], [], None)
+    assert (r.risk, r.level, r.category, r.advisory) == (0, "low", "benign", False)
+
+
+def test_red_flags_combine_and_pick_the_stronger_category() -> None:
+    r = score([hit("a", "recruitment_lure", 0.5), hit("b", "recruitment_lure", 0.4),
+               hit("c", "scam", 0.3)], [], None)
+    # 1 - 0.5 * 0.6 * 0.7 = 0.79
+    assert (r.risk, r.level, r.category) == (79, "high", "recruitment_lure")
+    assert r.scores == {"recruitment_lure": 0.7, "scam": 0.3}
+
+
+def test_below_medium_the_category_is_benign() -> None:
+    r = score([hit("a", "scam", 0.3)], [], None)
+    assert (r.risk, r.level, r.category) == (30, "low", "benign")
+
+
+def test_counter_signals_damp_and_mark_an_advisory() -> None:
+    flags = [hit("a", "recruitment_lure", 0.5), hit("b", "recruitment_lure", 0.5)]
+    r = score([*flags, hit("w", "counter", 0.6), hit("n", "counter", 0.4)], [], None)
+    # 0.75 * (1 - (1 - 0.4 * 0.6)) = 0.75 * 0.24 = 0.18
+    assert (r.risk, r.level, r.category, r.advisory) == (18, "low", "benign", True)
+    alone = score([hit("w", "counter", 0.6)], [], None)
+    assert (alone.risk, alone.advisory) == (0, False)
+
+
+LURE_ID = (
+    "Lowongan kerja ke Kamboja! Dibutuhkan customer service, gaji USD 1.200 per bulan, tanpa "
+    "pengalaman, tiket pesawat dan mess gratis. Langsung berangkat minggu ini. Hubungi Telegram "
+    "@loker_kamboja"
+)
+LURE_VI = (
+    "Tuyển nhân viên chăm sóc khách hàng làm việc tại Campuchia, việc nhẹ lương cao 1500 "
+    "USD/tháng, không cần kinh nghiệm, bao ăn ở, bao vé máy bay. Liên hệ Zalo 0912345678"
+)
+LURE_TH = (
+    "รับสมัครแอดมินออนไลน์ ตอบแชทลูกค้า ทำงานที่กัมพูชา รายได้สูง 50,000 บาท "
+    "ไม่ต้องมีประสบการณ์ มีที่พักและอาหารให้ บินทันที ติดต่อไลน์ @job2024"
+)
+LURE_ZH = "高薪招聘客服,月入过万,免经验,包吃包住包机票,工作地点西港,有意者加微信 abc123"
+LURE_TL = (
+    "HIRING! Customer service sa Cambodia, malaking sahod, libreng plane ticket at tirahan, "
+    "walang experience ok. Tourist visa lang. PM lang sa Telegram"
+)
+TASK_EN = (
+    "Hi! We are hiring for a part-time job: like and follow videos and earn commission per task, "
+    "200-500 USD daily. Salary paid on the same day. Pay a small deposit first to unlock VIP "
+    "tasks. WhatsApp +6281234567890"
+)
+MAMA_ID = (
+    "Mama minta pulsa 50rb ke nomor ini ya nak, ini nomor baru mama. Penting, nanti mama ganti"
+)
+PRIZE_ID = (
+    "Selamat! Anda pemenang undian cek tunai Rp 100 juta dari Telkomsel. PIN pemenang: 7Y7R8. "
+    "Info klik www.undian-telkomsel.blogspot.com"
+)
+PRIZE_EN = (
+    "URGENT! You have won a guaranteed cash prize of $2000. To claim, call 09061701461 now. "
+    "Claim code KL341."
+)
+ADVISORY_ID = (
+    "KBRI Phnom Penh mengimbau WNI agar waspada dan jangan tergiur tawaran kerja di Kamboja "
+    "sebagai customer service dengan gaji tinggi USD 1.000, tanpa pengalaman, tiket pesawat gratis "
+    "dan visa turis. Modus penipuan ini membuat banyak WNI menjadi korban TPPO di Sihanoukville. "
+    "Laporkan ke BP2MI atau hotline KBRI."
+)
+POLICE_VI = (
+    "Công an tỉnh Gia Lai cảnh báo thủ đoạn tuyển người sang Campuchia 'việc nhẹ lương cao', "
+    "không cần kinh nghiệm, bao ăn ở. Nhiều nạn nhân bị giam giữ, bị bán cho công ty khác. "
+    "Người dân tuyệt đối không tin."
+)
+JOB_AD_ID = (
+    "Dibutuhkan Staff Admin Gudang di Bekasi. Kualifikasi: pria, usia maks 30 tahun, pendidikan "
+    "min SMA, pengalaman 1 tahun. Gaji Rp 4.500.000 + tunjangan. Kirim CV via WhatsApp "
+    "0812-3456-7890"
+)
+
+R = "recruit."
+S = "scam."
+
+
+@pytest.mark.parametrize(
+    ("text", "level", "category", "must_fire"),
+    [
+        (LURE_ID, "high", "recruitment_lure",
+         {R + "high_pay", R + "no_experience", R + "employer_pays_all", R + "risky_country",
+          R + "quick_departure", R + "vague_role"}),
+        (LURE_VI, "high", "recruitment_lure",
+         {R + "high_pay", R + "no_experience", R + "employer_pays_all", R + "risky_country"}),
+        (LURE_TH, "high", "recruitment_lure",
+         {R + "high_pay", R + "no_experience", R + "employer_pays_all", R + "quick_departure"}),
+        (LURE_ZH, "high", "recruitment_lure",
+         {R + "high_pay", R + "no_experience", R + "employer_pays_all", R + "hotspot_destination"}),
+        (LURE_TL, "high", "recruitment_lure",
+         {R + "high_pay", R + "no_experience", R + "employer_pays_all", R + "tourist_visa_route"}),
+        (TASK_EN, "high", "scam", {S + "task_commission", S + "upfront_fee"}),
+        (MAMA_ID, "medium", "scam", {S + "family_new_number"}),
+        (PRIZE_ID, "medium", "scam", {S + "prize", S + "click_link"}),
+        (PRIZE_EN, "medium", "scam", {S + "prize"}),
+        (ADVISORY_ID, "low", "benign",
+         {"counter.advisory", "counter.official_source", R + "high_pay", R + "tourist_visa_route"}),
+        (POLICE_VI, "low", "benign", {"counter.advisory", "counter.news_report"}),
+        (JOB_AD_ID, "low", "benign", set()),
+    ],
+    ids=["lure-id", "lure-vi", "lure-th", "lure-zh", "lure-tl", "task-en", "mama-pulsa-id",
+         "prize-id", "prize-en", "advisory-id", "police-warning-vi", "job-ad-id"],
+)
+def test_real_looking_texts(text: str, level: str, category: str, must_fire: set[str]) -> None:
+    a = assess(text)
+    fired = {h.id for h in a.indicators}
+    assert (a.level, a.category) == (level, category), (a.risk, sorted(fired))
+    assert must_fire <= fired
+    for h in a.indicators:
+        for s in h.evidence:
+            assert text[s.start:s.end] == s.text
+
+
+def test_the_ordinary_job_ad_has_no_red_flags_at_all() -> None:
+    a = assess(JOB_AD_ID)
+    assert [h.id for h in a.indicators if h.category != "counter"] == []
