@@ -20,7 +20,13 @@ from functools import cache
 import ahocorasick
 import regex
 
-from waspada.indicators.loader import Indicator, Taxonomy, default_taxonomy, normalize_keyword
+from waspada.indicators.loader import (
+    Indicator,
+    Rule,
+    Taxonomy,
+    default_taxonomy,
+    normalize_keyword,
+)
 from waspada.indicators.structured import apply_rule
 from waspada.recognizers.base import Context
 from waspada.text import patterns as rx
@@ -49,6 +55,10 @@ class _Compiled:
     automaton: ahocorasick.Automaton | None
     pattern: regex.Pattern[str] | None
     group_index: dict[str, int]
+    #: (indicator id, rule, entity kinds the rule can fire on), in file order
+    rules: tuple[tuple[str, Rule, frozenset[str]], ...] = ()
+    #: indicators with a ``requires`` filter, in file order
+    requiring: tuple[Indicator, ...] = ()
 
 
 def compile_taxonomy(tax: Taxonomy) -> _Compiled:
@@ -84,7 +94,11 @@ def compile_taxonomy(tax: Taxonomy) -> _Compiled:
         if parts
         else None
     )
-    return _Compiled(tax, automaton, pattern, groups)
+    rules = tuple(
+        (ind.id, rule, frozenset(rule.match.kinds)) for ind in tax.indicators for rule in ind.rules
+    )
+    requiring = tuple(i for i in tax.indicators if i.requires_indicator or i.requires_entity)
+    return _Compiled(tax, automaton, pattern, groups, rules, requiring)
 
 
 @cache
@@ -132,13 +146,17 @@ def evaluate(
     evidence: dict[str, list[Span]] = {}
     for i, raw in spans.items():
         evidence[inds[i].id] = _to_original(ctx, raw)
-    for ind in inds:
-        for rule in ind.rules:
+    kinds = {e.kind for e in entities}
+    if kinds:
+        for iid, rule, rule_kinds in comp.rules:
+            if rule_kinds.isdisjoint(kinds):
+                continue
             found = apply_rule(rule, entities, evidence)
             if found:
-                evidence.setdefault(ind.id, []).extend(found)
-    kinds = {e.kind for e in entities}
-    for ind in inds:
+                evidence.setdefault(iid, []).extend(found)
+    if not evidence:
+        return []
+    for ind in comp.requiring:
         if ind.id in evidence and not _requirements_met(ind, evidence, kinds):
             del evidence[ind.id]
 

@@ -65,12 +65,16 @@ def score(
     hits: list[IndicatorHit], entities: list[Entity], ctx: Context | None = None
 ) -> RiskResult:
     """Risk, level and category from the indicator hits (entities and ctx are for later rules)."""
-    red = [h.weight for h in hits if h.category in RED_FLAG_CATEGORIES]
-    scores = {
-        c: noisy_or([h.weight for h in hits if h.category == c]) for c in RED_FLAG_CATEGORIES
-    }
-    p = noisy_or(red)
-    q = noisy_or([h.weight for h in hits if h.category == "counter"])
+    if not hits:
+        return RiskResult(risk=0, level="low", category="benign",
+                          scores=dict.fromkeys(RED_FLAG_CATEGORIES, 0.0))
+    keep = {"recruitment_lure": 1.0, "scam": 1.0, "counter": 1.0}  # products of (1 - w)
+    for h in hits:
+        if h.category in keep:
+            keep[h.category] *= 1.0 - h.weight
+    scores = {c: 1.0 - keep[c] for c in RED_FLAG_CATEGORIES}
+    p = 1.0 - keep["recruitment_lure"] * keep["scam"]
+    q = 1.0 - keep["counter"]
     risk = max(0, min(100, round(100 * p * (1.0 - q))))
     level = level_of(risk)
     category: Category = "benign"
