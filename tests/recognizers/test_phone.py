@@ -195,11 +195,33 @@ CASES: list[tuple[str, str | None, str | None, list[Expected]]] = [
         [("phone", "+8613812345678", "13812345678", {"region": "CN", "region_source": "guess"})],
     ),
     (
-        "Call 09171234567 now",
+        "Call 09281234567 now",
         "und",
         None,
-        [("phone", "+639171234567", "09171234567", {"region": "PH", "region_source": "guess"})],
+        [("phone", "+639281234567", "09281234567", {"region": "PH", "region_source": "guess"})],
     ),
+    ("Call 09061701461 now", "en", None, []),  # as valid in GB as in PH: not guessed
+    (
+        "WA 0812345678 / 0898765432",
+        "id",
+        None,
+        [
+            ("phone", "+62812345678", "0812345678", {"channel": "whatsapp"}),
+            ("phone", "+62898765432", "0898765432", {"channel": "whatsapp"}),  # same label
+        ],
+    ),
+    (
+        "hp 0812-3456-7890 0856-1234-5678",
+        "id",
+        None,
+        [
+            ("phone", "+6281234567890", "0812-3456-7890", {"channel": "call"}),
+            ("phone", "+6285612345678", "0856-1234-5678", {"channel": "call"}),
+        ],
+    ),
+    ("วันที่ 12/05/2565 10", "th", None, []),  # Thai Buddhist-era date and an hour
+    ("2023-05-12 10:30", "vi", None, []),
+    ("Zoom ID: 812 3456 7890", "id", None, []),
     ("Call 0812345678", "und", None, []),  # ID, TH, VN and MM all fit: ambiguous, no guess
     # no channel word; channel word after the number
     (

@@ -9,6 +9,7 @@ Data: ``data/phone_regions.yaml`` and ``data/phone_context.yaml``; docs/recognis
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -42,7 +43,7 @@ SCORES = {
     "guess": 0.6,
 }
 
-_SEP = r"(?:[ \t]{0,2}[.\-\u2013/][ \t]{0,2}|[ \t]{1,2}|(?<=\))|(?=\())"
+_SEP = r"(?:[ \t]{0,2}[.\-\u2013][ \t]{0,2}|[ \t]{1,2}|(?<=\))|(?=\())"
 #: a digit run with separators, optional leading + and parentheses; possessive, so linear
 CANDIDATE_RX = patterns.compile_pattern(
     r"(?<![A-Za-z0-9_+@#/=&%$])(?<!\d[.,])"
@@ -61,14 +62,19 @@ LINK_RX = patterns.compile_pattern(
 )
 _DIGITS7 = patterns.compile_pattern(r"\d(?:\D*+\d){6}", name="phone.digits7")
 _THOUSANDS = regex.compile(r"\d{1,3}(?:[.,]\d{3})+")
+#: a date anywhere in a candidate ("2023-05-12 10" is a date and an hour, not a phone); the
+#: separators must repeat, so "0912-345-678" is no date
 _DATE = regex.compile(
-    r"(?:0?[1-9]|[12]\d|3[01])[-/. ](?:0?[1-9]|1[0-2])[-/. ](?:19|20)?\d\d"
-    r"|(?:19|20)\d\d[-/. ](?:0?[1-9]|1[0-2])[-/. ](?:0?[1-9]|[12]\d|3[01])"
-    r"|(?:0?[1-9]|1[0-2])[-/. ](?:0?[1-9]|[12]\d|3[01])[-/. ](?:19|20)\d\d"
+    r"(?<!\d)(?:"
+    r"(?:0?[1-9]|[12]\d|3[01])(?P<s>[-/.])(?:0?[1-9]|1[0-2])(?P=s)(?:19|20|25)?\d\d"
+    r"|(?:19|20|25)\d\d(?P<t>[-/.])(?:0?[1-9]|1[0-2])(?P=t)(?:0?[1-9]|[12]\d|3[01])"
+    r"|(?:0?[1-9]|1[0-2])(?P<u>[-/.])(?:0?[1-9]|[12]\d|3[01])(?P=u)(?:19|20|25)\d\d"
+    r")(?!\d)"
 )
 _TIME_RANGE = regex.compile(r"[0-2]?\d[.:][0-5]\d\s*[-\u2013/]\s*[0-2]?\d[.:][0-5]\d")
 _YEAR_RANGE = regex.compile(r"(?:19|20)\d\d\s*[-\u2013/]\s*(?:19|20)\d\d")
 _NON_DIGIT = regex.compile(r"\D+")
+_TOKEN = regex.compile(r"[^ \t]+")
 _LINK_CHANNEL = {"wa": "whatsapp", "zalo": "zalo", "tg": "telegram", "viber": "viber"}
 
 
@@ -76,6 +82,7 @@ _LINK_CHANNEL = {"wa": "whatsapp", "zalo": "zalo", "tg": "telegram", "viber": "v
 class PhoneData:
     regions: tuple[str, ...]
     country_codes: tuple[str, ...]
+    guess_witnesses: tuple[str, ...]
     language_regions: dict[str, str]
     channel_regions: dict[str, str]
     script_regions: dict[str, str]
@@ -122,6 +129,7 @@ def phone_data() -> PhoneData:
     return PhoneData(
         regions=regions,
         country_codes=codes,
+        guess_witnesses=tuple(str_list(rd, "guess_witnesses", _REGIONS_FILE)),
         language_regions=_region_map(rd, "language_regions", regions),
         channel_regions=_region_map(rd, "channel_regions", regions),
         script_regions=_region_map(rd, "script_regions", regions),
@@ -200,6 +208,12 @@ def resolve(
         res = parse_valid(digits, by_channel)
         if res:
             return res[0], res[1], "channel"
+    # a text whose language or hint names a region does not fall back to guessing: on real
+    # Vietnamese SMS that turned codes invalid in VN into "Lao" numbers
+    if region is not None:
+        return None
+    if any(parse_valid(digits, w) for w in data.guess_witnesses):
+        return None  # "09061701461": a UK premium number as much as a Philippine mobile
     return _guess(digits, data.regions)
 
 
@@ -217,7 +231,7 @@ def _guess(digits: str, regions: tuple[str, ...]) -> tuple[str, str, str] | None
 
 def _is_not_a_phone(cand: str, ctx: Context, start: int, end: int) -> bool:
     """Guards: thousands grouping, dates, time and year ranges, currency or unit around it."""
-    if _THOUSANDS.fullmatch(cand) or _DATE.fullmatch(cand) or _YEAR_RANGE.fullmatch(cand):
+    if _THOUSANDS.fullmatch(cand) or _DATE.search(cand) or _YEAR_RANGE.fullmatch(cand):
         return True
     if _TIME_RANGE.search(cand):
         return True
@@ -245,6 +259,29 @@ def channel_near(ctx: Context, start: int, end: int) -> str | None:
     return None
 
 
+def _candidates(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, candidate, its digits) with 7-15 digits. A run of more digits is often two
+    numbers side by side ("0812345678 0898765432"): its space-separated parts are tried."""
+    for m in patterns.finditer(CANDIDATE_RX, text):
+        cand = m.group()
+        digits = _NON_DIGIT.sub("", cand)
+        if 7 <= len(digits) <= 15:
+            yield m.start(), m.end(), cand, digits
+        elif len(digits) > 15:
+            for part in _TOKEN.finditer(cand):
+                d = _NON_DIGIT.sub("", part.group())
+                if 7 <= len(d) <= 15:
+                    yield m.start() + part.start(), m.start() + part.end(), part.group(), d
+
+
+def _has_seven_digits(text: str) -> bool:
+    """Cheap pre-check: ASCII digits counted at C speed; other digits (Thai, Arabic-Indic) only
+    when the text is not ASCII."""
+    if sum(map(text.count, "0123456789")) >= 7:
+        return True
+    return not text.isascii() and patterns.search(_DIGITS7, text) is not None
+
+
 class PhoneRecognizer(Recognizer):
     name = "phone"
     kinds = ("phone",)
@@ -254,7 +291,7 @@ class PhoneRecognizer(Recognizer):
 
     def recognize(self, ctx: Context) -> list[Entity]:
         text = ctx.text
-        if patterns.search(_DIGITS7, text) is None:
+        if not _has_seven_digits(text):
             return []
         out: list[Entity] = []
         taken: list[tuple[int, int]] = []
@@ -271,11 +308,8 @@ class PhoneRecognizer(Recognizer):
             s, e = m.span("num")
             taken.append((s, e))
             out.append(self._entity(ctx, res, source, s, e, _LINK_CHANNEL[kind]))
-        for m in patterns.finditer(CANDIDATE_RX, text):
-            s, e = m.span()
-            cand = m.group()
-            digits = _NON_DIGIT.sub("", cand)
-            if not 7 <= len(digits) <= 15 or any(a < e and s < b for a, b in taken):
+        for s, e, cand, digits in _candidates(text):
+            if any(a < e and s < b for a, b in taken):
                 continue
             plus = "+" in cand
             if not plus and _is_not_a_phone(cand, ctx, s, e):

@@ -12,6 +12,7 @@ The public-suffix list is the snapshot bundled inside tldextract: ``suffix_list_
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -20,7 +21,13 @@ import tldextract
 
 from waspada.errors import ConfigError
 from waspada.recognizers.base import Context, Recognizer
-from waspada.recognizers.contacts_data import load_lines, load_yaml, regex_field, str_list
+from waspada.recognizers.contacts_data import (
+    load_lines,
+    load_yaml,
+    lower_text,
+    regex_field,
+    str_list,
+)
 from waspada.text import patterns
 from waspada.types import Entity
 
@@ -28,6 +35,11 @@ _FILE = "web_patterns.yaml"
 _LABEL = regex.compile(r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?")
 _TLD = regex.compile(r"[a-z][a-z0-9\-]{0,62}|xn--[a-z0-9\-]+")
 _PAIRS = {")": "(", "]": "["}
+#: from a dot, back to the start of the host name it is part of (a reverse match)
+_BACK = regex.compile(r"(?r)[A-Za-z0-9\-.]*+")
+_ASCII = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_ASCII_ALPHA = _ASCII.__contains__
+_HOST_CHAR = (_ASCII | frozenset("0123456789-")).__contains__
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +111,28 @@ def _host_of(url_lower: str) -> str:
     return host.split(":", 1)[0].rstrip(".")
 
 
+def _bare_candidates(text: str, bare_url: regex.Pattern[str]) -> Iterator[tuple[int, str]]:
+    """Bare host names, found from their dots: a dot between an ASCII letter or digit and an
+    ASCII letter. ``str.find`` walks the text at C speed; the host's start is found with a
+    reverse match and the host itself with an anchored match, so the cost grows with the number
+    of such dots, not with the length of the text."""
+    n = len(text)
+    covered = -1
+    i = text.find(".")
+    while i != -1:
+        if i > covered and 0 < i < n - 1 and _ASCII_ALPHA(text[i + 1]) and _HOST_CHAR(text[i - 1]):
+            back = _BACK.match(text, 0, i)
+            start = back.start() if back else i
+            try:
+                m = bare_url.match(text, start, timeout=patterns.REGEX_TIMEOUT_S)
+            except TimeoutError:  # pragma: no cover - possessive pattern, linear
+                m = None
+            if m is not None and m.end() > i:
+                covered = m.end()
+                yield m.start(), m.group()
+        i = text.find(".", i + 1)
+
+
 class WebRecognizer(Recognizer):
     name = "web"
     kinds = ("email", "url")
@@ -131,10 +165,11 @@ class WebRecognizer(Recognizer):
                         domain=registered_domain(host)[0],
                     )
                 )
-        for m in patterns.finditer(data.explicit_url, text):
-            self._add_url(ctx, m.start(), m.group(), True, taken, out)
-        for m in patterns.finditer(data.bare_url, text):
-            self._add_url(ctx, m.start(), m.group(), False, taken, out)
+        if "://" in text or "www" in lower_text(ctx):
+            for m in patterns.finditer(data.explicit_url, text):
+                self._add_url(ctx, m.start(), m.group(), True, taken, out)
+        for start, raw in _bare_candidates(text, data.bare_url):
+            self._add_url(ctx, start, raw, False, taken, out)
         return out
 
     def _add_url(
