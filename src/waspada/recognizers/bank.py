@@ -16,6 +16,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import ahocorasick
 import regex
 import yaml
 
@@ -44,7 +45,7 @@ class BankData:
     window_after: int
     min_digits: int
     max_digits: int
-    words: regex.Pattern[str]
+    words: ahocorasick.Automaton  # account words and bank names -> the spelling as listed
     phone_words: regex.Pattern[str]
     bank_of: dict[str, str]
     currency_before: regex.Pattern[str]
@@ -61,6 +62,33 @@ def _alt(forms: list[str]) -> str:
             p += r"(?![\p{L}\d])"
         parts.append(p)
     return "(?:" + "|".join(parts) + ")"
+
+
+def _is_latin(ch: str) -> bool:
+    return (ch.isascii() and ch.isalnum()) or "\u00c0" <= ch <= "\u1eff"
+
+
+def _automaton(words: list[str]) -> ahocorasick.Automaton:
+    auto = ahocorasick.Automaton()
+    for w in words:
+        for key in {w, unicodedata.normalize("NFKC", w)}:
+            auto.add_word(key, (len(key), w, _is_latin(key[0]), _is_latin(key[-1])))
+    auto.make_automaton()
+    return auto
+
+
+def _find_words(auto: ahocorasick.Automaton, lower: str) -> list[tuple[int, int, str]]:
+    """(start, end, word) of every listed word standing alone where it has Latin edges."""
+    n = len(lower)
+    out = []
+    for end_idx, (length, word, latin_start, latin_end) in auto.iter(lower):
+        start, end = end_idx - length + 1, end_idx + 1
+        if latin_start and start > 0 and (lower[start - 1].isalnum()):
+            continue
+        if latin_end and end < n and lower[end].isalnum():
+            continue
+        out.append((start, end, word))
+    return out
 
 
 @cache
@@ -106,7 +134,7 @@ def load_bank_data() -> BankData:
         window_after=ints["window_after"],
         min_digits=ints["min_digits"],
         max_digits=ints["max_digits"],
-        words=compile_pattern(_alt(all_words), name="bank_context"),
+        words=_automaton(all_words),
         phone_words=compile_pattern(_alt([str(w).lower() for w in phone_words]), name="bank_phone"),
         bank_of=bank_of,
         currency_before=compile_pattern(
@@ -129,10 +157,7 @@ class BankAccountRecognizer(Recognizer):
             return []
         data = load_bank_data()
         lower = ctx.lower if len(ctx.lower) == len(text) else text
-        words = [
-            (m.start(), m.end(), regex.sub(r"\s+", " ", m.group()))
-            for m in finditer(data.words, lower)
-        ]
+        words = _find_words(data.words, lower)
         if not words:
             return []
         out: list[Entity] = []

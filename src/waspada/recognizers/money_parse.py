@@ -62,7 +62,9 @@ class Rates:
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
-    pattern: regex.Pattern[str]
+    pattern: regex.Pattern[str]  # starts at the number; the prefix currency is looked up behind
+    prefix_currency: regex.Pattern[str]
+    prefix_last_chars: frozenset[str]  # last characters of prefix forms: a cheap pre-check
     over_pattern: regex.Pattern[str]
     prefix_period: regex.Pattern[str]
     salary: regex.Pattern[str]
@@ -113,15 +115,17 @@ def _is_latin(ch: str) -> bool:
 
 
 def _alt(forms: list[str], *, boundary: bool = True, lead: bool = False) -> str:
-    """Alternation of literal forms, longest first; Latin-edged forms must stand alone.
+    """Alternation of literal forms, longest first; a form ending in a Latin letter must not run
+    into another letter (``5km`` is not ``5k``).
 
-    ``lead``: no form may follow a Latin letter (``A$500`` is not ``$500``).
+    ``lead``: no form may follow a Latin letter (``A$500`` is not ``$500``, ``learn`` is not
+    ``earn``). Off for forms that follow the number, where the lookbehind would only cost time.
     """
     parts = []
     variants = set(forms) | {unicodedata.normalize("NFKC", f) for f in forms}
     for f in sorted(variants, key=lambda s: (-len(s), s)):
         p = regex.escape(f).replace(r"\ ", r"\s{1,2}")
-        if boundary and (lead or _is_latin(f[0])):
+        if lead:
             p = r"(?<![\p{Latin}])" + p
         if boundary and _is_latin(f[-1]):
             p += r"(?!\p{Latin})"
@@ -200,8 +204,7 @@ def load_lexicon() -> Lexicon:
     conn = _alt([str(s) for s in _need(data, "period_connectors", list, f)])
     per = rf"(?:{conn}\s{{0,2}}{_alt(units)}|{_alt(phrases)})"
     pattern = (
-        rf"(?:(?P<cur1>{pfx})[\s:]{{0,2}}|(?<![\p{{Latin}}\d.,]))"
-        rf"(?P<n1>{num})(?:\s{{0,2}}(?P<m1>{mult}))?"
+        rf"(?<![\d.,])(?P<n1>{num})(?:\s{{0,2}}(?P<m1>{mult}))?"
         rf"(?:\s{{0,2}}{rsep}\s{{0,2}}(?:(?P<cur1b>{pfx})\s{{0,2}})?"
         rf"(?P<n2>{num})(?:\s{{0,2}}(?P<m2>{mult}))?)?"
         rf"(?:\s{{0,2}}(?P<cur2>{_alt(suffix_forms)}))?"
@@ -216,10 +219,14 @@ def load_lexicon() -> Lexicon:
     )
     return Lexicon(
         pattern=compile_pattern(pattern, name="money"),
+        prefix_last_chars=frozenset(unicodedata.normalize("NFKC", x)[-1] for x in prefix_forms)
+        | frozenset(x[-1] for x in prefix_forms),
+        prefix_currency=compile_pattern(rf"(?P<cur>{pfx})[\s:]{{0,2}}$", name="money_prefix"),
         over_pattern=compile_pattern(over_rx, name="money_over"),
-        prefix_period=compile_pattern(_alt(prefixes), name="money_prefix_period"),
+        prefix_period=compile_pattern(_alt(prefixes, lead=True), name="money_prefix_period"),
         salary=compile_pattern(
-            _alt([str(w) for w in _need(data, "salary_words", list, f)]), name="salary_words"
+            _alt([str(w) for w in _need(data, "salary_words", list, f)], lead=True),
+            name="salary_words",
         ),
         currency_of=currency_of,
         multiplier=multiplier,
@@ -308,35 +315,50 @@ def find_amounts(
 def _read_match(
     lex: Lexicon, lower: str, m: regex.Match[str], language: str, script: str, country: str | None
 ) -> Amount | None:
-    n1, n2 = parse_number(m.group("n1")), m.group("n2") and parse_number(m.group("n2"))
+    n1 = parse_number(m.group("n1"))
     if n1 is None:
         return None
+    start = m.start()
+    # the currency written in front (Rp, $, RM ...) is looked up behind the number: scanning only
+    # from digits keeps the one pattern fast
+    before = lower[max(0, start - 3) : start].rstrip(" :")
+    pm = (
+        lex.prefix_currency.search(lower, max(0, start - 8), start)
+        if before and before[-1] in lex.prefix_last_chars
+        else None
+    )
+    if pm is not None:
+        start = pm.start()
+    elif start and _is_latin(lower[start - 1]):
+        return None  # "abc123", "A$500" (the $ is not a prefix after a Latin letter)
     m1, m2 = m.group("m1"), m.group("m2")
-    cur_form = m.group("cur1") or m.group("cur1b") or m.group("cur2")
+    mult_forms = [x for x in (m1, m2) if x]
+    cur_form = (pm.group("cur") if pm else None) or m.group("cur1b") or m.group("cur2")
+    strong = bool(cur_form) or any(x in lex.cue_multipliers for x in mult_forms)
+    digits = m.group("n1")
+    grouped = n1 >= 1000 and any(c in digits for c in ".,")
+    plain = (
+        digits.isdigit()
+        and not digits.startswith("0")
+        and 1000 <= n1 < 10**8
+        and not 1900 <= n1 <= 2100
+    )
+    if not (strong or mult_forms or grouped or plain):
+        return None  # a bare small number: never money on its own (cheap exit, most numbers)
     per_form = m.group("per")
     period = _period_of(lex, per_form) if per_form else None
-    start = m.start()
     window = lower[max(0, start - 40) : start]
     if period is None:
-        near = [p for p in finditer(lex.prefix_period, window[-16:])]
+        near = list(finditer(lex.prefix_period, window[-16:]))
         if near:
             period = lex.period_of.get(regex.sub(r"\s+", " ", near[-1].group()))
-    salary = lex.salary.search(window) is not None or period is not None
-    # a money cue: a currency, a money-only abbreviation (jt, rb, tr), a pay period or salary word
-    mult_forms = [x for x in (m1, m2) if x]
-    if not (cur_form or any(x in lex.cue_multipliers for x in mult_forms)):
-        # no currency: a pay period or salary word must be near, and the number must look like
-        # pay (a multiplier, thousands groups, or 1000+ that is not a year or a phone number)
-        digits = m.group("n1")
-        grouped = n1 >= 1000 and any(c in digits for c in ".,")
-        plain = (
-            digits.isdigit()
-            and not digits.startswith("0")
-            and 1000 <= n1 < 10**8
-            and not 1900 <= n1 <= 2100
-        )
-        if not (salary and (mult_forms or grouped or plain)):
-            return None
+    salary = period is not None or lex.salary.search(window) is not None
+    # without a currency or a money-only abbreviation (jt, rb, tr), a pay period or salary word
+    # must be near, and the number must look like pay (a multiplier, thousands groups, or 1000+
+    # that is not a year or a phone number)
+    if not strong and not salary:
+        return None
+    n2 = parse_number(m.group("n2")) if m.group("n2") else None
     if cur_form:
         currency: str | None = lex.currency_of[regex.sub(r"\s+", " ", cur_form)]
     else:
