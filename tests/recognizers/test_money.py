@@ -241,3 +241,16 @@ def test_money_like_noise_never_crashes_and_spans_map_back(text: str) -> None:
     for e in money(text):
         attrs: dict[str, Any] = e.attrs
         assert attrs["amount"] > 0
+
+
+def test_a_bad_rate_table_is_refused_naming_the_file_and_field(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from waspada.errors import ConfigError
+    from waspada.recognizers import money_parse
+
+    monkeypatch.setattr(
+        money_parse, "_read", lambda name: '{"date": "x", "note": "n", "units_per_usd": {"IDR": 0}}'
+    )
+    with pytest.raises(ConfigError, match=r"fx_rates\.json: field units_per_usd\.IDR"):
+        money_parse.load_rates.__wrapped__()

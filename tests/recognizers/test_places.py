@@ -117,3 +117,15 @@ def test_the_matcher_is_built_once() -> None:
 @given(st.text(max_size=120))
 def test_random_text_never_crashes_and_spans_map_back(text: str) -> None:
     places(text)
+
+
+def test_a_bad_places_file_is_refused_naming_the_field(monkeypatch: pytest.MonkeyPatch) -> None:
+    from waspada.errors import ConfigError
+    from waspada.recognizers import places as places_mod
+
+    bad = "places:\n  - {name: Atlantis, country: atlantis, hotspot: false, aliases: [atlantis]}\n"
+    monkeypatch.setattr(places_mod, "_read_data", lambda: bad)
+    with pytest.raises(
+        ConfigError, match=r"places\.yaml: places\[0\] \(Atlantis\): field 'country'"
+    ):
+        places_mod.automaton.__wrapped__()

@@ -43,6 +43,10 @@ def _is_latin(ch: str) -> bool:
     return "\u00c0" <= ch <= "\u024f" or "\u1e00" <= ch <= "\u1eff"
 
 
+def _read_data() -> str:
+    return resources.files("waspada.recognizers").joinpath("data", PLACES_FILE).read_text("utf-8")
+
+
 def _spellings(aliases: list[object]) -> set[str]:
     """Each alias lower-cased, as written and in NFKC (the normaliser splits Thai/Lao sara am)."""
     out: set[str] = set()
@@ -57,10 +61,7 @@ def _spellings(aliases: list[object]) -> set[str]:
 def automaton() -> ahocorasick.Automaton:
     """alias -> (length, Place, latin) automaton built from ``places.yaml`` (checked on load)."""
     try:
-        text = (
-            resources.files("waspada.recognizers").joinpath("data", PLACES_FILE).read_text("utf-8")
-        )
-        data = yaml.safe_load(text)
+        data = yaml.safe_load(_read_data())
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"{PLACES_FILE}: cannot be read: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("places"), list):
