@@ -53,6 +53,8 @@ _SCRIPTS: tuple[tuple[str, str], ...] = (
 )
 _SCRIPT_RUNS = regex.compile("|".join(f"(?P<{name}>\\p{{Script={name}}}+)" for name, _ in _SCRIPTS))
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
+_ANY_LETTER = regex.compile(r"\p{L}")
+_NON_LATIN_LETTER = regex.compile(r"[^\P{L}\p{Latin}]")
 _TOKEN = re.compile(r"[^\W\d_]+")
 #: letters that only Vietnamese uses among the region's Latin-script languages
 _VI_LETTERS = re.compile("[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9]")
@@ -102,7 +104,12 @@ def detect(text: str) -> tuple[str, str]:
         if _ASCII_LETTER.search(sample) is None:
             return "und", "Common"
         return _latin_language(sample), "Latin"
-    script, lang = _dominant_script(sample)
+    if _NON_LATIN_LETTER.search(sample) is None:
+        if _ANY_LETTER.search(sample) is None:
+            return "und", "Common"
+        script, lang = "Latin", "und"
+    else:
+        script, lang = _dominant_script(sample)
     if script == "Latin":
         if not unicodedata.is_normalized("NFC", sample):
             sample = unicodedata.normalize("NFC", sample)

@@ -20,7 +20,6 @@ through them. Limits and examples: docs/normalisation.md.
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -161,23 +160,12 @@ def _invisible_edits(b: EditBuilder) -> None:
 # -- pass 2: NFKC on the runs that change ---------------------------------------------------------
 
 
-@functools.cache
-def _unstable_run() -> re.Pattern[str]:
-    """Runs that NFKC may change: a starter followed by characters that NFKC alters, that carry
-    a combining class (reordering), or that compose with what precedes them. Outside such runs
-    every character is NFKC-stable, so normalising run by run equals normalising the text."""
-    unstable: set[int] = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))  # Hangul V, T
-    for cp in range(0x30000):
-        c = chr(cp)
-        if unicodedata.combining(c) or unicodedata.normalize("NFKC", c) != c:
-            unstable.add(cp)
-        d = unicodedata.decomposition(c)
-        if d and not d.startswith("<"):
-            parts = d.split()
-            if len(parts) == 2:
-                unstable.add(int(parts[1], 16))
-    cls = rules_mod.char_class(sorted(unstable))
-    return re.compile(f"[^{cls}]?[{cls}]+")
+#: Runs that NFKC may change: characters that NFKC alters (NFKC_QC=No), that may compose with
+#: what precedes them (NFKC_QC=Maybe) or that carry a combining class (reordering). Outside such
+#: runs every character is NFKC-stable, so normalising each run together with the starter before
+#: it equals normalising the whole text (the regex module's Unicode tables are at least as new as
+#: ``unicodedata``'s, so they flag a superset; ``_nfkc_pass`` checks the result anyway).
+_UNSTABLE_RUN = regex.compile(r"[\p{NFKC_QC=N}\p{NFKC_QC=M}\p{^ccc=0}]+")
 
 
 def _nfkc_pass(src: str, maps: list[SpanMap]) -> str:
@@ -194,12 +182,14 @@ def _nfkc_pass(src: str, maps: list[SpanMap]) -> str:
 
 def _nfkc_edits(b: EditBuilder) -> None:
     src = b.src
-    for m in _unstable_run().finditer(src):
-        seg = m.group()
+    for m in _UNSTABLE_RUN.finditer(src):
+        a = m.start()
+        if a > b.pos:
+            a -= 1  # the starter before the run may compose with it
+        seg = src[a : m.end()]
         norm = unicodedata.normalize("NFKC", seg)
         if norm == seg:
             continue
-        a = m.start()
         per = [unicodedata.normalize("NFKC", c) for c in seg]
         if "".join(per) != norm:  # composition or reordering: the run maps as a whole
             b.replace(a, m.end(), norm)
@@ -239,7 +229,11 @@ def _rule_pass(src: str, low: str, r: rules_mod.Rules, maps: list[SpanMap]) -> s
     for a, _, kind, m in found:
         if a < b.pos:
             continue
-        if kind in ("digits", "compound", "keycap"):
+        if kind == "digits":
+            _join_digits(b, m)
+        elif kind == "keycap":  # "9⃣" -> "9"; the keycap stays part of the digit's span
+            b.replace(m.start(), m.end(), m.group()[0])
+        elif kind == "compound":
             _delete_separators(b, m, r.separator)
         elif kind == "letters":
             _join_letters(b, m, r)
@@ -262,6 +256,20 @@ def _bracket(b: EditBuilder, m: regex.Match[str], r: rules_mod.Rules) -> None:
         return
     word = m.group()[1:-1].strip(" \t").lower()
     b.replace(a, e, "@" if word in r.at_words or word == "@" else ".")
+
+
+_DIGIT_PART = re.compile("([0-9])(\u20e3*)|[^0-9]+")
+
+
+def _join_digits(b: EditBuilder, m: regex.Match[str]) -> None:
+    """Delete the separators of a run of single digits; a keycap stays with its digit."""
+    base = m.start()
+    for part in _DIGIT_PART.finditer(m.group()):
+        digit = part.group(1)
+        if digit is None:
+            b.replace(base + part.start(), base + part.end(), "")
+        elif part.group(2):
+            b.replace(base + part.start(), base + part.end(), digit)
 
 
 def _delete_separators(b: EditBuilder, m: regex.Match[str], sep: regex.Pattern[str]) -> None:

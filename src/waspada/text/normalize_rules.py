@@ -152,7 +152,7 @@ def build(data: dict[str, Any]) -> Rules:
 
     rule_list = (
         Rule("digits", rx("digits", digits)),
-        Rule("keycap", rx("keycap", "(?<=[0-9#*])\u20e3+"), ("\u20e3",)),
+        Rule("keycap", rx("keycap", "[0-9#*]\u20e3+"), ("\u20e3",)),
         Rule("letters", rx("letters", letters)),
         Rule("compound", rx("compound", compound), tuple({b for _, b in compounds})),
         Rule("bracket", rx("bracket", bracket), ("[", "(", "{", "<")),
