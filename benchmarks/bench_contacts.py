@@ -64,7 +64,7 @@ def bench(rec: Recognizer, ctxs: list[Context], reps: int = 3) -> tuple[float, C
 def main() -> None:
     root = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_DATA
     recs: list[Recognizer] = [PhoneRecognizer(), HandleRecognizer(), WebRecognizer()]
-    for csv_path in sorted(root.glob("*/data.csv")):
+    for csv_path in sorted(root.glob("*/*.csv")):
         texts = load(csv_path)
         mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
         ctxs = contexts(texts)

@@ -6,10 +6,12 @@ field at fault, so a bad edit fails at start-up and not in the middle of a batch
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import ahocorasick
 import regex
 import yaml
 
@@ -103,3 +105,28 @@ def word_alternation(words: list[str]) -> str:
 def words_regex(words: list[str], *, name: str, suffix: str = "") -> regex.Pattern[str]:
     """Compile ``word_alternation(words) + suffix`` (for matching on the lower-cased text)."""
     return compile_pattern(word_alternation(words) + suffix, name=name)
+
+
+class WordIndex:
+    """Literal words found in one Aho-Corasick pass (C speed), with the same Latin-boundary rule
+    as ``word_alternation``. ``find`` yields ``(start, end, payload)`` of the words that lie in
+    ``lower[lo:hi]``."""
+
+    def __init__(self, words: dict[str, str]) -> None:
+        self._auto = ahocorasick.Automaton()
+        for word, payload in words.items():
+            key = word.lower()
+            self._auto.add_word(
+                key, (len(key), payload, bool(_LATIN.match(key[0])), bool(_LATIN.match(key[-1])))
+            )
+        self._auto.make_automaton()
+
+    def find(self, lower: str, lo: int, hi: int) -> Iterator[tuple[int, int, str]]:
+        n = len(lower)
+        for last, (length, payload, left, right) in self._auto.iter(lower, lo, hi):
+            start, end = last - length + 1, last + 1
+            if left and start > 0 and _LATIN.match(lower[start - 1]):
+                continue
+            if right and end < n and _LATIN.match(lower[end]):
+                continue
+            yield start, end, payload

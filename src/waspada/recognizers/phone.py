@@ -20,11 +20,11 @@ import regex
 from waspada.errors import ConfigError
 from waspada.recognizers.base import Context, Recognizer
 from waspada.recognizers.contacts_data import (
+    WordIndex,
     get,
     load_yaml,
     lower_text,
     str_list,
-    word_alternation,
 )
 from waspada.text import patterns
 from waspada.types import Entity
@@ -60,6 +60,8 @@ LINK_RX = patterns.compile_pattern(
     r"(?:\+|%2b)?(?P<num>\d{7,15})(?![0-9])",
     name="phone.link",
 )
+#: a cheap first pass: runs of digits and separators; only runs with 7+ digits are parsed
+_RUN = patterns.compile_pattern(r"\d[\d \t().\-\u2013]{5,}", name="phone.run")
 _DIGITS7 = patterns.compile_pattern(r"\d(?:\D*+\d){6}", name="phone.digits7")
 _THOUSANDS = regex.compile(r"\d{1,3}(?:[.,]\d{3})+")
 #: a date anywhere in a candidate ("2023-05-12 10" is a date and an hour, not a phone); the
@@ -75,6 +77,8 @@ _TIME_RANGE = regex.compile(r"[0-2]?\d[.:][0-5]\d\s*[-\u2013/]\s*[0-2]?\d[.:][0-
 _YEAR_RANGE = regex.compile(r"(?:19|20)\d\d\s*[-\u2013/]\s*(?:19|20)\d\d")
 _NON_DIGIT = regex.compile(r"\D+")
 _TOKEN = regex.compile(r"[^ \t]+")
+_GAP_BEFORE = " \t\r\n.:="  # between a guard word and the number
+_GAP_AFTER = " \t\r\n([:/-"  # between the number and a channel word after it
 _LINK_CHANNEL = {"wa": "whatsapp", "zalo": "zalo", "tg": "telegram", "viber": "viber"}
 
 
@@ -89,11 +93,9 @@ class PhoneData:
     window_before: int
     window_after: int
     window_guard: int
-    channel_before: regex.Pattern[str]  # channel word, the last one before the number wins
-    channel_after: regex.Pattern[str]  # channel word right after the number
-    channel_of: dict[str, str]  # lower-case word -> channel
-    guard_before: regex.Pattern[str]
-    guard_after: regex.Pattern[str]
+    channels: WordIndex  # channel word -> channel
+    guard_before: WordIndex  # currency, salary, account words: the number is not a phone
+    guard_after: WordIndex  # units: the number is an amount
 
 
 def _region_map(data: dict[str, Any], key: str, regions: tuple[str, ...]) -> dict[str, str]:
@@ -119,12 +121,11 @@ def phone_data() -> PhoneData:
     channel_of: dict[str, str] = {}
     for ch in channels:
         for w in str_list(channels, ch, _CONTEXT_FILE):
-            channel_of[_squash(w)] = str(ch)
+            channel_of[w.lower()] = str(ch)
     if not channel_of:
         raise ConfigError(f"{_CONTEXT_FILE}: field 'channels' is empty")
-    alt = word_alternation(list(channel_of_words(channels)))
-    guard_b = word_alternation(str_list(cd, "currency_before", _CONTEXT_FILE))
-    guard_a = word_alternation(str_list(cd, "unit_after", _CONTEXT_FILE))
+    guard_b = str_list(cd, "currency_before", _CONTEXT_FILE)
+    guard_a = str_list(cd, "unit_after", _CONTEXT_FILE)
     windows = [get(cd, k, int, _CONTEXT_FILE) for k in ("window_before", "window_after")]
     return PhoneData(
         regions=regions,
@@ -136,21 +137,10 @@ def phone_data() -> PhoneData:
         window_before=windows[0],
         window_after=windows[1],
         window_guard=get(cd, "window_guard", int, _CONTEXT_FILE),
-        channel_before=patterns.compile_pattern(alt, name="phone.channel"),
-        channel_after=patterns.compile_pattern(r"^[\s(\[:/-]*" + alt, name="phone.channel_after"),
-        channel_of=channel_of,
-        guard_before=patterns.compile_pattern(guard_b + r"[\s.:=]*$", name="phone.guard_before"),
-        guard_after=patterns.compile_pattern(r"^\s*" + guard_a, name="phone.guard_after"),
+        channels=WordIndex(channel_of),
+        guard_before=WordIndex(dict.fromkeys(guard_b, "")),
+        guard_after=WordIndex(dict.fromkeys(guard_a, "")),
     )
-
-
-def channel_of_words(channels: dict[str, list[str]]) -> list[str]:
-    """Every channel word of the data file."""
-    return [w for words in channels.values() for w in words]
-
-
-def _squash(word: str) -> str:
-    return "".join(word.lower().split())
 
 
 @lru_cache(maxsize=65536)
@@ -236,33 +226,49 @@ def _is_not_a_phone(cand: str, ctx: Context, start: int, end: int) -> bool:
     if _TIME_RANGE.search(cand):
         return True
     data = phone_data()
-    before = lower_text(ctx)[max(0, start - data.window_guard) : start]
-    if patterns.search(data.guard_before, before):
-        return True
-    after = lower_text(ctx)[end : end + data.window_guard]
-    return patterns.search(data.guard_after, after) is not None
+    low = lower_text(ctx)
+    for _s, e, _ in data.guard_before.find(low, max(0, start - data.window_guard), start):
+        if not low[e:start].strip(_GAP_BEFORE):
+            return True
+    for s, _e, _ in data.guard_after.find(low, end, end + data.window_guard):
+        if not low[end:s].strip():
+            return True
+    return False
 
 
 def channel_near(ctx: Context, start: int, end: int) -> str | None:
     """The chat channel named by the nearest context word before (or right after) a number."""
     data = phone_data()
-    lo = max(0, start - data.window_before)
-    last = None
-    for m in patterns.finditer(data.channel_before, lower_text(ctx)[lo:start]):
-        last = m
-    if last is not None:
-        return data.channel_of.get(_squash(last.group()))
-    m2 = patterns.search(data.channel_after, lower_text(ctx)[end : end + data.window_after])
-    if m2 is not None:
-        word = m2.group().lstrip(" \t\r\n([:/-")
-        return data.channel_of.get(_squash(word))
+    low = lower_text(ctx)
+    best: tuple[int, str] | None = None
+    for _s, e, channel in data.channels.find(low, max(0, start - data.window_before), start):
+        if best is None or e >= best[0]:
+            best = (e, channel)
+    if best is not None:
+        return best[1]
+    for s, _e, channel in data.channels.find(low, end, end + data.window_after):
+        if not low[end:s].strip(_GAP_AFTER):
+            return channel
     return None
 
 
 def _candidates(text: str) -> Iterator[tuple[int, int, str, str]]:
     """(start, end, candidate, its digits) with 7-15 digits. A run of more digits is often two
     numbers side by side ("0812345678 0898765432"): its space-separated parts are tried."""
-    for m in patterns.finditer(CANDIDATE_RX, text):
+    for run in patterns.finditer(_RUN, text):
+        if len(_NON_DIGIT.sub("", run.group())) >= 7:
+            pos = run.start()
+            while pos > 0 and run.start() - pos < 3 and text[pos - 1] in "+( \t":
+                pos -= 1  # the run starts at a digit; a candidate may start with "+" or "("
+            yield from _candidates_in(text, pos, run.end())
+
+
+def _candidates_in(text: str, pos: int, endpos: int) -> Iterator[tuple[int, int, str, str]]:
+    try:
+        matches = list(CANDIDATE_RX.finditer(text, pos, endpos, timeout=patterns.REGEX_TIMEOUT_S))
+    except TimeoutError:  # pragma: no cover - possessive pattern, linear
+        return
+    for m in matches:
         cand = m.group()
         digits = _NON_DIGIT.sub("", cand)
         if 7 <= len(digits) <= 15:
