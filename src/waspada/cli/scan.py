@@ -86,6 +86,10 @@ def scan(
                               on_progress=tick)
         except WaspadaError as e:
             raise _fail(e) from e
+        except KeyboardInterrupt:
+            err.print("[yellow]aborted: the open batch was rolled back, earlier batches are "
+                      "committed; run the same command again to finish[/yellow]")
+            raise typer.Exit(130) from None
     if as_json:
         _print_json(report.to_dict())
     else:
