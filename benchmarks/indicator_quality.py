@@ -55,6 +55,7 @@ class Tally:
     fp: int = 0
     fn: int = 0
     tn: int = 0
+    errors: int = 0
     why_fp: Counter[str] = field(default_factory=Counter)
     why_tp: Counter[str] = field(default_factory=Counter)
 
@@ -63,7 +64,8 @@ class Tally:
         prec = f"{self.tp / (self.tp + self.fp):6.1%}" if self.tp + self.fp else "     -"
         rec = f"{self.tp / pos:6.1%}" if pos else "     -"
         fpr = f"{self.fp / neg:6.1%}" if neg else "     -"
-        return f"{name[:52]:52} {pos:6d} {neg:6d}  {prec}  {rec}  {fpr}"
+        err = f"  ({self.errors} texts raised, skipped)" if self.errors else ""
+        return f"{name[:52]:52} {pos:6d} {neg:6d}  {prec}  {rec}  {fpr}{err}"
 
 
 def rows(path: Path, name: str) -> Iterator[tuple[str, str]]:
@@ -95,7 +97,11 @@ def run(data: Path, why: bool) -> None:
             positive = pos_labels is None or label in pos_labels
             if not positive and label not in neg_labels:
                 continue
-            a = assess(text[:20000])
+            try:
+                a = assess(text[:20000])
+            except Exception:  # assess() should never raise; count it rather than stop
+                t.errors += 1
+                continue
             flagged = a.level != "low"
             ids = [h.id for h in a.indicators]
             if flagged and positive:

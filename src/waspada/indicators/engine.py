@@ -5,7 +5,8 @@
 1. keywords of ALL languages (code-mixing is normal) in one pass of one Aho-Corasick automaton
    over ``ctx.lower``; Latin-script keywords only at word boundaries; a hit of a ``negatable``
    indicator right after a negation ("tidak", "tanpa", "no", "không", "ไม่", "免" ...) is dropped;
-2. the regex patterns, joined into one time-limited alternation;
+2. the regex patterns (written in lower case), joined into one time-limited alternation and
+   run over ``ctx.lower`` (case-insensitive matching in ``regex`` costs more than lowering);
 3. structured rules on the entities, in file order (they may name indicators fired above);
 4. ``requires`` filters, in file order.
 
@@ -90,7 +91,7 @@ def compile_taxonomy(tax: Taxonomy) -> _Compiled:
             groups[name] = idx
             parts.append(f"(?P<{name}>" + "|".join(f"(?:{p})" for p in pats) + ")")
     pattern = (
-        rx.compile_pattern("|".join(parts), regex.IGNORECASE, name="indicator patterns")
+        rx.compile_pattern("|".join(parts), name="indicator patterns")
         if parts
         else None
     )
@@ -136,7 +137,7 @@ def evaluate(
                 spans.setdefault(i, []).append((start, end + 1))
 
     if comp.pattern is not None and text:
-        for m in rx.finditer(comp.pattern, text):
+        for m in rx.finditer(comp.pattern, low):
             name = m.lastgroup
             if name not in comp.group_index:
                 name = next((g for g, v in m.groupdict().items() if v is not None), None)

@@ -7,7 +7,7 @@ Every file holds a list of indicators. One indicator::
       weight: 0.4                            # in (0, 1]
       description: {en: ..., id: ..., ...}   # en and id required
       keywords: {id: [...], zh: [...]}       # literal phrases, case-insensitive
-      patterns: {en: ['regex', ...]}         # optional, time-limited regexes
+      patterns: {en: ['regex', ...]}         # optional, lower case, run on ctx.lower
       negatable: true                        # optional: drop a hit right after "tidak", "no" ...
       structured:                            # optional: entity rules (any one fires)
         - entity: place                      # a kind or a list of kinds
