@@ -7,7 +7,10 @@ document, and keeps old campaigns together through their recorded membership.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 from scipy.sparse import coo_matrix
@@ -26,21 +29,50 @@ from waspada.link.model import LinkDoc
 
 #: default Jaccard threshold for two documents to be one campaign
 THRESHOLD = 0.7
-_BATCH = 20_000
+#: masked texts shorter than this (characters) join no campaign
+MIN_MASKED_CHARS = 20
+#: from this many documents, signatures are computed in worker processes
+PARALLEL_MIN = 50_000
+_BATCH = 10_000
 
 
 def signatures(
-    docs: Sequence[LinkDoc], hasher: MinHasher | None = None, k: int = SHINGLE_CHARS
+    docs: Sequence[LinkDoc],
+    hasher: MinHasher | None = None,
+    k: int = SHINGLE_CHARS,
+    workers: int | None = None,
 ) -> np.ndarray:
-    """MinHash signatures (len(docs) x num_perm, uint32) of the documents' masked texts."""
+    """MinHash signatures (len(docs) x num_perm, uint32) of the documents' masked texts.
+
+    Masking (normalise + regexes) and hashing dominate linking, so large inputs are cut into
+    batches hashed by ``workers`` processes (default: the CPU count, from PARALLEL_MIN documents).
+    """
     hasher = hasher or MinHasher()
-    out = np.empty((len(docs), hasher.num_perm), dtype=np.uint32)
-    for s in range(0, len(docs), _BATCH):
-        batch = docs[s : s + _BATCH]
-        masked = [mask_text(d.text, d.identifiers) for d in batch]
-        h, o = shingle_hashes(masked, k)
-        out[s : s + len(batch)] = hasher.signatures(h, o)
-    return out
+    jobs = [
+        ([(d.text, d.identifiers) for d in docs[s : s + _BATCH]], hasher, k)
+        for s in range(0, len(docs), _BATCH)
+    ]
+    n_workers = workers if workers is not None else (os.cpu_count() or 1)
+    if n_workers > 1 and len(docs) >= PARALLEL_MIN:
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(n_workers, mp_context=ctx) as pool:
+            parts = list(pool.map(_signature_batch, jobs))
+    else:
+        parts = [_signature_batch(j) for j in jobs]
+    if not parts:
+        return np.empty((0, hasher.num_perm), dtype=np.uint32)
+    return np.concatenate(parts)
+
+
+def _signature_batch(
+    job: tuple[list[tuple[str, list[tuple[str, str]]]], MinHasher, int],
+) -> np.ndarray:
+    items, hasher, k = job
+    masked = [mask_text(text, idents) for text, idents in items]
+    # too little template text left (a bare link and a phone number) is nobody's campaign
+    masked = [m if len(m) >= MIN_MASKED_CHARS else "" for m in masked]
+    h, o = shingle_hashes(masked, k)
+    return hasher.signatures(h, o)
 
 
 def verified_pairs(

@@ -13,6 +13,7 @@ hash of the code points, then the splitmix64 finaliser), so a million documents 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from functools import cache
 
@@ -41,23 +42,24 @@ _NUM = "0"
 
 
 @cache
-def _patterns() -> tuple[regex.Pattern[str], ...]:
-    flags = regex.IGNORECASE | regex.VERSION1
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str],
+                         regex.Pattern[str]]:  # fmt: skip
+    # The text is lower-cased first, so no IGNORECASE; stdlib ``re`` here is ~30x faster than
+    # ``regex`` on the URL pattern. The final collapse uses ``regex``, whose \w keeps combining
+    # marks (Thai vowels and tone marks) inside words, as stdlib ``re`` does not.
     return (
         # e-mail before URL: "a@b.com" must not become "a@xurlx"
-        regex.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", flags),
-        regex.compile(
+        re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+        re.compile(
             r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.(?:com|net|org|info|io|me|ly|co|id|"
             r"vn|th|ph|my|kh|la|mm|sg|cn|top|xyz|site|online|live|life|shop|vip|cc|tk|link|app|"
-            r"asia|biz|club|gov|go|ac|edu)\b(?:/\S*)?",
-            flags,
+            r"asia|biz|club|gov|go|ac|edu)\b(?:/\S*)?"
         ),
-        regex.compile(r"(?<![\w@])@[\w.]{2,}", flags),
+        re.compile(r"(?<![\w@])@[\w.]{2,}"),
         # digit runs with the separators phone numbers and amounts use, and a unit after them
-        regex.compile(
+        re.compile(
             r"[+$]?\d(?:[\d.,:/ -]*\d)?(?:\s?(?:juta|jt|ribu|rb|k|m|million|triệu|tr|"
-            r"nghìn|ngàn|usd|idr|php|thb|vnd|rm|baht|บาท|ล้าน|พัน))?\b",
-            flags,
+            r"nghìn|ngàn|usd|idr|php|thb|vnd|rm|baht|บาท|ล้าน|พัน)\b)?"
         ),
         regex.compile(r"[\W_]+"),
     )
