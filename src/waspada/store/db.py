@@ -288,7 +288,7 @@ class Store:
 
     def arrow(self, sql: str, params: list[Any] | None = None) -> pa.Table:
         """Run a read-only SQL query and return an Arrow table (e.g. for linking in bulk)."""
-        return self.con.execute(sql, params or []).to_arrow_table()
+        return self.con.sql(sql, params=params or None).to_arrow_table()
 
     def query(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         return self.con.execute(sql, params or []).fetchall()
