@@ -1,13 +1,64 @@
-"""PLACEHOLDER: combine the indicator score with the model's output into the final risk.
+"""Combine the indicator score with the learned model into the final risk.
 
-The rule is chosen by the ablation in benchmarks/quality.md (indicators only, model only, both).
+Rule (chosen by the ablation in benchmarks/quality.md: indicators only, model only, combined):
+
+    risk = 100 * (1 - (1 - p_model * (1 - q)) * (1 - r_ind))
+
+a noisy-OR of the model's calibrated P(risky), damped by the counter-signals ``q`` (a warning
+ABOUT a scam: advisory, news, police statement), and the indicator risk ``r_ind`` (already damped
+by the same counter-signals in risk.py). So either source alone can raise the risk, and an
+advisory that repeats every red flag stays low: its counter-signals damp both.
+
+The category is the indicators' when they name one; otherwise the model's split of P(risky)
+(scam unless recruitment indicators fired). The explanation's ``features`` are the model's
+top features (the text features that pushed the score most).
 """
 
 from __future__ import annotations
 
 from waspada.scoring.model import ModelOutput
-from waspada.scoring.risk import RiskResult
+from waspada.scoring.risk import CATEGORY_FLOOR, RiskResult, level_of
+from waspada.types import Category
+
+#: the rule used by ``combine``; the ablation also reports the others
+RULE = "noisy_or"
+RULES = ("noisy_or", "mean", "model_gated")
+
+
+def combined_risk(ind_risk: float, p_model: float, counter: float, rule: str = RULE) -> int:
+    """Final risk 0..100 from the indicator risk (0..100), P(risky) and counter strength (0..1)."""
+    r = min(max(ind_risk / 100.0, 0.0), 1.0)
+    p = min(max(p_model, 0.0), 1.0) * (1.0 - min(max(counter, 0.0), 1.0))
+    if rule == "noisy_or":
+        v = 1.0 - (1.0 - p) * (1.0 - r)
+    elif rule == "mean":
+        v = (p + r) / 2.0
+    elif rule == "model_gated":  # indicators count only when the model also leans risky
+        v = max(p, r if p >= 0.25 else 0.0)
+    else:
+        raise ValueError(f"unknown combine rule {rule!r}")
+    return max(0, min(100, round(100 * v)))
 
 
 def combine(indicator_result: RiskResult, model: ModelOutput | None) -> RiskResult:
-    return indicator_result
+    if model is None:
+        return indicator_result
+    risk = combined_risk(indicator_result.risk, model.p_risky, indicator_result.counter)
+    category: Category = "benign"
+    if risk >= CATEGORY_FLOOR:
+        if indicator_result.category != "benign":
+            category = indicator_result.category
+        else:
+            rec = model.probabilities.get("recruitment_lure", 0.0)
+            category = "recruitment_lure" if rec > model.probabilities.get("scam", 0.0) else "scam"
+    return RiskResult(
+        risk=risk,
+        level=level_of(risk),
+        category=category,
+        probabilities={k: round(v, 4) for k, v in model.probabilities.items()},
+        features=list(model.top_features),
+        model_version=model.version,
+        scores=dict(indicator_result.scores),
+        counter=indicator_result.counter,
+        advisory=indicator_result.advisory,
+    )

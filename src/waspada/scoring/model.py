@@ -1,14 +1,44 @@
-"""PLACEHOLDER learned model. Interface: ``predict(ctx, hits, entities) -> ModelOutput | None``.
+"""The learned model at run time: hashed features, one dot product, Platt calibration.
 
-Returns None while no model ships with the package (then the risk comes from indicators only).
+Interface: ``predict(ctx, hits, entities) -> ModelOutput | None``.
+
+The model file is a numpy ``.npz`` (read with ``allow_pickle=False``, so loading cannot run
+code): ``weights`` (float32, one per feature dimension), ``intercept``, ``platt`` (a, b) and
+``meta`` (UTF-8 JSON bytes: format, version, feature configuration, threshold, training summary).
+It is trained by ``waspada train`` (``waspada.training.train``); scikit-learn is needed only there.
+
+The model is binary: P(risky). Which risky category it is (scam or recruitment_lure) is decided by
+the indicators: P(risky) is split in proportion to the weights of the recruitment and scam
+indicators that fired (all of it goes to ``scam`` when none fired). See docs/model.md.
+
+``WASPADA_MODEL`` = a path uses another model file; ``WASPADA_MODEL=none`` turns the model off.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import math
+import os
+import zipfile
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
+from waspada.errors import ModelError
 from waspada.recognizers.base import Context
+from waspada.scoring.features import FeatureConfig, Vector, ngram_text, vectorize
 from waspada.types import Entity, IndicatorHit
+
+log = logging.getLogger(__name__)
+
+MODEL_FORMAT = "waspada-linear-1"
+DEFAULT_MODEL_PATH = Path(__file__).with_name("model") / "model.npz"
+TOP_FEATURES = 5
 
 
 @dataclass(slots=True)
@@ -16,7 +46,167 @@ class ModelOutput:
     probabilities: dict[str, float]  # category -> calibrated probability, summing to 1
     top_features: list[dict[str, object]] = field(default_factory=list)  # {"feature", "weight"}
     version: str = ""
+    p_risky: float = 0.0  # calibrated P(scam or recruitment_lure)
+    counter: bool = False  # a counter-signal (advisory, warning about scams) fired
+
+
+@dataclass(slots=True)
+class LinearModel:
+    weights: npt.NDArray[np.float32]
+    intercept: float
+    platt_a: float
+    platt_b: float
+    config: FeatureConfig
+    version: str
+    meta: dict[str, Any]
+
+    def decision(self, vec: Vector) -> float:
+        return float(self.weights[vec.idx] @ vec.val) + self.intercept
+
+    def probability(self, score: float) -> float:
+        z = self.platt_a * score + self.platt_b
+        return 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
+
+    def explain(self, vec: Vector, lower: str, k: int = TOP_FEATURES) -> list[dict[str, object]]:
+        """The features that pushed the score most, with their summed contribution."""
+        if not len(vec.idx):
+            return []
+        contrib = self.weights[vec.idx] * vec.val
+        cand = np.argsort(-np.abs(contrib), kind="stable")[: 4 * k]
+        out: list[tuple[str, float]] = []
+        seen: set[int] = set()
+        for j in cand.tolist():
+            b = int(vec.idx[j])
+            if b in seen:
+                continue
+            seen.add(b)
+            total = float(contrib[vec.idx == b].sum())
+            if j < vec.n_ngrams:
+                name = ngram_text(vec, lower, j, self.config).strip() or "␣"
+            else:
+                name = vec.names[j - vec.n_ngrams]
+            # an n-gram inside a stronger one of the same sign adds nothing to the explanation
+            if any(name in o and (t > 0) == (total > 0) for o, t in out):
+                continue
+            out.append((name, total))
+            if len(out) == k:
+                break
+        out.sort(key=lambda t: -abs(t[1]))
+        return [{"feature": n, "weight": round(t, 4)} for n, t in out]
+
+
+def load_model(path: str | Path) -> LinearModel:
+    """Load and check a model file; raise ModelError naming the file and what is wrong."""
+    p = Path(path)
+    if not p.is_file():
+        raise ModelError(f"model file not found: {p} (build one with `waspada train`)")
+    try:
+        with np.load(p, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+        raise ModelError(f"model file {p} is corrupt or not a Waspada model: {exc}") from exc
+    missing = {"weights", "intercept", "platt", "meta"} - arrays.keys()
+    if missing:
+        raise ModelError(f"model file {p} lacks the arrays {sorted(missing)}")
+    try:
+        meta = json.loads(arrays["meta"].tobytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelError(f"model file {p}: field 'meta' is not UTF-8 JSON") from exc
+    if not isinstance(meta, dict) or meta.get("format") != MODEL_FORMAT:
+        fmt = meta.get("format") if isinstance(meta, dict) else None
+        raise ModelError(f"model file {p}: format {fmt!r}, expected {MODEL_FORMAT!r}")
+    try:
+        config = FeatureConfig.from_dict(meta["features"])
+    except (KeyError, TypeError) as exc:
+        raise ModelError(f"model file {p}: field 'meta.features' is invalid") from exc
+    weights = np.ascontiguousarray(arrays["weights"], dtype=np.float32)
+    if weights.ndim != 1 or weights.shape[0] != config.dim:
+        raise ModelError(
+            f"model file {p}: field 'weights' has shape {weights.shape}, expected ({config.dim},)"
+        )
+    platt = arrays["platt"].astype(np.float64).ravel()
+    if platt.shape != (2,) or not np.all(np.isfinite(platt)) or not np.all(np.isfinite(weights)):
+        raise ModelError(f"model file {p}: non-finite or misshapen weights or calibration")
+    return LinearModel(
+        weights=weights,
+        intercept=float(np.asarray(arrays["intercept"]).ravel()[0]),
+        platt_a=float(platt[0]),
+        platt_b=float(platt[1]),
+        config=config,
+        version=str(meta.get("version", "")),
+        meta=meta,
+    )
+
+
+def save_model(
+    path: str | Path,
+    weights: npt.NDArray[np.floating[Any]],
+    intercept: float,
+    platt: tuple[float, float],
+    meta: dict[str, Any],
+) -> Path:
+    """Write a model file (compressed npz, no pickled objects)."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    meta = {"format": MODEL_FORMAT, **meta}
+    blob = np.frombuffer(json.dumps(meta, sort_keys=True).encode("utf-8"), dtype=np.uint8)
+    with p.open("wb") as fh:
+        np.savez_compressed(
+            fh,
+            weights=np.asarray(weights, dtype=np.float32),
+            intercept=np.array([intercept], dtype=np.float64),
+            platt=np.array(platt, dtype=np.float64),
+            meta=blob,
+        )
+    return p
+
+
+@cache
+def default_model() -> LinearModel | None:
+    """The model ``predict`` uses, loaded once: WASPADA_MODEL, else the packaged file."""
+    env = os.environ.get("WASPADA_MODEL", "").strip()
+    if env.lower() in ("none", "off", "0"):
+        return None
+    if env:
+        return load_model(env)
+    if not DEFAULT_MODEL_PATH.is_file():
+        log.warning("no model file at %s: risk from indicators only", DEFAULT_MODEL_PATH)
+        return None
+    return load_model(DEFAULT_MODEL_PATH)
+
+
+def category_split(p_risky: float, hits: list[IndicatorHit]) -> dict[str, float]:
+    """Split P(risky) between recruitment_lure and scam by the indicators that fired."""
+    rec = sum(h.weight for h in hits if h.category == "recruitment_lure")
+    scam = sum(h.weight for h in hits if h.category == "scam")
+    share = rec / (rec + scam) if rec + scam > 0 else 0.0
+    return {
+        "recruitment_lure": p_risky * share,
+        "scam": p_risky * (1.0 - share),
+        "benign": 1.0 - p_risky,
+    }
 
 
 def predict(ctx: Context, hits: list[IndicatorHit], entities: list[Entity]) -> ModelOutput | None:
-    return None
+    model = default_model()
+    if model is None:
+        return None
+    return predict_with(model, ctx.text, ctx.lower or ctx.text.lower(), hits, entities)
+
+
+def predict_with(
+    model: LinearModel,
+    text: str,
+    lower: str,
+    hits: list[IndicatorHit],
+    entities: list[Entity],
+) -> ModelOutput:
+    vec = vectorize(text, lower, model.config, hits, entities)
+    p = model.probability(model.decision(vec))
+    return ModelOutput(
+        probabilities=category_split(p, hits),
+        top_features=model.explain(vec, lower),
+        version=model.version,
+        p_risky=p,
+        counter=any(h.category == "counter" for h in hits),
+    )

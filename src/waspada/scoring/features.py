@@ -1,0 +1,206 @@
+"""Features of the learned model, computed with numpy only (no scikit-learn at run time).
+
+Three blocks, one sparse vector of ``2**bits + NAMED_SLOTS`` dimensions:
+
+- **character n-grams** (``ngram_min``..``ngram_max``) of the normalised, lower-cased text, with
+  every ASCII digit mapped to ``0`` (phone numbers, amounts and codes generalise) and every
+  whitespace run to one space. No word boundaries are needed, so Thai, Lao, Khmer and Burmese
+  work as well as Latin scripts. Each n-gram is hashed with a rolling polynomial hash over code
+  points (vectorised in numpy, a few microseconds per SMS) into ``2**bits`` buckets; the value of
+  each occurrence is ``1/sqrt(total n-grams)``, so the vector has about unit length.
+- **shape** features, language-independent: length, share of digits and capitals, a URL, a long
+  digit run, a currency sign, an exclamation mark.
+- **assess** features (switchable): the indicator hits (id and category) and entity counts per
+  kind from the recipe, also language-independent.
+
+Named features (shape and assess) are hashed into ``NAMED_SLOTS`` extra dimensions after the
+n-gram buckets, so they never collide with n-grams and can be reported by name.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from waspada.types import Entity, IndicatorHit
+
+NAMED_SLOTS = 4096
+_PRIME = np.uint64(0x100000001B3)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_SALTS = [np.uint64((0xD6E8FEB86659FD93 * n) & 0xFFFFFFFFFFFFFFFF) for n in range(33)]
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureConfig:
+    ngram_min: int = 1
+    ngram_max: int = 5
+    bits: int = 20
+    shape: bool = True
+    assess: bool = False
+    named_scale: float = 0.5
+
+    @property
+    def n_buckets(self) -> int:
+        return 1 << self.bits
+
+    @property
+    def dim(self) -> int:
+        return self.n_buckets + NAMED_SLOTS
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> FeatureConfig:
+        return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
+
+
+_URL = re.compile(
+    r"https?://|www\.|\b[a-z0-9-]{2,}\.(?:com|net|org|ly|me|co|gl|info|xyz|link|"
+    r"life|vn|id|th|ph|io|cc|top|site|club|shop|vip|bit)\b"
+)
+_LONG_DIGITS = re.compile(r"\d[\d\s.-]{6,}\d")
+_CURRENCY = re.compile(r"[$£€₱฿₫¥]|\brp\.?\s?\d|\d\s?(?:usd|usdt|bath|baht|บาท|đ|vnd|k)\b")
+
+
+def prepare(lower: str) -> npt.NDArray[np.uint64]:
+    """Code points of ``lower`` padded with a space each side; digits -> 0, whitespace -> space."""
+    cps = np.frombuffer((" " + lower + " ").encode("utf-32-le"), dtype=np.uint32)
+    cps = cps.copy()
+    digit = (cps >= 48) & (cps <= 57)
+    cps[digit] = 48
+    cps[(cps == 9) | (cps == 10) | (cps == 13) | (cps == 0xA0)] = 32
+    return cps.astype(np.uint64)
+
+
+def ngram_buckets(cps: npt.NDArray[np.uint64], cfg: FeatureConfig) -> IntArray:
+    """Bucket of every n-gram occurrence, n-gram lengths ascending, positions ascending."""
+    shift = np.uint64(64 - cfg.bits)
+    parts: list[IntArray] = []
+    h = cps * _MIX
+    for n in range(1, cfg.ngram_max + 1):
+        if n > 1:
+            if len(h) <= 1:
+                break
+            h = h[:-1] * _PRIME + cps[n - 1 :] * _MIX
+        if n >= cfg.ngram_min:
+            parts.append(((h ^ _SALTS[n]) * _MIX >> shift).astype(np.int64))
+    if not parts:
+        return np.zeros(0, dtype=np.int64)
+    return np.concatenate(parts)
+
+
+def locate(k: int, n_cps: int, cfg: FeatureConfig) -> tuple[int, int]:
+    """(start, n) in the padded code points of the ``k``-th n-gram occurrence."""
+    for n in range(cfg.ngram_min, cfg.ngram_max + 1):
+        count = n_cps - n + 1
+        if count <= 0:
+            break
+        if k < count:
+            return k, n
+        k -= count
+    raise IndexError(k)
+
+
+@lru_cache(maxsize=8192)
+def named_index(name: str, n_buckets: int) -> int:
+    return n_buckets + zlib.crc32(name.encode("utf-8")) % NAMED_SLOTS
+
+
+def shape_names(text: str, lower: str) -> list[str]:
+    """Language-independent surface features of the text."""
+    n = len(text)
+    names = [f"shape:len{min(int(math.log2(n + 1)), 12)}"]
+    if n:
+        digits = sum(lower.count(d) for d in "0123456789")
+        names.append(f"shape:digits{min(int(10 * digits / n), 5)}")
+        letters = sum(1 for c in text if c.isalpha()) if n < 400 else max(1, n // 2)
+        if letters and n < 400:
+            upper = sum(1 for c in text if c.isupper())
+            names.append(f"shape:upper{min(int(10 * upper / letters), 5)}")
+    if _URL.search(lower):
+        names.append("shape:url")
+    if _LONG_DIGITS.search(lower):
+        names.append("shape:longdigits")
+    if _CURRENCY.search(lower):
+        names.append("shape:currency")
+    if "!" in text:
+        names.append("shape:exclaim")
+    return names
+
+
+def assess_names(hits: Sequence[IndicatorHit], entities: Sequence[Entity]) -> list[str]:
+    """Indicator ids and categories, entity kinds (1 or 2+) and a few entity facts."""
+    names: list[str] = []
+    for h in hits:
+        names.append(f"ind:{h.id}")
+        names.append(f"indcat:{h.category}")
+    counts: dict[str, int] = {}
+    for e in entities:
+        counts[e.kind] = counts.get(e.kind, 0) + 1
+        if e.kind == "url" and e.attrs.get("shortener"):
+            names.append("ent:url:shortener")
+        elif e.kind == "place" and e.attrs.get("hotspot"):
+            names.append("ent:place:hotspot")
+        elif e.kind == "phone" and e.attrs.get("channel"):
+            names.append(f"ent:phone:{e.attrs['channel']}")
+    for kind, c in counts.items():
+        names.append(f"ent:{kind}")
+        if c > 1:
+            names.append(f"ent:{kind}:2+")
+    return names
+
+
+@dataclass(slots=True)
+class Vector:
+    """One text's sparse feature vector plus what is needed to name its features."""
+
+    idx: IntArray
+    val: FloatArray
+    n_ngrams: int  # the first n_ngrams entries of idx/val are n-gram occurrences
+    n_cps: int  # padded code points (for locate)
+    names: list[str]  # named features, in the order of idx[n_ngrams:]
+
+
+def vectorize(
+    text: str,
+    lower: str,
+    cfg: FeatureConfig,
+    hits: Sequence[IndicatorHit] = (),
+    entities: Sequence[Entity] = (),
+) -> Vector:
+    """The feature vector of one text (``lower``: its normalised lower-case form)."""
+    cps = prepare(lower)
+    idx = ngram_buckets(cps, cfg)
+    m = len(idx)
+    val = np.full(m, 1.0 / math.sqrt(m) if m else 0.0, dtype=np.float32)
+    names: list[str] = []
+    if cfg.shape:
+        names.extend(shape_names(text, lower))
+    if cfg.assess:
+        names.extend(assess_names(hits, entities))
+    if names:
+        nb = cfg.n_buckets
+        extra = np.fromiter((named_index(s, nb) for s in names), dtype=np.int64, count=len(names))
+        idx = np.concatenate([idx, extra])
+        val = np.concatenate([val, np.full(len(names), cfg.named_scale, dtype=np.float32)])
+    return Vector(idx, val, m, len(cps), names)
+
+
+def ngram_text(vec: Vector, lower: str, k: int, cfg: FeatureConfig) -> str:
+    """The n-gram string of occurrence ``k`` (digits shown as 0, padding spaces kept)."""
+    start, n = locate(k, vec.n_cps, cfg)
+    padded = " " + lower + " "
+    gram = padded[start : start + n]
+    return re.sub(r"[0-9]", "0", gram)

@@ -1,0 +1,323 @@
+"""The labelled data sets, one loader per set, all declared in ``DATASETS``.
+
+Every loader maps the set's own labels onto Waspada's categories (benign / scam /
+recruitment_lure) and tags each text with the data set, its language and its evaluation *role*:
+
+- ``train``: used for training and for every cross-validation figure;
+- ``recall_test``: the Philippine ``work`` / ``job offer`` reports, kept OUT of training, used only
+  as a test of recruitment-scam recall;
+- ``fpr_test``: the Indonesian job ads (unverified, taken as benign), kept out of training, used
+  only for the false-positive rate.
+
+Texts are de-duplicated (exact text after stripping) within each set; a text that appears with
+two different labels is dropped. Training texts that also appear in a test set are dropped from
+training. Message texts are never printed or logged.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from waspada.errors import ConfigError
+
+#: where the shared data sets live (``WASPADA_DATA`` or ``--data`` override it)
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[4] / "shared" / "data"
+
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    text: str
+    label: str  # benign | scam | recruitment_lure
+    dataset: str  # data set name (key of DATASETS, or "extra")
+    language: str  # ISO 639-1 (fil for Filipino / Taglish)
+    group: str  # leave-one-out group: the two Thai sets share "th"
+    role: str = "train"  # train | recall_test | fpr_test
+
+    @property
+    def y(self) -> int:
+        """1 for risky (scam or recruitment_lure), 0 for benign."""
+        return 0 if self.label == "benign" else 1
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetSpec:
+    name: str
+    path: str  # relative to the data directory
+    language: str
+    group: str
+    labels: dict[str, str]  # source label -> category
+    note: str = ""
+    role_of: Callable[[dict[str, str]], str] | None = None  # row -> role (default: train)
+    clean: Callable[[str], str] | None = None  # text clean-up of source artefacts
+
+
+_PH_JOB_LABELS = frozenset({"work", "job offer"})
+# anonymisation placeholders that occur only in one Vietnamese source file (GgSheetData): left in,
+# the model would learn "[NAME] => smishing", i.e. the source instead of the scam.
+_VI_PLACEHOLDER = re.compile(r"\[(?:NAME|BANK|BANK_ACCOUNT|LOCATION)\]")
+
+
+def _ph_role(row: dict[str, str]) -> str:
+    return "recall_test" if row.get("label", "") in _PH_JOB_LABELS else "train"
+
+
+def _vi_clean(text: str) -> str:
+    return _VI_PLACEHOLDER.sub(" ", text)
+
+
+def _all_scam(labels: Iterable[str]) -> dict[str, str]:
+    return {lab: "scam" for lab in labels}
+
+
+_PH_REPORT_LABELS = [
+    "others",
+    "casino/gambling",
+    "money",
+    "not specified",
+    "online games",
+    "loan/bank",
+    "raffle/play",
+    "products",
+    "claiming",
+    "email",
+    "platform",
+    "online shopping",
+    "unlabeled",
+    "free",
+    "rewards",
+    "raffle",
+    "deposit scam",
+    "netflix",
+    "lotto",
+    "passive income",
+    "political",
+    "gcash",
+    "unclaimed bonus",
+    "fake news",
+]
+
+#: every data set Waspada trains or evaluates on, in one place
+DATASETS: tuple[DatasetSpec, ...] = (
+    DatasetSpec(
+        "uci_sms_spam_collection",
+        "uci_sms_spam_collection/data.csv",
+        "en",
+        "en",
+        {"ham": "benign", "spam": "scam"},
+        "spam is mostly prize and premium-rate fraud",
+    ),
+    DatasetSpec(
+        "indonesian_sms_spam_wibisono",
+        "indonesian_sms_spam_wibisono/data.csv",
+        "id",
+        "id",
+        {"normal": "benign", "promo": "benign", "penipuan": "scam"},
+        "promo = operator marketing, benign",
+    ),
+    DatasetSpec(
+        "vietnamese_sms_smishing_ie403",
+        "vietnamese_sms_smishing_ie403/data.csv",
+        "vi",
+        "vi",
+        {"legit": "benign", "smishing": "scam"},
+        "anonymisation placeholders ([NAME], [BANK], ...) of one source file removed",
+        clean=_vi_clean,
+    ),
+    DatasetSpec(
+        "thai_sms_fraud_beebuzz_kmutt",
+        "thai_sms_fraud_beebuzz_kmutt/data.csv",
+        "th",
+        "th",
+        {"normal": "benign", "fraud": "scam"},
+    ),
+    DatasetSpec(
+        "thai_sms_scamguard",
+        "thai_sms_scamguard/data.csv",
+        "th",
+        "th",
+        {"non_scam": "benign", "scam": "scam"},
+    ),
+    DatasetSpec(
+        "philippines_scam_sms_reports",
+        "philippines_scam_sms_reports/scam_sms_reports.csv",
+        "fil",
+        "ph",
+        {
+            **_all_scam(_PH_REPORT_LABELS),
+            "work": "recruitment_lure",
+            "job offer": "recruitment_lure",
+        },
+        "all positive; `work` and `job offer` are the recruitment-scam recall test",
+        role_of=_ph_role,
+    ),
+    DatasetSpec(
+        "philippines_spam_bwandowando",
+        "philippines_scam_sms_reports/bwandowando_spam_sms.csv",
+        "fil",
+        "ph",
+        {"spam": "scam"},
+        "all positive (spam received by one person)",
+    ),
+    DatasetSpec(
+        "indonesian_job_postings_lokerid",
+        "indonesian_job_postings_lokerid/data.csv",
+        "id",
+        "id_jobs",
+        {"legitimate_unverified": "benign"},
+        "ordinary job ads, unverified: the false-positive test, never trained on",
+        role_of=lambda row: "fpr_test",
+    ),
+)
+
+SPECS: dict[str, DatasetSpec] = {s.name: s for s in DATASETS}
+
+#: label synonyms accepted in ``--extra`` files
+LABEL_SYNONYMS: dict[str, str] = {
+    "benign": "benign",
+    "ham": "benign",
+    "legit": "benign",
+    "legitimate": "benign",
+    "normal": "benign",
+    "safe": "benign",
+    "ok": "benign",
+    "0": "benign",
+    "not_scam": "benign",
+    "non_scam": "benign",
+    "clean": "benign",
+    "scam": "scam",
+    "spam": "scam",
+    "fraud": "scam",
+    "smishing": "scam",
+    "phishing": "scam",
+    "penipuan": "scam",
+    "1": "scam",
+    "malicious": "scam",
+    "recruitment_lure": "recruitment_lure",
+    "recruitment": "recruitment_lure",
+    "lure": "recruitment_lure",
+    "job_scam": "recruitment_lure",
+    "trafficking": "recruitment_lure",
+}
+
+
+def load_dataset(spec: DatasetSpec, data_dir: Path) -> list[Example]:
+    """Read one data set, map its labels, de-duplicate; raise ConfigError naming file and row."""
+    path = data_dir / spec.path
+    if not path.is_file():
+        raise ConfigError(f"data set {spec.name}: file not found: {path}")
+    out: list[Example] = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if reader.fieldnames is None or not {"text", "label"} <= set(reader.fieldnames):
+            raise ConfigError(f"{path}: needs the columns 'text' and 'label'")
+        for lineno, row in enumerate(reader, start=2):
+            raw = row.get("label") or ""
+            if raw not in spec.labels:
+                raise ConfigError(f"{path}: row {lineno}: field 'label': unknown label {raw!r}")
+            text = row.get("text") or ""
+            if spec.clean is not None:
+                text = spec.clean(text)
+            text = text.strip()
+            if not text:
+                continue
+            role = spec.role_of(row) if spec.role_of else "train"
+            out.append(Example(text, spec.labels[raw], spec.name, spec.language, spec.group, role))
+    return dedupe(out)
+
+
+def dedupe(examples: list[Example]) -> list[Example]:
+    """Keep the first of identical texts; drop texts seen with conflicting categories."""
+    first: dict[str, Example] = {}
+    conflict: set[str] = set()
+    for ex in examples:
+        seen = first.get(ex.text)
+        if seen is None:
+            first[ex.text] = ex
+        elif seen.y != ex.y:
+            conflict.add(ex.text)
+    return [ex for t, ex in first.items() if t not in conflict]
+
+
+def load_all(data_dir: Path | None = None, names: Iterable[str] | None = None) -> list[Example]:
+    """All data sets (or ``names``), de-duplicated; training texts that are test texts dropped."""
+    base = Path(data_dir) if data_dir else DEFAULT_DATA_DIR
+    chosen = [SPECS[n] for n in names] if names is not None else list(DATASETS)
+    examples: list[Example] = []
+    for spec in chosen:
+        examples.extend(load_dataset(spec, base))
+    test_texts = {ex.text for ex in examples if ex.role != "train"}
+    seen_train: set[str] = set()
+    out: list[Example] = []
+    for ex in examples:
+        if ex.role == "train":
+            if ex.text in test_texts or ex.text in seen_train:
+                continue  # across sets: a text is trained on once, and never if it is a test text
+            seen_train.add(ex.text)
+        out.append(ex)
+    return out
+
+
+def load_extra(path: Path) -> list[Example]:
+    """An organisation's own labelled texts: CSV or JSONL with ``text`` and ``label``.
+
+    Labels: benign / scam / recruitment_lure or a common synonym (ham, spam, fraud, legit, ...).
+    A bad row raises ConfigError naming the file and the line.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"--extra file not found: {path}")
+    rows: list[tuple[int, object, object]] = []
+    if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
+        with path.open(encoding="utf-8") as fh:
+            for lineno, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise ConfigError(f"{path}: line {lineno}: not valid JSON ({exc.msg})") from exc
+                if not isinstance(obj, dict):
+                    raise ConfigError(f"{path}: line {lineno}: expected an object with text, label")
+                rows.append((lineno, obj.get("text"), obj.get("label")))
+    else:
+        with path.open(encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh)
+            header = next(reader, None)
+            if header is None or not {"text", "label"} <= {h.strip().lower() for h in header}:
+                raise ConfigError(
+                    f"{path}: line 1: the header needs the columns 'text' and 'label'"
+                )
+            cols = [h.strip().lower() for h in header]
+            ti, li = cols.index("text"), cols.index("label")
+            for rec in reader:
+                lineno = reader.line_num
+                if not any(c.strip() for c in rec):
+                    continue
+                if len(rec) != len(cols):
+                    raise ConfigError(
+                        f"{path}: line {lineno}: expected {len(cols)} fields, found {len(rec)}"
+                    )
+                rows.append((lineno, rec[ti], rec[li]))
+    out: list[Example] = []
+    for lineno, text, label in rows:
+        if not isinstance(text, str) or not text.strip():
+            raise ConfigError(f"{path}: line {lineno}: field 'text' is missing or empty")
+        key = str(label).strip().lower().replace("-", "_").replace(" ", "_") if label else ""
+        cat = LABEL_SYNONYMS.get(key)
+        if cat is None:
+            raise ConfigError(
+                f"{path}: line {lineno}: field 'label': unknown label {label!r} "
+                "(use benign, scam or recruitment_lure; ham/spam/fraud/legit also work)"
+            )
+        out.append(Example(text.strip(), cat, "extra", "und", "extra"))
+    if not out:
+        raise ConfigError(f"{path}: no labelled rows")
+    return dedupe(out)

@@ -1,0 +1,191 @@
+"""Train Waspada's linear risk model and export it as a numpy .npz (no pickle).
+
+``train_model()`` is what ``waspada train`` runs: load the data sets (training role only), add an
+organisation's ``--extra`` texts, compute the run-time features (the same ``vectorize`` that
+``model.predict`` uses, on the same recipe output), fit an L2 logistic regression with
+per-data-set class-balanced weights, calibrate with Platt scaling fitted on 5-fold out-of-fold
+scores, and save. Fixed seeds and deterministic solvers: the same data gives the same file.
+Needs scikit-learn (the ``train`` extra); the exported model does not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from waspada.scoring.features import FeatureConfig, vectorize
+from waspada.scoring.model import DEFAULT_MODEL_PATH, LinearModel, save_model
+from waspada.training.datasets import Example, load_all, load_extra
+
+log = logging.getLogger(__name__)
+
+SEED = 0
+#: L2 regularisation (inverse strength) of the logistic regression, chosen on the evaluation
+C = 4.0
+#: the feature set of the shipped model, chosen on the evaluation (benchmarks/quality.md)
+DEFAULT_CONFIG = FeatureConfig(
+    ngram_min=1, ngram_max=4, bits=20, shape=True, assess=True, named_scale=1.0
+)
+
+Array = npt.NDArray[Any]
+
+
+def featurize(examples: Sequence[Example] | Sequence[str], cfg: FeatureConfig) -> Any:
+    """CSR matrix of run-time features; with ``cfg.assess`` the texts go through ``analyse``."""
+    from scipy.sparse import csr_matrix
+
+    from waspada.assess import analyse
+    from waspada.text.normalize import normalize
+
+    indptr = [0]
+    idx_parts: list[Array] = []
+    val_parts: list[Array] = []
+    for ex in examples:
+        text = ex if isinstance(ex, str) else ex.text
+        if cfg.assess:
+            ctx, entities, hits = analyse(text)
+            vec = vectorize(ctx.text, ctx.lower or ctx.text.lower(), cfg, hits, entities)
+        else:
+            norm = normalize(text).text
+            low = norm.lower()
+            vec = vectorize(norm, low if len(low) == len(norm) else norm, cfg)
+        idx_parts.append(vec.idx)
+        val_parts.append(vec.val)
+        indptr.append(indptr[-1] + len(vec.idx))
+    idx = np.concatenate(idx_parts) if idx_parts else np.zeros(0, np.int64)
+    val = np.concatenate(val_parts) if val_parts else np.zeros(0, np.float32)
+    m = csr_matrix(
+        (val.astype(np.float64), idx, np.array(indptr)), shape=(len(indptr) - 1, cfg.dim)
+    )
+    m.sum_duplicates()
+    return m
+
+
+def sample_weights(examples: Sequence[Example]) -> npt.NDArray[np.float64]:
+    """Each data set weighs the same in total, split equally between its classes.
+
+    So the 4,500 English hams do not drown the 300 Thai scams, and a set with one class only
+    (the Philippine reports) weighs as half a set. Mean weight is 1.
+    """
+    per_cls = Counter((ex.dataset, ex.y) for ex in examples)
+    w = np.array([0.5 / per_cls[(ex.dataset, ex.y)] for ex in examples], dtype=np.float64)
+    return w * (len(examples) / w.sum())
+
+
+def fit_linear(
+    X: Any, y: Array, w: Array, c: float = C, seed: int = SEED
+) -> tuple[npt.NDArray[np.float32], float]:
+    """L2 logistic regression (liblinear, deterministic); returns (weights, intercept)."""
+    from sklearn.linear_model import LogisticRegression
+
+    clf = LogisticRegression(C=c, solver="liblinear", random_state=seed, max_iter=1000, tol=1e-5)
+    clf.fit(X, y, sample_weight=w)
+    return clf.coef_.ravel().astype(np.float32), float(clf.intercept_[0])
+
+
+def fit_platt(scores: Array, y: Array) -> tuple[float, float]:
+    """Platt scaling: P(risky) = sigmoid(a * score + b), fitted on out-of-fold scores."""
+    from sklearn.linear_model import LogisticRegression
+
+    lr = LogisticRegression(C=1e6, solver="lbfgs", max_iter=1000)
+    lr.fit(np.asarray(scores, dtype=np.float64).reshape(-1, 1), y)
+    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
+
+
+def stratify_keys(examples: Sequence[Example]) -> list[str]:
+    return [f"{ex.dataset}:{ex.y}" for ex in examples]
+
+
+def oof_scores(
+    X: Any, y: Array, w: Array, keys: Sequence[str], folds: int = 5, seed: int = SEED
+) -> npt.NDArray[np.float64]:
+    """Out-of-fold decision scores of the pooled model (stratified by data set and class)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    out = np.zeros(len(y), dtype=np.float64)
+    skf = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    for tr, te in skf.split(np.zeros(len(y)), list(keys)):
+        coef, b = fit_linear(X[tr], y[tr], w[tr])
+        out[te] = X[te] @ coef + b
+    return out
+
+
+@dataclass(slots=True)
+class TrainResult:
+    path: Path
+    model: LinearModel
+    n_examples: int
+    per_dataset: dict[str, dict[str, int]] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def train_model(
+    data_dir: Path | None = None,
+    extra: Sequence[Path] = (),
+    out: Path | None = DEFAULT_MODEL_PATH,
+    cfg: FeatureConfig = DEFAULT_CONFIG,
+    datasets: Sequence[str] | None = None,
+    limit_per_dataset: int | None = None,
+    calibrate: bool = True,
+) -> TrainResult:
+    """Build the model from the shared data sets (+ ``extra`` files) and save it to ``out``.
+
+    ``datasets``/``limit_per_dataset`` train on a slice (tests). ``out=None`` does not save.
+    """
+    from waspada.scoring.model import load_model
+
+    t0 = time.perf_counter()
+    examples = [ex for ex in load_all(data_dir, datasets) if ex.role == "train"]
+    if limit_per_dataset is not None:
+        examples = take_slice(examples, limit_per_dataset)
+    for f in extra:
+        examples.extend(load_extra(Path(f)))
+    if len({ex.y for ex in examples}) < 2:
+        from waspada.errors import ConfigError
+
+        raise ConfigError("training needs both benign and risky texts")
+    X = featurize(examples, cfg)
+    y = np.array([ex.y for ex in examples], dtype=np.int64)
+    w = sample_weights(examples)
+    platt = fit_platt(oof_scores(X, y, w, stratify_keys(examples)), y) if calibrate else (1.0, 0.0)
+    coef, intercept = fit_linear(X, y, w)
+    counts: dict[str, dict[str, int]] = {}
+    for ex in examples:
+        counts.setdefault(ex.dataset, {}).setdefault(ex.label, 0)
+        counts[ex.dataset][ex.label] += 1
+    digest = hashlib.sha256(coef.tobytes()).hexdigest()[:12]
+    meta = {
+        "version": f"linear-{digest}",
+        "features": cfg.to_dict(),
+        "c": C,
+        "seed": SEED,
+        "training": {"examples": len(examples), "per_dataset": counts},
+    }
+    path = Path(out) if out is not None else Path("(not saved)")
+    if out is not None:
+        save_model(path, coef, intercept, platt, meta)
+        model = load_model(path)
+    else:
+        model = LinearModel(coef, intercept, platt[0], platt[1], cfg, f"linear-{digest}", meta)
+    return TrainResult(path, model, len(examples), counts, time.perf_counter() - t0)
+
+
+def take_slice(examples: Sequence[Example], n: int) -> list[Example]:
+    """The first ``n`` texts of each (data set, class): a fixed, deterministic slice."""
+    taken: Counter[tuple[str, int]] = Counter()
+    out: list[Example] = []
+    for ex in examples:
+        key = (ex.dataset, ex.y)
+        if taken[key] < n:
+            taken[key] += 1
+            out.append(ex)
+    return out
