@@ -242,3 +242,24 @@ def test_scan_killed_with_sigkill_resumes_with_nothing_lost_or_duplicated(tmp_pa
     assert report["new"] == n - after_kill["documents"]
     assert report["already_stored"] == after_kill["documents"]
     assert counts(db) == {"documents": n, "distinct": n, "assessments": n, "quarantined": 0}
+
+
+def test_parquet_input_with_named_columns_and_an_oversized_row(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    src = tmp_path / "posts.parquet"
+    pq.write_table(pa.table({
+        "msg": ["Lowongan admin di Kamboja", None, "z" * (MAX_RECORD_BYTES + 1), "Halo"],
+        "post_id": ["p1", "p2", "p3", "p4"],
+        "ts": [datetime(2026, 5, 1, 9), None, None, datetime(2026, 5, 2)],
+    }), src)
+    with Store.open(tmp_path / "w.duckdb") as st:
+        r = scan([str(src)], st, workers=0, fields=Fields(text="msg", id="post_id", time="ts"))
+        docs = st.query("SELECT external_id, posted_at, source FROM documents ORDER BY 1")
+        q = st.query("SELECT unit, line, reason FROM quarantine ORDER BY line")
+    assert (r.read, r.new, r.quarantined) == (4, 2, 2)
+    assert docs == [("p1", datetime(2026, 5, 1, 9), "posts.parquet"),
+                    ("p4", datetime(2026, 5, 2), "posts.parquet")]
+    assert q == [("row", 2, "missing text field 'msg'"),
+                 ("row", 3, f"record over {MAX_RECORD_BYTES:,} bytes")]
