@@ -219,6 +219,13 @@ CASES: list[tuple[str, str | None, str | None, list[Expected]]] = [
             ("phone", "+6285612345678", "0856-1234-5678", {"channel": "call"}),
         ],
     ),
+    (
+        "LH 19001091 (0đ/phút).",
+        "vi",
+        None,
+        [("phone", "+8419001091", "19001091", {"channel": "call", "region": "VN"})],
+    ),
+    ("Phí 1000 (1000đ)", "vi", None, []),
     ("วันที่ 12/05/2565 10", "th", None, []),  # Thai Buddhist-era date and an hour
     ("2023-05-12 10:30", "vi", None, []),
     ("Zoom ID: 812 3456 7890", "id", None, []),

@@ -21,6 +21,7 @@ from waspada.text.patterns import compile_pattern
 
 DATA_DIR = Path(__file__).parent / "data"
 _LATIN = regex.compile(r"[\p{Latin}0-9]")
+_LETTER = regex.compile(r"\p{Latin}")
 
 
 @cache
@@ -108,9 +109,10 @@ def words_regex(words: list[str], *, name: str, suffix: str = "") -> regex.Patte
 
 
 class WordIndex:
-    """Literal words found in one Aho-Corasick pass (C speed), with the same Latin-boundary rule
-    as ``word_alternation``. ``find`` yields ``(start, end, payload)`` of the words that lie in
-    ``lower[lo:hi]``."""
+    """Literal words found in one Aho-Corasick pass (C speed). A word that starts (ends) with a
+    Latin letter must not be glued to another Latin letter there (``wa`` is not in ``wajib``);
+    a digit may touch it (``WA0812...``, ``(0đ)``). ``find`` yields ``(start, end, payload)`` of
+    the words that lie in ``lower[lo:hi]``."""
 
     def __init__(self, words: dict[str, str]) -> None:
         self._auto = ahocorasick.Automaton()
@@ -123,10 +125,13 @@ class WordIndex:
 
     def find(self, lower: str, lo: int, hi: int) -> Iterator[tuple[int, int, str]]:
         n = len(lower)
+        lo, hi = max(0, lo), min(hi, n)
+        if lo >= hi:
+            return
         for last, (length, payload, left, right) in self._auto.iter(lower, lo, hi):
             start, end = last - length + 1, last + 1
-            if left and start > 0 and _LATIN.match(lower[start - 1]):
+            if left and start > 0 and _LETTER.match(lower[start - 1]):
                 continue
-            if right and end < n and _LATIN.match(lower[end]):
+            if right and end < n and _LETTER.match(lower[end]):
                 continue
             yield start, end, payload

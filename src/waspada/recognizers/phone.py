@@ -44,11 +44,11 @@ SCORES = {
 }
 
 _SEP = r"(?:[ \t]{0,2}[.\-\u2013][ \t]{0,2}|[ \t]{1,2}|(?<=\))|(?=\())"
-#: a digit run with separators, optional leading + and parentheses; possessive, so linear
+#: a digit run with separators, optional leading +, closed parentheses; possessive, so linear
 CANDIDATE_RX = patterns.compile_pattern(
     r"(?<![A-Za-z0-9_+@#/=&%$])(?<!\d[.,])"
-    r"(?:\+[ \t]?)?\(?\+?\d++\)?"
-    rf"(?:{_SEP}\(?\d++\)?)*+"
+    r"(?:\+[ \t]?)?(?:\(\+?\d++\)|\+?\d++)"
+    rf"(?:{_SEP}(?:\(\d++\)|\d++))*+"
     r"(?![A-Za-z0-9_]|[.,]\d)",
     name="phone.candidate",
 )
@@ -264,10 +264,12 @@ def _candidates(text: str) -> Iterator[tuple[int, int, str, str]]:
 
 
 def _candidates_in(text: str, pos: int, endpos: int) -> Iterator[tuple[int, int, str, str]]:
-    try:
-        matches = list(CANDIDATE_RX.finditer(text, pos, endpos, timeout=patterns.REGEX_TIMEOUT_S))
-    except TimeoutError:  # pragma: no cover - possessive pattern, linear
-        return
+    # no endpos: the lookarounds must see the text around the run
+    matches = []
+    for m in patterns.finditer(CANDIDATE_RX, text, pos=pos):
+        if m.start() >= endpos:
+            break
+        matches.append(m)
     for m in matches:
         cand = m.group()
         digits = _NON_DIGIT.sub("", cand)
