@@ -128,6 +128,15 @@ CASES: list[tuple[str, list[Expected]]] = [
     ("Gaji Rp15.000.000 jam 08.00", []),
     ("no.hp dan dll.", []),
     ("user@localhost", []),
+    # informal texts drop the space after a full stop
+    ("transfer ke Mandiri.No rek 123", []),
+    ("see you again.call me", []),
+    ("Tháng 1.Thẻ tín dụng", []),
+    ("Cari rumah di 99.co sekarang", [("url", "http://99.co", "99.co", {"domain": "99.co"})]),
+    (
+        "promo gezne.de/x1 now",
+        [("url", "http://gezne.de/x1", "gezne.de/x1", {"domain": "gezne.de"})],
+    ),
 ]
 
 

@@ -210,16 +210,24 @@ class WebRecognizer(Recognizer):
 
     @staticmethod
     def _plausible_bare(host: str, url: str, text: str, end: int, data: WebData) -> bool:
-        """A bare host: valid labels, a letter TLD (in lower case unless it is a country code
-        or a common one), not a stop-listed abbreviation, not the local part of an e-mail."""
-        if host in data.bare_stoplist or (end < len(text) and text[end] == "@"):
+        """A bare host (see web_patterns.yaml): valid labels, not stop-listed, not the local
+        part of an e-mail, not glued to a letter, no title-case TLD, a common TLD unless it has
+        a path, and then a rare TLD only in lower case."""
+        has_path = len(url) > len(host) and url[len(host)] == "/"
+        glued = end < len(text) and (text[end] == "@" or (text[end].isalpha() and not has_path))
+        if host in data.bare_stoplist or glued:
             return False
         labels = host.split(".")
         tld = labels[-1]
-        if len(labels) < 2 or not _TLD.fullmatch(tld):
+        if (
+            len(labels) < 2
+            or not _TLD.fullmatch(tld)
+            or not all(_LABEL.fullmatch(b) for b in labels)
+        ):
             return False
-        if len(tld) > 2 and tld not in data.bare_common_tlds:
-            written = url[len(host) - len(tld) : len(host)]
-            if not written.islower():
-                return False
-        return all(_LABEL.fullmatch(lb) for lb in labels)
+        written = url[len(host) - len(tld) : len(host)]
+        if written[:1].isupper() and written[1:].islower():
+            return False
+        if tld in data.bare_common_tlds:
+            return True
+        return has_path and written.islower()
