@@ -141,9 +141,16 @@ def shape_names(text: str, lower: str) -> list[str]:
 
 
 def assess_names(hits: Sequence[IndicatorHit], entities: Sequence[Entity]) -> list[str]:
-    """Indicator ids and categories, entity kinds (1 or 2+) and a few entity facts."""
+    """Indicator ids and categories, entity kinds (1 or 2+) and a few entity facts.
+
+    Recruitment indicators are left out: the training data hold no real recruitment lures, so
+    their weights would be learnt from benign texts only (job ads, chats) and come out negative.
+    The indicators themselves score recruitment lures; see combine.py.
+    """
     names: list[str] = []
     for h in hits:
+        if h.category == "recruitment_lure":
+            continue
         names.append(f"ind:{h.id}")
         names.append(f"indcat:{h.category}")
     counts: dict[str, int] = {}

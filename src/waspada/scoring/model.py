@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 MODEL_FORMAT = "waspada-linear-1"
 DEFAULT_MODEL_PATH = Path(__file__).with_name("model") / "model.npz"
 TOP_FEATURES = 5
+#: shorter n-grams (after stripping padding spaces) are not shown in explanations
+MIN_SHOWN_NGRAM = 3
 
 
 @dataclass(slots=True)
@@ -82,7 +84,9 @@ class LinearModel:
             seen.add(b)
             total = float(contrib[vec.idx == b].sum())
             if j < vec.n_ngrams:
-                name = ngram_text(vec, lower, j, self.config).strip() or "␣"
+                name = ngram_text(vec, lower, j, self.config).strip()
+                if len(name) < MIN_SHOWN_NGRAM:
+                    continue  # "a" or "0" explains nothing to a reader
             else:
                 name = vec.names[j - vec.n_ngrams]
             # an n-gram inside a stronger one of the same sign adds nothing to the explanation

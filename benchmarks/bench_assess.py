@@ -1,0 +1,99 @@
+"""Throughput of assess() on the real texts, next to two baselines, in the same run.
+
+    .venv/bin/python benchmarks/bench_assess.py [--repeat 3] [--limit N]
+
+For the SMS texts (every SMS data set) and the Indonesian job ads separately it prints docs/s and
+MB/s (UTF-8) of:
+
+- ``read+lower``: a loop that only reads and lower-cases the texts (the floor);
+- ``tfidf+lr predict``: the plain TF-IDF (char_wb 2-5) + logistic-regression baseline's
+  ``predict_proba`` (vectorise + classify) on the same texts, batched, trained on the SMS data sets
+  before timing (training time not counted);
+- ``assess()``: the whole pipeline with the shipped learned model, one text at a time;
+- ``assess() without model``: the same with ``WASPADA_MODEL=none`` (indicator-only risk);
+
+and the ratios. Best of ``--repeat`` runs. Texts are never printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+
+def _best(fn: Callable[[], object], repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def _row(name: str, seconds: float, n: int, mb: float, ref: float | None) -> None:
+    ratio = f"{ref / seconds:6.2f}x" if ref else "      "
+    print(f"  {name:<26} {n / seconds:>10,.0f} docs/s {mb / seconds:>8.2f} MB/s  {ratio}")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--limit", type=int, default=None, help="at most N texts per corpus")
+    args = ap.parse_args(argv)
+
+    from waspada import assess
+    from waspada.scoring import model as model_mod
+    from waspada.training.baseline import baseline_scores, fit_baseline
+    from waspada.training.datasets import load_all
+
+    exs = load_all()
+    sms = [e.text for e in exs if e.role != "fpr_test"]
+    jobs = [e.text for e in exs if e.role == "fpr_test"]
+    train = [e for e in exs if e.role == "train"]
+    base = fit_baseline([e.text for e in train], np.array([e.y for e in train]), 0)
+    model_mod.default_model.cache_clear()
+    model = model_mod.default_model()
+    print(f"model: {model.version if model else 'none'}; repeat {args.repeat}, best run counted")
+
+    for name, texts in [("SMS (all SMS data sets)", sms), ("Indonesian job ads", jobs)]:
+        texts = texts[: args.limit] if args.limit else texts
+        mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+        print(f"\n{name}: {len(texts)} texts, {mb:.2f} MB")
+        for t in texts[:50]:  # warm-up: loads, caches
+            assess(t)
+
+        def read_lower(ts: list[str] = texts) -> None:
+            for t in ts:
+                t.lower()
+
+        def run_assess(ts: list[str] = texts) -> None:
+            for t in ts:
+                assess(t)
+
+        t_floor = _best(read_lower, args.repeat)
+        t_base = _best(lambda ts=texts: baseline_scores(base, ts), args.repeat)
+        t_assess = _best(run_assess, args.repeat)
+        os.environ["WASPADA_MODEL"] = "none"
+        model_mod.default_model.cache_clear()
+        t_plain = _best(run_assess, args.repeat)
+        del os.environ["WASPADA_MODEL"]
+        model_mod.default_model.cache_clear()
+        print(f"  {'':<26} {'':>17} {'':>13}  vs baseline")
+        _row("read+lower", t_floor, len(texts), mb, None)
+        _row("tfidf+lr predict", t_base, len(texts), mb, t_base)
+        _row("assess() with model", t_assess, len(texts), mb, t_base)
+        _row("assess() without model", t_plain, len(texts), mb, t_base)
+        print(
+            f"  assess()/tfidf speed ratio {t_base / t_assess:.2f} "
+            f"({'at least as fast' if t_assess <= t_base else 'SLOWER than'} the baseline); "
+            f"model cost {1e6 * (t_assess - t_plain) / len(texts):.1f} us/text; "
+            f"read+lower is {t_assess / t_floor:.0f}x faster than assess()"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""combine(): the final risk from the indicator score and the model's P(risky)."""
+
+from __future__ import annotations
+
+import pytest
+
+from waspada.scoring.combine import combine, combined_risk
+from waspada.scoring.model import ModelOutput
+from waspada.scoring.risk import RiskResult
+
+# (indicator risk 0..100, P(risky), counter strength q, expected risk) -- computed by hand:
+# noisy_or: 100 * (1 - (1 - p * (1 - q)) * (1 - r))
+NOISY_OR = [
+    (0, 0.0, 0.0, 0),
+    (0, 0.9, 0.0, 90),
+    (50, 0.0, 0.0, 50),
+    (50, 0.5, 0.0, 75),  # 1 - 0.5 * 0.5
+    (80, 0.9, 0.0, 98),  # 1 - 0.1 * 0.2
+    (0, 0.9, 0.8, 18),  # advisory: 0.9 * 0.2
+    (10, 0.95, 0.9, 19),  # warning about a scam: 1 - (1 - 0.095) * 0.9 = 0.1855
+    (100, 1.0, 0.0, 100),
+]
+
+
+@pytest.mark.parametrize(("ind", "p", "q", "expected"), NOISY_OR)
+def test_noisy_or_rule(ind: float, p: float, q: float, expected: int) -> None:
+    assert combined_risk(ind, p, q) == expected
+
+
+@pytest.mark.parametrize(
+    ("rule", "ind", "p", "expected"),
+    [("mean", 40, 0.8, 60), ("model_gated", 60, 0.1, 10), ("model_gated", 60, 0.3, 60)],
+)
+def test_other_rules_of_the_ablation(rule: str, ind: float, p: float, expected: int) -> None:
+    assert combined_risk(ind, p, 0.0, rule) == expected
+
+
+def test_unknown_rule_is_an_error() -> None:
+    with pytest.raises(ValueError, match="unknown combine rule"):
+        combined_risk(0, 0.5, 0.0, "vote")
+
+
+def _ind(risk: int, category: str = "benign", counter: float = 0.0) -> RiskResult:
+    level = "high" if risk >= 70 else "medium" if risk >= 40 else "low"
+    return RiskResult(risk=risk, level=level, category=category, counter=counter)  # type: ignore[arg-type]
+
+
+def _model(p: float, rec_share: float = 0.0) -> ModelOutput:
+    return ModelOutput(
+        probabilities={
+            "recruitment_lure": p * rec_share,
+            "scam": p * (1 - rec_share),
+            "benign": 1 - p,
+        },
+        top_features=[{"feature": "hadiah", "weight": 1.5}],
+        version="linear-test",
+        p_risky=p,
+    )
+
+
+def test_no_model_keeps_the_indicator_result() -> None:
+    r = _ind(55, "scam")
+    assert combine(r, None) is r
+
+
+def test_model_alone_makes_a_scam_when_no_indicator_fired() -> None:
+    out = combine(_ind(0), _model(0.92))
+    assert (out.risk, out.level, out.category) == (92, "high", "scam")
+    assert out.features == [{"feature": "hadiah", "weight": 1.5}]
+    assert out.model_version == "linear-test"
+    assert out.probabilities["benign"] == pytest.approx(0.08)
+
+
+def test_recruitment_category_comes_from_the_indicators() -> None:
+    out = combine(_ind(45, "recruitment_lure"), _model(0.6))
+    assert out.category == "recruitment_lure"
+    assert out.risk == 78  # 1 - 0.4 * 0.55
+
+
+def test_model_split_decides_category_when_indicators_are_below_the_floor() -> None:
+    out = combine(_ind(20), _model(0.8, rec_share=0.7))
+    assert out.category == "recruitment_lure"
+
+
+def test_warning_about_a_scam_stays_low() -> None:
+    # the indicators saw red flags but counter-signals (advisory) damped them to 15;
+    # the model, trained on scams, is sure it is risky -- the counter-signals damp it too.
+    out = combine(_ind(15, "benign", counter=0.9), _model(0.97))
+    assert out.level == "low"
+    assert out.category == "benign"
+
+
+def test_low_everything_is_benign() -> None:
+    out = combine(_ind(5), _model(0.1))
+    assert (out.level, out.category) == ("low", "benign")

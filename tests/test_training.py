@@ -1,0 +1,167 @@
+"""Training: data-set loaders, --extra files, sample weights, deterministic retraining."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from waspada.errors import ConfigError
+from waspada.training.datasets import (
+    DATASETS,
+    DEFAULT_DATA_DIR,
+    Example,
+    dedupe,
+    load_all,
+    load_extra,
+)
+from waspada.training.train import sample_weights, take_slice, train_model
+
+HAVE_DATA = DEFAULT_DATA_DIR.is_dir()
+needs_data = pytest.mark.skipif(not HAVE_DATA, reason="shared data sets not present")
+
+
+def _write(tmp_path: Path, name: str, body: str) -> Path:
+    p = tmp_path / name
+    p.write_text(body, encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize(
+    ("label", "category"),
+    [
+        ("ham", "benign"),
+        ("Legit", "benign"),
+        ("benign", "benign"),
+        ("not scam", "benign"),
+        ("spam", "scam"),
+        ("FRAUD", "scam"),
+        ("smishing", "scam"),
+        ("penipuan", "scam"),
+        ("recruitment_lure", "recruitment_lure"),
+        ("job-scam", "recruitment_lure"),
+    ],
+)
+def test_extra_csv_label_synonyms(tmp_path: Path, label: str, category: str) -> None:
+    p = _write(tmp_path, "x.csv", f'text,label\n"Kerja di Kamboja, gaji 15 juta",{label}\n')
+    (ex,) = load_extra(p)
+    assert ex.label == category
+    assert ex.dataset == "extra"
+
+
+def test_extra_csv_bad_label_names_the_line(tmp_path: Path) -> None:
+    p = _write(tmp_path, "x.csv", "text,label\nhello,ham\nwin a prize,spam\nsomething,maybe\n")
+    with pytest.raises(ConfigError, match=r"x\.csv: line 4: field 'label': unknown label 'maybe'"):
+        load_extra(p)
+
+
+def test_extra_csv_multiline_text_counts_physical_lines(tmp_path: Path) -> None:
+    p = _write(tmp_path, "x.csv", 'text,label\n"two\nlines",ham\n,spam\n')
+    with pytest.raises(ConfigError, match="line 4: field 'text'"):
+        load_extra(p)
+
+
+def test_extra_csv_needs_header(tmp_path: Path) -> None:
+    p = _write(tmp_path, "x.csv", "message,class\nhello,ham\n")
+    with pytest.raises(ConfigError, match="line 1"):
+        load_extra(p)
+
+
+def test_extra_jsonl(tmp_path: Path) -> None:
+    p = _write(
+        tmp_path,
+        "x.jsonl",
+        '{"text": "gaji 30 juta kerja di Kamboja", "label": "recruitment_lure"}\n\n'
+        '{"text": "rapat jam 3", "label": "legit"}\n',
+    )
+    assert [e.label for e in load_extra(p)] == ["recruitment_lure", "benign"]
+
+
+@pytest.mark.parametrize(
+    ("body", "match"),
+    [
+        ('{"text": "a", "label": "ham"}\n{"text": "b", "label": \n', "line 2: not valid JSON"),
+        ('{"text": "a", "label": "ham"}\n["b", "spam"]\n', "line 2: expected an object"),
+        ('{"text": "", "label": "ham"}\n', "line 1: field 'text'"),
+        ('{"text": "a", "label": "unknown"}\n', "line 1: field 'label'"),
+    ],
+)
+def test_extra_jsonl_errors_name_the_line(tmp_path: Path, body: str, match: str) -> None:
+    with pytest.raises(ConfigError, match=match):
+        load_extra(_write(tmp_path, "x.jsonl", body))
+
+
+def test_cli_train_extra_bad_row(tmp_path: Path) -> None:
+    from waspada.cli import _register, app
+
+    _register()
+    p = _write(tmp_path, "mine.csv", "text,label\nhello,ham\nbad one,whatever\n")
+    res = CliRunner().invoke(app, ["train", "--extra", str(p), "--out", str(tmp_path / "m.npz")])
+    assert res.exit_code == 2
+    assert "line 3" in res.output and "whatever" in res.output
+    assert not (tmp_path / "m.npz").exists()
+
+
+def test_dedupe_drops_conflicts_keeps_first() -> None:
+    def ex(t: str, label: str) -> Example:
+        return Example(t, label, "d", "en", "en")
+
+    out = dedupe([ex("a", "scam"), ex("b", "benign"), ex("a", "scam"), ex("b", "scam")])
+    assert [(e.text, e.label) for e in out] == [("a", "scam")]
+
+
+def test_sample_weights_balance_sets_and_classes() -> None:
+    # set A: 3 benign, 1 scam; set B: 2 scam only. Raw weights 0.5/count:
+    # A benign 1/6 each, A scam 1/2, B scam 1/4 each; total 1.5; mean-1 scaling x 6/1.5 = 4.
+    exs = [Example(str(i), "benign", "A", "en", "en") for i in range(3)]
+    exs += [Example("s", "scam", "A", "en", "en")]
+    exs += [Example(f"b{i}", "scam", "B", "id", "id") for i in range(2)]
+    w = sample_weights(exs)
+    assert w == pytest.approx([4 / 6, 4 / 6, 4 / 6, 2.0, 1.0, 1.0])
+    assert w.mean() == pytest.approx(1.0)
+
+
+@needs_data
+def test_every_dataset_loads_and_maps_its_labels() -> None:
+    exs = load_all()
+    assert {e.dataset for e in exs} == {s.name for s in DATASETS}
+    assert {e.label for e in exs} <= {"benign", "scam", "recruitment_lure"}
+    train_texts = {e.text for e in exs if e.role == "train"}
+    tests = [e for e in exs if e.role != "train"]
+    assert not train_texts & {e.text for e in tests}, "a test text leaked into training"
+    recall = [e for e in exs if e.role == "recall_test"]
+    assert recall and all(e.dataset == "philippines_scam_sms_reports" for e in recall)
+    assert all(e.label == "recruitment_lure" for e in recall)
+    assert all(e.label == "benign" for e in exs if e.role == "fpr_test")
+    vi = [e.text for e in exs if e.dataset == "vietnamese_sms_smishing_ie403"]
+    assert not any("[NAME]" in t or "[BANK]" in t for t in vi)
+
+
+@needs_data
+def test_small_slice_trains_and_retrains_identically(tmp_path: Path) -> None:
+    kw = {"limit_per_dataset": 25, "calibrate": True}
+    a = train_model(out=tmp_path / "a.npz", **kw)  # type: ignore[arg-type]
+    b = train_model(out=tmp_path / "b.npz", **kw)  # type: ignore[arg-type]
+    assert a.n_examples == b.n_examples
+    assert np.array_equal(a.model.weights, b.model.weights)
+    assert (a.model.platt_a, a.model.platt_b) == (b.model.platt_a, b.model.platt_b)
+    assert a.model.version == b.model.version
+    # the slice model has learnt something: on the NEXT 25 texts per set and class (not trained
+    # on), it ranks risky texts above benign ones most of the time.
+    from waspada.assess import analyse
+    from waspada.scoring.model import predict_with
+
+    pool = [e for e in load_all() if e.role == "train"]
+    seen = {e.text for e in take_slice(pool, 25)}
+    nxt = take_slice([e for e in pool if e.text not in seen], 25)
+    scores, ys = [], []
+    for e in nxt:
+        ctx, entities, hits = analyse(e.text)
+        scores.append(predict_with(a.model, ctx.text, ctx.lower, hits, entities).p_risky)
+        ys.append(e.y)
+    s, y = np.array(scores), np.array(ys)
+    pos, neg = s[y == 1], s[y == 0]
+    auc = float(np.mean(pos[:, None] > neg[None, :]))
+    assert auc > 0.8
