@@ -126,7 +126,11 @@ def run_scan(path: Path, db: Path, workers: int) -> dict[str, float]:
     th.join()
     if proc.returncode not in (0, 1):
         sys.exit(f"scan failed ({proc.returncode}): {err[-2000:]}")
-    rep = json.loads(out)
+    start = out.find("{\n")
+    try:
+        rep = json.loads(out[start:] if start >= 0 else out)
+    except ValueError:
+        sys.exit(f"scan printed something else than its JSON report: {out[:500]!r}")
     size = db.stat().st_size + (Path(str(db) + ".wal").stat().st_size
                                 if Path(str(db) + ".wal").exists() else 0)
     return {"wall_s": wall, "scan_s": rep["seconds"], "read": rep["read"], "new": rep["new"],

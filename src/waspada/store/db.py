@@ -104,6 +104,8 @@ class Store:
             con = duckdb.connect(p, read_only=read_only)
         except duckdb.Error as e:
             raise StoreError(f"cannot open database {p}: {e}") from e
+        # DuckDB draws a progress bar on stdout for long statements: it would corrupt --json
+        con.execute("SET enable_progress_bar = false")
         have = schema.current_version(con)
         if have > schema.latest_version():
             con.close()
