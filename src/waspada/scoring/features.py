@@ -74,31 +74,33 @@ _LONG_DIGITS = re.compile(r"\d[\d\s.-]{6,}\d")
 _CURRENCY = re.compile(r"[$£€₱฿₫¥]|\brp\.?\s?\d|\d\s?(?:usd|usdt|bath|baht|บาท|đ|vnd|k)\b")
 
 
+_FOLD = str.maketrans(
+    {**{str(d): "0" for d in range(1, 10)}, "\t": " ", "\n": " ", "\r": " ", "\xa0": " "}
+)
+
+
 def prepare(lower: str) -> npt.NDArray[np.uint64]:
     """Code points of ``lower`` padded with a space each side; digits -> 0, whitespace -> space."""
-    cps = np.frombuffer((" " + lower + " ").encode("utf-32-le"), dtype=np.uint32)
-    cps = cps.copy()
-    digit = (cps >= 48) & (cps <= 57)
-    cps[digit] = 48
-    cps[(cps == 9) | (cps == 10) | (cps == 13) | (cps == 0xA0)] = 32
-    return cps.astype(np.uint64)
+    folded = (" " + lower + " ").translate(_FOLD)
+    return np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
 
 
 def ngram_buckets(cps: npt.NDArray[np.uint64], cfg: FeatureConfig) -> IntArray:
     """Bucket of every n-gram occurrence, n-gram lengths ascending, positions ascending."""
-    shift = np.uint64(64 - cfg.bits)
-    parts: list[IntArray] = []
-    h = cps * _MIX
+    parts: list[npt.NDArray[np.uint64]] = []
+    m = cps * _MIX
+    h = m
     for n in range(1, cfg.ngram_max + 1):
         if n > 1:
             if len(h) <= 1:
                 break
-            h = h[:-1] * _PRIME + cps[n - 1 :] * _MIX
+            h = h[:-1] * _PRIME + m[n - 1 :]
         if n >= cfg.ngram_min:
-            parts.append(((h ^ _SALTS[n]) * _MIX >> shift).astype(np.int64))
+            parts.append(h ^ _SALTS[n])
     if not parts:
         return np.zeros(0, dtype=np.int64)
-    return np.concatenate(parts)
+    allh = np.concatenate(parts) if len(parts) > 1 else parts[0]
+    return (allh * _MIX >> np.uint64(64 - cfg.bits)).astype(np.int64)
 
 
 def locate(k: int, n_cps: int, cfg: FeatureConfig) -> tuple[int, int]:
@@ -118,26 +120,43 @@ def named_index(name: str, n_buckets: int) -> int:
     return n_buckets + zlib.crc32(name.encode("utf-8")) % NAMED_SLOTS
 
 
-def shape_names(text: str, lower: str) -> list[str]:
-    """Language-independent surface features of the text."""
+def shape_names(text: str, lower: str, cps: npt.NDArray[np.uint64] | None = None) -> list[str]:
+    """Language-independent surface features of the text (``cps``: ``prepare(lower)``)."""
     n = len(text)
     names = [f"shape:len{min(int(math.log2(n + 1)), 12)}"]
     if n:
-        digits = sum(lower.count(d) for d in "0123456789")
+        if cps is None:
+            cps = prepare(lower)
+        digits = int(np.count_nonzero(cps == 48))
         names.append(f"shape:digits{min(int(10 * digits / n), 5)}")
-        letters = sum(1 for c in text if c.isalpha()) if n < 400 else max(1, n // 2)
-        if letters and n < 400:
-            upper = sum(1 for c in text if c.isupper())
-            names.append(f"shape:upper{min(int(10 * upper / letters), 5)}")
-    if _URL.search(lower):
+        if len(lower) == n:
+            upper = (
+                sum(1 for a, b in zip(text, lower, strict=True) if a != b)
+                if n < 64
+                else (
+                    int(
+                        np.count_nonzero(
+                            np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+                            != np.frombuffer(lower.encode("utf-32-le"), dtype=np.uint32)
+                        )
+                    )
+                )
+            )
+            names.append(f"shape:upper{min(int(10 * upper / n), 5)}")
+    if ("." in lower or "http" in lower) and _URL.search(lower):
         names.append("shape:url")
-    if _LONG_DIGITS.search(lower):
+    if digits_run(lower):
         names.append("shape:longdigits")
     if _CURRENCY.search(lower):
         names.append("shape:currency")
     if "!" in text:
         names.append("shape:exclaim")
     return names
+
+
+def digits_run(lower: str) -> bool:
+    """A run of 8+ digits, possibly split by spaces, dots or dashes (phone, account, code)."""
+    return sum(lower.count(d) for d in "0123456789") >= 8 and bool(_LONG_DIGITS.search(lower))
 
 
 def assess_names(hits: Sequence[IndicatorHit], entities: Sequence[Entity]) -> list[str]:
@@ -194,7 +213,7 @@ def vectorize(
     val = np.full(m, 1.0 / math.sqrt(m) if m else 0.0, dtype=np.float32)
     names: list[str] = []
     if cfg.shape:
-        names.extend(shape_names(text, lower))
+        names.extend(shape_names(text, lower, cps))
     if cfg.assess:
         names.extend(assess_names(hits, entities))
     if names:
@@ -209,5 +228,4 @@ def ngram_text(vec: Vector, lower: str, k: int, cfg: FeatureConfig) -> str:
     """The n-gram string of occurrence ``k`` (digits shown as 0, padding spaces kept)."""
     start, n = locate(k, vec.n_cps, cfg)
     padded = " " + lower + " "
-    gram = padded[start : start + n]
-    return re.sub(r"[0-9]", "0", gram)
+    return padded[start : start + n].translate(_FOLD)

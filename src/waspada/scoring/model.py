@@ -74,7 +74,13 @@ class LinearModel:
         if not len(vec.idx):
             return []
         contrib = self.weights[vec.idx] * vec.val
-        cand = np.argsort(-np.abs(contrib), kind="stable")[: 4 * k]
+        m = 3 * k
+        cand = (
+            np.argpartition(-np.abs(contrib), m)[:m]
+            if len(contrib) > m
+            else np.arange(len(contrib))
+        )
+        cand = cand[np.argsort(-np.abs(contrib[cand]), kind="stable")]
         out: list[tuple[str, float]] = []
         seen: set[int] = set()
         for j in cand.tolist():
@@ -82,13 +88,14 @@ class LinearModel:
             if b in seen:
                 continue
             seen.add(b)
-            total = float(contrib[vec.idx == b].sum())
             if j < vec.n_ngrams:
                 name = ngram_text(vec, lower, j, self.config).strip()
                 if len(name) < MIN_SHOWN_NGRAM:
                     continue  # "a" or "0" explains nothing to a reader
+                total = float(contrib[j]) * int(np.count_nonzero(vec.idx[: vec.n_ngrams] == b))
             else:
                 name = vec.names[j - vec.n_ngrams]
+                total = float(contrib[j])
             # an n-gram inside a stronger one of the same sign adds nothing to the explanation
             if any(name in o and (t > 0) == (total > 0) for o, t in out):
                 continue

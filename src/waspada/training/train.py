@@ -33,7 +33,7 @@ SEED = 0
 C = 4.0
 #: the feature set of the shipped model, chosen on the evaluation (benchmarks/quality.md)
 DEFAULT_CONFIG = FeatureConfig(
-    ngram_min=1, ngram_max=4, bits=20, shape=True, assess=True, named_scale=1.0
+    ngram_min=1, ngram_max=3, bits=20, shape=True, assess=True, named_scale=1.0
 )
 
 Array = npt.NDArray[Any]
