@@ -16,6 +16,7 @@ store gives them after `waspada scan`); assess() is not run here.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import sys
@@ -124,10 +125,18 @@ def main() -> None:
           f"({chars / 1e6:.0f} M chars) in {t_build:.0f} s (not timed)", flush=True)  # fmt: skip
 
     cfg = LinkConfig(threshold=a.threshold)
-    t = time.perf_counter()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+
+    def cpu() -> float:
+        me = resource.getrusage(resource.RUSAGE_SELF)
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+    t, c0 = time.perf_counter(), cpu()
     res = link_documents(docs, config=cfg)
-    t_link = time.perf_counter() - t
+    t_link, c_link = time.perf_counter() - t, cpu() - c0
     rss_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+    load = os.getloadavg()[0]
     names: dict[str, int] = {}
     camp = [-1 if c is None else names.setdefault(c, len(names)) for c in res.state.campaign]
     nnames: dict[str, int] = {}
@@ -137,7 +146,9 @@ def main() -> None:
     print(
         f"link_documents: {len(docs):,} docs in {t_link:.1f} s "
         f"({len(docs) / t_link:,.0f} docs/s, {chars / t_link / 1e6:.2f} M chars/s); "
-        f"peak RSS {rss_gb:.2f} GB (whole process, incl. building the documents)"
+        f"peak RSS {rss_gb:.2f} GB (whole process; {rss_before:.2f} GB after building the "
+        f"documents, before linking); CPU {c_link:.0f} s (process + workers); "
+        f"load average {load:.1f} on {os.cpu_count()} cores"
     )
     print(f"  {len(res.campaigns):,} campaigns, {len(res.networks):,} networks; pairwise vs "
           f"construction: campaigns P={cp:.4f} R={cr:.4f} (same real template), "

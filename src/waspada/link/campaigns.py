@@ -21,6 +21,7 @@ from waspada.link.minhash import (
     BANDS,
     MinHasher,
     band_keys,
+    bucket_pairs,
     candidate_pairs,
     estimate_jaccard,
     is_empty,
@@ -75,24 +76,27 @@ def _signature_batch(
     return hasher.signatures(h, o)
 
 
-def verified_pairs(
-    sig: np.ndarray,
-    is_new: np.ndarray | None = None,
-    threshold: float = THRESHOLD,
-    bands: int = BANDS,
-) -> np.ndarray:
-    """Pairs of documents whose estimated Jaccard similarity is at least ``threshold``."""
+def _band_keys_without_empty(sig: np.ndarray, bands: int) -> np.ndarray:
     keys = band_keys(sig, bands)
     empty = is_empty(sig)
     if empty.any():  # documents without text are nobody's near-duplicate
         keys[empty] = np.arange(int(empty.sum()), dtype=np.uint64)[:, None] ^ np.uint64(
             0xDEADBEEFCAFEF00D
         )
-    pairs = candidate_pairs(keys, is_new)
+    return keys
+
+
+def verified_pairs(
+    sig: np.ndarray,
+    is_new: np.ndarray | None = None,
+    threshold: float = THRESHOLD,
+    bands: int = BANDS,
+) -> np.ndarray:
+    """All candidate pairs whose estimated Jaccard similarity is at least ``threshold``."""
+    pairs = candidate_pairs(_band_keys_without_empty(sig, bands), is_new)
     if len(pairs) == 0:
         return pairs
-    est = estimate_jaccard(sig, pairs[:, 0], pairs[:, 1])
-    return pairs[est >= threshold]
+    return pairs[estimate_jaccard(sig, pairs[:, 0], pairs[:, 1]) >= threshold]
 
 
 def components(n: int, edges: np.ndarray) -> np.ndarray:
@@ -127,12 +131,33 @@ def cluster(
     threshold: float = THRESHOLD,
     bands: int = BANDS,
 ) -> np.ndarray:
-    """Component label per document; rows [0, n_old) of ``sig`` were linked in earlier runs."""
+    """Component label per document; rows [0, n_old) of ``sig`` were linked in earlier runs.
+
+    Band by band: candidate pairs already in one component are skipped, the rest verified, and
+    the components recomputed from a star per component plus the new edges, so memory stays
+    O(documents) however many candidate pairs the bands produce.
+    """
     n = len(sig)
     is_new = None
     if n_old:
         is_new = np.zeros(n, dtype=bool)
         is_new[n_old:] = True
-    edges = verified_pairs(sig, is_new, threshold, bands)
-    edges = np.concatenate([edges, membership_edges(previous)])
-    return components(n, edges)
+    labels = components(n, membership_edges(previous))
+    keys = _band_keys_without_empty(sig, bands)
+    for band in range(bands):
+        pairs = bucket_pairs(keys[:, band], is_new)
+        pairs = pairs[labels[pairs[:, 0]] != labels[pairs[:, 1]]]
+        if len(pairs) == 0:
+            continue
+        pairs = pairs[estimate_jaccard(sig, pairs[:, 0], pairs[:, 1]) >= threshold]
+        if len(pairs):
+            labels = components(n, np.concatenate([_stars(labels), pairs]))
+    return labels
+
+
+def _stars(labels: np.ndarray) -> np.ndarray:
+    """Edges joining every document to the first document of its component."""
+    first = np.full(int(labels.max()) + 1 if len(labels) else 0, -1, dtype=np.int64)
+    idx = np.arange(len(labels), dtype=np.int64)
+    first[labels[::-1]] = idx[::-1]  # the last write wins: the lowest index per label
+    return np.stack([idx, first[labels]], axis=1)

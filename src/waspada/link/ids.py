@@ -8,6 +8,7 @@ recorded as merged into it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import numpy as np
 import xxhash
@@ -78,10 +79,15 @@ def assign_ids(
     return out, merges
 
 
-def time_rank(posted: Sequence[object], doc_ids: Sequence[str]) -> np.ndarray:
+def time_rank(posted: Sequence[datetime | None], doc_ids: Sequence[str]) -> np.ndarray:
     """Each document's place in time order: by posted_at (missing last), then by doc id."""
     n = len(doc_ids)
-    keyed = sorted(range(n), key=lambda i: (posted[i] is None, str(posted[i] or ""), doc_ids[i]))
+    by_id = np.asarray(sorted(range(n), key=doc_ids.__getitem__), dtype=np.int64)
+    id_rank = np.empty(n, dtype=np.int64)
+    id_rank[by_id] = np.arange(n, dtype=np.int64)
+    ts = np.fromiter(
+        (p.timestamp() if p is not None else np.inf for p in posted), dtype=np.float64, count=n
+    )
     rank = np.empty(n, dtype=np.int64)
-    rank[np.asarray(keyed, dtype=np.int64)] = np.arange(n, dtype=np.int64)
+    rank[np.lexsort((id_rank, ts))] = np.arange(n, dtype=np.int64)
     return rank

@@ -104,37 +104,38 @@ def band_keys(sig: np.ndarray, bands: int = BANDS) -> np.ndarray:
     return key
 
 
-def candidate_pairs(keys: np.ndarray, is_new: np.ndarray | None = None) -> np.ndarray:
-    """Candidate pairs (m x 2 int64, left < right, unique) of documents sharing a band key.
+def bucket_pairs(key: np.ndarray, is_new: np.ndarray | None = None) -> np.ndarray:
+    """Candidate pairs (m x 2 int64) of documents sharing one band's ``key``.
 
     Inside one bucket every member is paired with the bucket's first member and with its
     predecessor, so a bucket of n documents costs O(n) pairs, not O(n^2); union-find closes the
     rest. With ``is_new`` only pairs that touch a new document are returned (incremental runs):
     old documents are ordered first in each bucket so each new one meets an old member.
     """
-    n, bands = keys.shape
-    out: list[np.ndarray] = []
-    tie = np.zeros(n, dtype=np.int64) if is_new is None else is_new.astype(np.int64)
+    n = len(key)
     idx = np.arange(n, dtype=np.int64)
-    for band in range(bands):
-        k = keys[:, band]
-        order = np.lexsort((idx, tie, k))
-        ks = k[order]
-        same = np.flatnonzero(ks[1:] == ks[:-1]) + 1  # positions equal to their predecessor
-        if len(same) == 0:
-            continue
-        starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
-        head_pos = starts[np.searchsorted(starts, same, side="right") - 1]
-        cur = order[same]
-        pairs = np.concatenate(
-            [np.stack([order[same - 1], cur], axis=1), np.stack([order[head_pos], cur], axis=1)]
-        )
-        if is_new is not None:
-            pairs = pairs[is_new[pairs[:, 0]] | is_new[pairs[:, 1]]]
-        out.append(pairs)
-    if not out:
+    tie = np.zeros(n, dtype=np.int8) if is_new is None else is_new.astype(np.int8)
+    order = np.lexsort((idx, tie, key))
+    ks = key[order]
+    same = np.flatnonzero(ks[1:] == ks[:-1]) + 1  # positions equal to their predecessor
+    if len(same) == 0:
         return np.zeros((0, 2), dtype=np.int64)
-    allp = np.concatenate(out)
+    starts = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
+    head_pos = starts[np.searchsorted(starts, same, side="right") - 1]
+    cur = order[same]
+    pairs = np.concatenate(
+        [np.stack([order[same - 1], cur], axis=1), np.stack([order[head_pos], cur], axis=1)]
+    )
+    if is_new is not None:
+        pairs = pairs[is_new[pairs[:, 0]] | is_new[pairs[:, 1]]]
+    return pairs
+
+
+def candidate_pairs(keys: np.ndarray, is_new: np.ndarray | None = None) -> np.ndarray:
+    """Unique candidate pairs (m x 2 int64, left < right) over all bands of ``keys``."""
+    n = keys.shape[0]
+    out = [bucket_pairs(keys[:, band], is_new) for band in range(keys.shape[1])]
+    allp = np.concatenate(out) if out else np.zeros((0, 2), dtype=np.int64)
     allp = np.sort(allp, axis=1)
     allp = allp[allp[:, 0] != allp[:, 1]]
     code = np.unique(allp[:, 0] * np.int64(n) + allp[:, 1])

@@ -10,6 +10,7 @@ run (one vectorised pass), and ids stay stable through ``ids.assign_ids``.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -42,8 +43,8 @@ def link_networks(
     allow = allowlist if allowlist is not None else load_allowlist()
     vocab: dict[tuple[str, str], int] = {}
     dropped: dict[tuple[str, str], bool] = {}
-    docs: list[int] = []
-    ids: list[int] = []
+    docs = array("q")
+    ids = array("q")
     for d, idents in enumerate(identifiers):
         for kv in idents:
             if kv[0] not in LINKING_KINDS:
@@ -59,8 +60,8 @@ def link_networks(
             docs.append(d)
             ids.append(j)
     n = len(identifiers)
-    doc_idx = np.asarray(docs, dtype=np.int64)
-    ident_idx = np.asarray(ids, dtype=np.int64)
+    doc_idx = np.frombuffer(docs, dtype=np.int64).copy()
+    ident_idx = np.frombuffer(ids, dtype=np.int64).copy()
     if len(doc_idx):  # one edge per (document, identifier)
         code = np.unique(doc_idx * np.int64(max(1, len(vocab))) + ident_idx)
         doc_idx, ident_idx = code // max(1, len(vocab)), code % max(1, len(vocab))
