@@ -173,3 +173,18 @@ def test_config_is_checked() -> None:
         LinkConfig(threshold=0)
     with pytest.raises(ValueError):
         LinkConfig(num_perm=60, bands=16)
+
+
+def test_time_rank_orders_by_time_then_id_with_undated_last() -> None:
+    from datetime import timezone
+
+    from waspada.link.ids import time_rank
+
+    posted = [
+        datetime(2024, 1, 2),
+        None,
+        datetime(1, 1, 1),
+        datetime(2024, 1, 1, 12, tzinfo=timezone(timedelta(hours=7))),  # 05:00 UTC
+        datetime(2024, 1, 2),
+    ]
+    assert time_rank(posted, ["e", "b", "c", "d", "a"]).tolist() == [3, 4, 0, 1, 2]

@@ -8,7 +8,7 @@ recorded as merged into it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 import xxhash
@@ -85,9 +85,20 @@ def time_rank(posted: Sequence[datetime | None], doc_ids: Sequence[str]) -> np.n
     by_id = np.asarray(sorted(range(n), key=doc_ids.__getitem__), dtype=np.int64)
     id_rank = np.empty(n, dtype=np.int64)
     id_rank[by_id] = np.arange(n, dtype=np.int64)
-    ts = np.fromiter(
-        (p.timestamp() if p is not None else np.inf for p in posted), dtype=np.float64, count=n
-    )
+    ts = np.fromiter((_seconds(p) for p in posted), dtype=np.float64, count=n)
     rank = np.empty(n, dtype=np.int64)
     rank[np.lexsort((id_rank, ts))] = np.arange(n, dtype=np.int64)
     return rank
+
+
+_EPOCH = datetime(1970, 1, 1)
+
+
+def _seconds(p: datetime | None) -> float:
+    if p is None:
+        return float("inf")  # undated documents sort last
+    if p.tzinfo is None:  # naive times (DuckDB TIMESTAMP) are compared as they are
+        return (p - _EPOCH).total_seconds()
+    return (p.replace(tzinfo=None) - _EPOCH).total_seconds() - (
+        p.utcoffset() or timedelta(0)
+    ).total_seconds()
