@@ -11,6 +11,7 @@ kinds may overlap, and the account reading is given only because the context say
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -158,6 +159,8 @@ class BankAccountRecognizer(Recognizer):
         data = load_bank_data()
         lower = ctx.lower if len(ctx.lower) == len(text) else text
         words = _find_words(data.words, lower)
+        ends = [w[1] for w in words]
+        max_len = max((w[1] - w[0] for w in words), default=0)
         if not words:
             return []
         out: list[Entity] = []
@@ -171,9 +174,13 @@ class BankAccountRecognizer(Recognizer):
             ):
                 continue  # 15.000.000 or Rp 1500000: an amount, not an account
             s, e = m.start(), m.end()
+            # words are in end order (Aho-Corasick reports them as it reaches their ends);
+            # bisect to the window so a long text with many numbers stays linear
+            lo = bisect_left(ends, s - data.window_before)
+            hi = bisect_right(ends, e + data.window_after + max_len)
             near = [
                 w
-                for w in words
+                for w in words[lo:hi]
                 if s - data.window_before <= w[1] <= s or e <= w[0] <= e + data.window_after
             ]
             if not near:

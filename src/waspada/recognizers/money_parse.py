@@ -290,9 +290,11 @@ def find_amounts(
         if a is not None:
             out.append(a)
     if "万" in lower or "萬" in lower or "千" in lower:
-        taken = [(a.start, a.end) for a in out]
+        taken: set[int] = set()
+        for a in out:
+            taken.update(range(a.start, a.end))
         for m in finditer(lex.over_pattern, lower):
-            if any(m.start() < b and a < m.end() for a, b in taken):
+            if m.start() in taken or m.end() - 1 in taken:
                 continue
             cur = (lex.country_currency.get(country) if country in ("TW", "HK") else None) or "CNY"
             factor = 100000 if m.group("m").startswith("十") else lex.multiplier[m.group("m")]

@@ -110,9 +110,11 @@ def find_places(lower: str) -> list[tuple[int, int, Place]]:
         hits.append((start, end, place))
     if len(hits) > 1:
         hits.sort(key=lambda h: (h[0] - h[1], h[0]))  # longest first
+        taken = bytearray(n)  # linear in the text, however many hits a long text has
         kept: list[tuple[int, int, Place]] = []
         for h in hits:
-            if all(h[1] <= k[0] or k[1] <= h[0] for k in kept):
+            if taken.find(1, h[0], h[1]) == -1:
+                taken[h[0] : h[1]] = b"\x01" * (h[1] - h[0])
                 kept.append(h)
         hits = sorted(kept, key=lambda h: h[0])
     return [h for h in hits if h[2] is not _BLOCK]
