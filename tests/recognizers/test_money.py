@@ -254,3 +254,31 @@ def test_a_bad_rate_table_is_refused_naming_the_file_and_field(
     )
     with pytest.raises(ConfigError, match=r"fx_rates\.json: field units_per_usd\.IDR"):
         money_parse.load_rates.__wrapped__()
+
+
+# end to end: the currency of a bare amount comes from the language assess() detects
+DETECTED: list[tuple[str, str, float, str, str | None]] = [
+    (
+        "Gaji 5.000.000 per bulan, penempatan di Kamboja",
+        "5.000.000 per bulan",
+        5_000_000,
+        "IDR",
+        "month",
+    ),
+    ("เงินเดือน 25,000 ต่อเดือน ทำงานที่ปอยเปต", "25,000 ต่อเดือน", 25_000, "THB", "month"),
+    ("Sahod 30,000 kada buwan sa Cambodia", "30,000 kada buwan", 30_000, "PHP", "month"),
+    ("salary 1500$ per month", "1500$ per month", 1_500, "USD", "month"),
+]
+
+
+@pytest.mark.parametrize(("text", "span", "amount", "cur", "period"), DETECTED)
+def test_bare_amounts_end_to_end(
+    text: str, span: str, amount: float, cur: str, period: str | None
+) -> None:
+    (e,) = money(text)
+    assert (e.text, e.attrs["amount"], e.attrs["currency"], e.attrs["period"]) == (
+        span,
+        amount,
+        cur,
+        period,
+    )
