@@ -23,6 +23,7 @@ from waspada.text.patterns import compile_pattern, finditer
 
 LEXICON_FILE = "money_lexicon.yaml"
 RATES_FILE = "fx_rates.json"
+_WS = regex.compile(r"\s+")
 PERIODS = ("hour", "day", "week", "month", "year")
 _CN_DIGITS = {
     "一": 1,
@@ -317,27 +318,26 @@ def find_amounts(
 def _read_match(
     lex: Lexicon, lower: str, m: regex.Match[str], language: str, script: str, country: str | None
 ) -> Amount | None:
-    n1 = parse_number(m.group("n1"))
-    if n1 is None:
-        return None
     start = m.start()
+    digits: str = m.group("n1")
     # the currency written in front (Rp, $, RM ...) is looked up behind the number: scanning only
     # from digits keeps the one pattern fast
     before = lower[max(0, start - 3) : start].rstrip(" :")
-    pm = (
-        lex.prefix_currency.search(lower, max(0, start - 8), start)
-        if before and before[-1] in lex.prefix_last_chars
-        else None
-    )
+    maybe_prefix = bool(before) and before[-1] in lex.prefix_last_chars
+    if not maybe_prefix and m.end() == m.end("n1") and (len(digits) < 4 or digits[0] == "0"):
+        return None  # a bare short number or one with a leading 0 (most numbers): fast exit
+    n1 = parse_number(digits)
+    if n1 is None:
+        return None
+    pm = lex.prefix_currency.search(lower, max(0, start - 8), start) if maybe_prefix else None
     if pm is not None:
         start = pm.start()
     elif start and _is_latin(lower[start - 1]):
         return None  # "abc123", "A$500" (the $ is not a prefix after a Latin letter)
-    m1, m2 = m.group("m1"), m.group("m2")
+    m1, m2, n2_text, cur1b, cur2, per_form = m.group("m1", "m2", "n2", "cur1b", "cur2", "per")
     mult_forms = [x for x in (m1, m2) if x]
-    cur_form = (pm.group("cur") if pm else None) or m.group("cur1b") or m.group("cur2")
+    cur_form = (pm.group("cur") if pm else None) or cur1b or cur2
     strong = bool(cur_form) or any(x in lex.cue_multipliers for x in mult_forms)
-    digits = m.group("n1")
     grouped = n1 >= 1000 and any(c in digits for c in ".,")
     plain = (
         digits.isdigit()
@@ -347,22 +347,21 @@ def _read_match(
     )
     if not (strong or mult_forms or grouped or plain):
         return None  # a bare small number: never money on its own (cheap exit, most numbers)
-    per_form = m.group("per")
     period = _period_of(lex, per_form) if per_form else None
     window = lower[max(0, start - 40) : start]
-    if period is None:
+    if period is None and lex.prefix_period.search(window[-16:]) is not None:
         near = list(finditer(lex.prefix_period, window[-16:]))
         if near:
-            period = lex.period_of.get(regex.sub(r"\s+", " ", near[-1].group()))
+            period = lex.period_of.get(_WS.sub(" ", near[-1].group()))
     salary = period is not None or lex.salary.search(window) is not None
     # without a currency or a money-only abbreviation (jt, rb, tr), a pay period or salary word
     # must be near, and the number must look like pay (a multiplier, thousands groups, or 1000+
     # that is not a year or a phone number)
     if not strong and not salary:
         return None
-    n2 = parse_number(m.group("n2")) if m.group("n2") else None
+    n2 = parse_number(n2_text) if n2_text else None
     if cur_form:
-        currency: str | None = lex.currency_of[regex.sub(r"\s+", " ", cur_form)]
+        currency: str | None = lex.currency_of[_WS.sub(" ", cur_form)]
     else:
         currency = None
         for form in mult_forms:
@@ -409,7 +408,7 @@ def _read_match(
 
 
 def _period_of(lex: Lexicon, form: str) -> str | None:
-    key = regex.sub(r"\s+", " ", form.strip())
+    key = _WS.sub(" ", form.strip())
     if key in lex.period_of:
         return lex.period_of[key]
     # connector + unit: the unit is the longest known tail
