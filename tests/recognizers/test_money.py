@@ -247,13 +247,13 @@ def test_a_bad_rate_table_is_refused_naming_the_file_and_field(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from waspada.errors import ConfigError
-    from waspada.recognizers import money_parse
+    from waspada.recognizers import money_data
 
     monkeypatch.setattr(
-        money_parse, "_read", lambda name: '{"date": "x", "note": "n", "units_per_usd": {"IDR": 0}}'
+        money_data, "_read", lambda name: '{"date": "x", "note": "n", "units_per_usd": {"IDR": 0}}'
     )
     with pytest.raises(ConfigError, match=r"fx_rates\.json: field units_per_usd\.IDR"):
-        money_parse.load_rates.__wrapped__()
+        money_data.load_rates.__wrapped__()
 
 
 # end to end: the currency of a bare amount comes from the language assess() detects
