@@ -54,6 +54,8 @@ def scan(
                                                       "auto = by extension.")] = "auto",
     workers: Annotated[int | None, typer.Option(help="Worker processes (default: CPU count; "
                                                      "0 = in this process).")] = None,
+    batch_rows: Annotated[int, typer.Option(min=1, help="Documents per committed "
+                                            "transaction.")] = 10_000,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
     as_json: JsonOpt = False,
 ) -> None:
@@ -83,7 +85,7 @@ def scan(
 
         try:
             report = run_scan(inputs, store, fields=fields, fmt=fmt, workers=workers,
-                              on_progress=tick)
+                              on_progress=tick, write_rows=batch_rows)
         except WaspadaError as e:
             raise _fail(e) from e
         except KeyboardInterrupt:

@@ -222,8 +222,10 @@ Progress = Callable[[int, int], None]  # (records done, bytes done)
 
 
 def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: str = "auto",
-         workers: int | None = None, on_progress: Progress | None = None) -> ScanReport:
-    """Scan ``inputs`` into ``store``. ``workers=0`` runs assess in this process."""
+         workers: int | None = None, on_progress: Progress | None = None,
+         write_rows: int = WRITE_ROWS) -> ScanReport:
+    """Scan ``inputs`` into ``store``. ``workers=0`` runs assess in this process; about
+    ``write_rows`` documents are committed per transaction."""
     fields = fields or Fields()
     n = (os.cpu_count() or 1) if workers is None else workers
     report = ScanReport()
@@ -259,7 +261,7 @@ def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: 
         pending_counts[1] += len(res.quarantine)
         report.reasons.update(res.reasons)
         report.bytes += res.nbytes
-        if len(pending) >= WRITE_ROWS:
+        if len(pending) >= write_rows:
             flush()
         if on_progress:
             on_progress(report.read + pending_counts[0], report.bytes)
