@@ -22,7 +22,7 @@ import regex
 
 from waspada.errors import ConfigError
 from waspada.recognizers.base import Context, Recognizer
-from waspada.recognizers.contacts_data import get, load_yaml, lower_text, str_list
+from waspada.recognizers.contacts_data import Spans, get, load_yaml, lower_text, str_list
 from waspada.recognizers.phone import phone_data, resolve
 from waspada.text import patterns
 from waspada.types import Entity
@@ -193,10 +193,10 @@ class HandleRecognizer(Recognizer):
         if not (link_rules or label_hits or "tg" in tags):
             return []
         out: list[Entity] = []
-        taken: list[tuple[int, int]] = []
+        taken = Spans()
         for i in sorted(link_rules):
             rule = data.links[i]
-            for m in patterns.finditer(rule.rx, ctx.text):
+            for m in list(patterns.finditer(rule.rx, ctx.text)):
                 self._from_link(ctx, rule, m, taken, out)
         label_hits.sort(key=lambda h: (h[0], -h[1]))
         for _start, end, idx, loose in label_hits:
@@ -212,7 +212,7 @@ class HandleRecognizer(Recognizer):
         label: LabelRule,
         pos: int,
         loose: bool,
-        taken: list[tuple[int, int]],
+        taken: Spans,
         out: list[Entity],
     ) -> None:
         rx = label.loose if loose else label.strict
@@ -225,13 +225,13 @@ class HandleRecognizer(Recognizer):
         s = m.start("value")
         raw = m.group("value").rstrip(".-")
         e = s + len(raw)
-        if not raw or raw.lower() in data.stop_values or _overlaps(s, e, taken):
+        if not raw or raw.lower() in data.stop_values or taken.overlaps(s, e):
             return
         value = self._phone_value(ctx, raw, label.phone) if label.phone else raw.lower()
         if value is None:
             return
         s = s - 1 if s > 0 and ctx.text[s - 1] == "@" else s
-        taken.append((s, e))
+        taken.add(s, e)
         out.append(ctx.entity(label.kind, value, s, e, recognizer=self.name, score=0.85))
 
     def _from_link(
@@ -239,7 +239,7 @@ class HandleRecognizer(Recognizer):
         ctx: Context,
         rule: LinkRule,
         m: regex.Match[str],
-        taken: list[tuple[int, int]],
+        taken: Spans,
         out: list[Entity],
     ) -> None:
         raw = m.group("value")
@@ -247,7 +247,7 @@ class HandleRecognizer(Recognizer):
         if rule.phone is None:
             raw = raw.rstrip(".")
             e = m.end("value") - (len(m.group("value")) - len(raw))
-        if raw.lower() in rule.skip or _overlaps(s, e, taken):
+        if raw.lower() in rule.skip or taken.overlaps(s, e):
             return
         if rule.phone is not None:
             value = self._phone_value(ctx, raw, rule.phone)
@@ -255,7 +255,7 @@ class HandleRecognizer(Recognizer):
                 return
         else:
             value = rule.prefix + (raw if rule.keep_case else raw.lower())
-        taken.append((s, e))
+        taken.add(s, e)
         out.append(
             ctx.entity(rule.kind, value, s, e, recognizer=self.name, score=0.95, **rule.attrs)
         )
@@ -276,19 +276,15 @@ class HandleRecognizer(Recognizer):
         found = resolve(digits, plus, ctx) if 7 <= len(digits) <= 15 else None
         return found[0] if found else None
 
-    def _bare_telegram(self, ctx: Context, taken: list[tuple[int, int]]) -> list[Entity]:
+    def _bare_telegram(self, ctx: Context, taken: Spans) -> list[Entity]:
         data = handle_data()
         out = []
-        for m in patterns.finditer(_BARE_AT, ctx.text):
+        for m in list(patterns.finditer(_BARE_AT, ctx.text)):
             s, e = m.span()
             value = m.group("value").lower()
-            if value in data.stop_values or _overlaps(s, e, taken):
+            if value in data.stop_values or taken.overlaps(s, e):
                 continue
             out.append(
                 ctx.entity("telegram", value, s, e, recognizer=self.name, score=0.6, inferred=True)
             )
         return out
-
-
-def _overlaps(s: int, e: int, taken: list[tuple[int, int]]) -> bool:
-    return any(a < e and s < b for a, b in taken)

@@ -20,6 +20,7 @@ import regex
 from waspada.errors import ConfigError
 from waspada.recognizers.base import Context, Recognizer
 from waspada.recognizers.contacts_data import (
+    Spans,
     WordIndex,
     get,
     load_yaml,
@@ -255,7 +256,7 @@ def channel_near(ctx: Context, start: int, end: int) -> str | None:
 def _candidates(text: str) -> Iterator[tuple[int, int, str, str]]:
     """(start, end, candidate, its digits) with 7-15 digits. A run of more digits is often two
     numbers side by side ("0812345678 0898765432"): its space-separated parts are tried."""
-    for run in patterns.finditer(_RUN, text):
+    for run in list(patterns.finditer(_RUN, text)):
         if len(_NON_DIGIT.sub("", run.group())) >= 7:
             pos = run.start()
             while pos > 0 and run.start() - pos < 3 and text[pos - 1] in "+( \t":
@@ -302,8 +303,8 @@ class PhoneRecognizer(Recognizer):
         if not _has_seven_digits(text):
             return []
         out: list[Entity] = []
-        taken: list[tuple[int, int]] = []
-        for m in patterns.finditer(LINK_RX, text):
+        taken = Spans()
+        for m in list(patterns.finditer(LINK_RX, text)):
             kind = next(k for k in _LINK_CHANNEL if m.group(k))
             digits = m.group("num")
             res = parse_valid("+" + digits, None)
@@ -314,10 +315,10 @@ class PhoneRecognizer(Recognizer):
                     continue
                 res = (local[0], local[1])
             s, e = m.span("num")
-            taken.append((s, e))
+            taken.add(s, e)
             out.append(self._entity(ctx, res, source, s, e, _LINK_CHANNEL[kind]))
         for s, e, cand, digits in _candidates(text):
-            if any(a < e and s < b for a, b in taken):
+            if taken.overlaps(s, e):
                 continue
             plus = "+" in cand
             if not plus and _is_not_a_phone(cand, ctx, s, e):

@@ -22,6 +22,7 @@ import tldextract
 from waspada.errors import ConfigError
 from waspada.recognizers.base import Context, Recognizer
 from waspada.recognizers.contacts_data import (
+    Spans,
     load_lines,
     load_yaml,
     lower_text,
@@ -37,6 +38,7 @@ _TLD = regex.compile(r"[a-z][a-z0-9\-]{0,62}|xn--[a-z0-9\-]+")
 _PAIRS = {")": "(", "]": "["}
 #: from a dot, back to the start of the host name it is part of (a reverse match)
 _BACK = regex.compile(r"(?r)[A-Za-z0-9\-.]*+")
+_FORWARD = regex.compile(r"[A-Za-z0-9\-.]*+")
 _ASCII = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _ASCII_ALPHA = _ASCII.__contains__
 _HOST_CHAR = (_ASCII | frozenset("0123456789-")).__contains__
@@ -130,6 +132,9 @@ def _bare_candidates(text: str, bare_url: regex.Pattern[str]) -> Iterator[tuple[
             if m is not None and m.end() > i:
                 covered = m.end()
                 yield m.start(), m.group()
+            else:  # skip the rest of this run of host characters: linear, not quadratic
+                run = _FORWARD.match(text, i)
+                covered = max(covered, run.end() if run else i)
         i = text.find(".", i + 1)
 
 
@@ -147,13 +152,13 @@ class WebRecognizer(Recognizer):
             return []
         data = web_data()
         out: list[Entity] = []
-        taken: list[tuple[int, int]] = []
+        taken = Spans()
         if "@" in text:
-            for m in patterns.finditer(data.email, text):
+            for m in list(patterns.finditer(data.email, text)):
                 host = m.group().rsplit("@", 1)[1].lower()
                 if not registered_domain(host)[0]:
                     continue
-                taken.append(m.span())
+                taken.add(*m.span())
                 out.append(
                     ctx.entity(
                         "email",
@@ -166,7 +171,7 @@ class WebRecognizer(Recognizer):
                     )
                 )
         if "://" in text or "www" in lower_text(ctx):
-            for m in patterns.finditer(data.explicit_url, text):
+            for m in list(patterns.finditer(data.explicit_url, text)):
                 self._add_url(ctx, m.start(), m.group(), True, taken, out)
         for start, raw in _bare_candidates(text, data.bare_url):
             self._add_url(ctx, start, raw, False, taken, out)
@@ -178,13 +183,13 @@ class WebRecognizer(Recognizer):
         start: int,
         raw: str,
         explicit: bool,
-        taken: list[tuple[int, int]],
+        taken: Spans,
         out: list[Entity],
     ) -> None:
         data = web_data()
         url = _trim(raw, data.trailing)
         end = start + len(url)
-        if not url or any(a < end and start < b for a, b in taken):
+        if not url or taken.overlaps(start, end):
             return
         host = _host_of(url.lower())
         if not explicit and not self._plausible_bare(host, url, ctx.text, end, data):
@@ -193,7 +198,7 @@ class WebRecognizer(Recognizer):
         if not domain and not regex.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", host):
             return
         domain = domain or host
-        taken.append((start, end))
+        taken.add(start, end)
         scheme = "://" in url[:10]
         out.append(
             ctx.entity(
