@@ -89,14 +89,20 @@ def recognize(ctx: Context) -> list[Entity]:
 def _resolve_overlaps(entities: list[Entity]) -> list[Entity]:
     # Same-kind overlaps are duplicates; different kinds may legitimately overlap (a phone inside
     # a wa.me URL, a place inside a sentence about money), so only same-kind overlaps are merged.
+    # Kept spans of one kind never overlap, so an occupancy array per kind keeps this linear.
+    if len(entities) < 2:
+        return entities
     ranked = sorted(entities, key=lambda e: (-(e.end - e.start), -e.score, e.start))
+    size = max(e.end for e in entities) + 1
+    taken: dict[str, bytearray] = {}
     kept: list[Entity] = []
-    taken: dict[str, list[tuple[int, int]]] = {}
     for e in ranked:
-        spans = taken.setdefault(e.kind, [])
-        if any(e.start < b and a < e.end for a, b in spans):
+        occ = taken.get(e.kind)
+        if occ is None:
+            occ = taken[e.kind] = bytearray(size)
+        if e.end > e.start and occ.find(1, e.start, e.end) != -1:
             continue
-        spans.append((e.start, e.end))
+        occ[e.start : e.end] = b"\x01" * (e.end - e.start)
         kept.append(e)
     kept.sort(key=lambda e: (e.start, e.end, e.kind))
     return kept

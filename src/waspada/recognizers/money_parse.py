@@ -55,6 +55,10 @@ class Amount:
     at_least: bool = False
 
 
+#: longest digit string (with separators) read as an amount: 999,999,999,999,999 is 19 chars
+MAX_NUMBER_CHARS = 24
+
+
 def parse_number(s: str) -> Decimal | None:
     """Read ``15.000.000``, ``1,500``, ``1.500,50``, ``1,5``, ``2.5`` or a Chinese digit.
 
@@ -64,6 +68,8 @@ def parse_number(s: str) -> Decimal | None:
     """
     if s in _CN_DIGITS:
         return Decimal(_CN_DIGITS[s])
+    if len(s) > MAX_NUMBER_CHARS:
+        return None  # no pay or price has that many digits; refuse rather than build huge ints
     seps = [c for c in s if c in ".,"]
     try:
         if not seps:
