@@ -172,8 +172,8 @@ class Store:
         rows = con.execute(
             "INSERT INTO documents (id, external_id, source, url, posted_at, ingested_at, "
             "language, script, text) SELECT id, external_id, source, url, posted_at, "
-            "now()::TIMESTAMP, language, script, text FROM _batch_docs ORDER BY idx "
-            "ON CONFLICT DO NOTHING RETURNING doc_key, id"
+            "now()::TIMESTAMP, language, script, text FROM _batch_docs b WHERE NOT EXISTS "
+            "(SELECT 1 FROM documents d WHERE d.id = b.id) ORDER BY idx RETURNING doc_key, id"
         ).fetchall()
         if not rows:
             con.unregister("_batch_docs")
@@ -197,7 +197,8 @@ class Store:
                 "attrs": pa.array(b.ent_attrs, pa.string())}))
             con.execute(
                 "INSERT INTO entities (kind, value) SELECT DISTINCT e.kind, e.value "
-                "FROM _batch_ents e JOIN _new_docs n USING (idx) ON CONFLICT DO NOTHING")
+                "FROM _batch_ents e JOIN _new_docs n USING (idx) WHERE NOT EXISTS "
+                "(SELECT 1 FROM entities x WHERE x.kind = e.kind AND x.value = e.value)")
             con.execute(
                 "INSERT INTO doc_entities SELECT n.doc_key, x.entity_id, e.start_pos, e.end_pos, "
                 "e.recognizer, e.score, e.attrs FROM _batch_ents e JOIN _new_docs n USING (idx) "
