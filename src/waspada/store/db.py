@@ -230,7 +230,8 @@ class Store:
         self.con.register("_batch_q", t)
         self.con.execute(
             "INSERT INTO quarantine SELECT qid, input, unit, line, reason, excerpt, "
-            "now()::TIMESTAMP FROM _batch_q ON CONFLICT DO NOTHING")
+            "now()::TIMESTAMP FROM _batch_q b WHERE NOT EXISTS "
+            "(SELECT 1 FROM quarantine q WHERE q.qid = b.qid)")
         self.con.unregister("_batch_q")
 
     def log_scan(self, scan_id: str, inputs: str, status: str, counts: dict[str, int],
