@@ -7,8 +7,8 @@ read_only=True)`` opens an existing one for queries. Everything else in Waspada 
 Writes come in ``WriteBatch``es (columnar, from the scan workers) and each batch is ONE
 transaction: documents, assessments, entities, entity links and indicator hits commit together or
 not at all, so a scan killed at any moment leaves only whole batches behind. A document whose
-content-hash id is already stored is skipped (``ON CONFLICT DO NOTHING``), which makes re-scans
-and resumed scans idempotent.
+content-hash id is already stored is skipped (an anti-join; the UNIQUE key backs it), so re-scans
+and resumed scans are idempotent.
 """
 
 from __future__ import annotations
