@@ -30,10 +30,10 @@ log = logging.getLogger(__name__)
 
 SEED = 0
 #: L2 regularisation (inverse strength) of the logistic regression, chosen on the evaluation
-C = 4.0
+C = 16.0
 #: the feature set of the shipped model, chosen on the evaluation (benchmarks/quality.md)
 DEFAULT_CONFIG = FeatureConfig(
-    ngram_min=1, ngram_max=3, bits=20, shape=True, assess=True, named_scale=1.0
+    ngram_min=1, ngram_max=5, bits=20, shape=True, assess=True, named_scale=1.0
 )
 
 Array = npt.NDArray[Any]
