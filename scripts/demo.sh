@@ -30,5 +30,11 @@ echo
 echo "== waspada entities --min-docs 2"
 "$W" entities --min-docs 2 -n 10 --db "$DB"
 echo
+echo "== waspada link (campaigns: one template; networks: shared identifiers)"
+"$W" link --db "$DB"
+echo
+echo "== waspada networks"
+"$W" networks --limit 5 --db "$DB"
+echo
 echo "Next: '$W show ID --db $DB' for one record with its evidence; '$W stats --db $DB --json';"
 echo "      '$W export --format parquet --no-text --db $DB'. Data: samples/README.md"
