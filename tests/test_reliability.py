@@ -6,6 +6,7 @@ hangs and never raises anything else.
 
 from __future__ import annotations
 
+import contextlib
 import random
 
 import pytest
@@ -41,8 +42,21 @@ def test_blank_or_invisible_text_is_low(text: str) -> None:
 def test_five_megabytes_of_text_returns_a_result() -> None:
     rng = random.Random(7)
     words = [
-        "lowongan", "kerja", "gaji", "Rp", "15.000.000", "Kamboja", "hubungi", "WA",
-        "0812-3456-7890", "customer", "service", "t.me/abcdef", "bulan", "ไลน์", "柬埔寨",
+        "lowongan",
+        "kerja",
+        "gaji",
+        "Rp",
+        "15.000.000",
+        "Kamboja",
+        "hubungi",
+        "WA",
+        "0812-3456-7890",
+        "customer",
+        "service",
+        "t.me/abcdef",
+        "bulan",
+        "ไลน์",
+        "柬埔寨",
     ]
     text = " ".join(rng.choice(words) for _ in range(650_000))[: 5 * 1024 * 1024]
     assert len(text.encode()) >= 4_900_000
@@ -76,16 +90,36 @@ def test_regex_bait_returns(bait: str) -> None:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=400))
 def test_arbitrary_unicode_never_raises_anything_else(text: str) -> None:
-    try:
+    with contextlib.suppress(AssessError):  # allowed: the one documented error type
         _check_spans(text)
-    except AssessError:  # allowed, documented
-        pass
 
 
 _ALPHABET = st.sampled_from(
-    list("0123456789 .-+@/:_()")
-    + ["\u200b", "\ufe0f\u20e3", "０", "๑", "៣", "wa", "t.me/", "Rp", "USD", "juta", "bulan"]
-    + ["telegram", "Kamboja", "柬埔寨", "gaji", "bc1q", "0x", "T", "ı", "İ", "ß", "ﬁ"]
+    [
+        *"0123456789 .-+@/:_()",
+        "\u200b",
+        "\ufe0f\u20e3",
+        "０",
+        "๑",
+        "៣",
+        "wa",
+        "t.me/",
+        "Rp",
+        "USD",
+        "juta",
+        "bulan",
+        "telegram",
+        "Kamboja",
+        "柬埔寨",
+        "gaji",
+        "bc1q",
+        "0x",
+        "T",
+        "ı",
+        "İ",
+        "ß",
+        "ﬁ",
+    ]
 )
 
 
@@ -93,3 +127,10 @@ _ALPHABET = st.sampled_from(
 @given(st.lists(_ALPHABET, max_size=80).map("".join))
 def test_identifier_like_soup_maps_spans_back(text: str) -> None:
     _check_spans(text)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\u200b", "!!", "🙂🙂🙂", "a"])
+def test_the_model_gives_no_opinion_on_texts_without_words(text: str) -> None:
+    # The model only echoes its intercept on such input; the verdict must rest on indicators.
+    d = assess(text).to_dict()
+    assert (d["risk"], d["category"]) == (0, "benign")

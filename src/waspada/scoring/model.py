@@ -198,9 +198,25 @@ def category_split(p_risky: float, hits: list[IndicatorHit]) -> dict[str, float]
     }
 
 
+#: the model gives no opinion on texts with fewer letters or digits than this: on empty or
+#: invisible text it would only echo its intercept and shape features (an empty text scored 96)
+MIN_WORD_CHARS = 3
+
+
+def has_content(text: str) -> bool:
+    """True when ``text`` has at least MIN_WORD_CHARS letters or digits (looks at 1,000 chars)."""
+    count = 0
+    for ch in text[:1000]:
+        if ch.isalnum():
+            count += 1
+            if count >= MIN_WORD_CHARS:
+                return True
+    return False
+
+
 def predict(ctx: Context, hits: list[IndicatorHit], entities: list[Entity]) -> ModelOutput | None:
     model = default_model()
-    if model is None:
+    if model is None or not has_content(ctx.text):
         return None
     return predict_with(model, ctx.text, ctx.lower or ctx.text.lower(), hits, entities)
 
