@@ -1,9 +1,12 @@
 """The batch scan service: readers -> worker processes (assess) -> the single DuckDB writer.
 
-The parent reads inputs into chunks (``readers.iter_chunks``) and keeps at most ``2 x workers``
-chunks in flight. Workers decode, validate, hash and ``assess()`` each record and return plain
-columnar rows (``WriteBatch``) plus quarantine rows. The parent writes results in input order,
-merging them into transactions of about ``WRITE_ROWS`` documents (``Store.write``: one
+The parent reads inputs into chunks of raw lines (``readers.iter_chunks``) and keeps at most
+``2 x workers`` chunks in flight. Workers decode, validate and hash each record, skip those whose
+id is (probably) stored already (the resume pre-filter: a sorted array of the stored ids' first
+64 bits, shipped once to each worker), ``assess()`` the rest, and return ready-to-insert Arrow
+tables as one Arrow IPC bytes object (``ArrowBatch``) plus quarantine rows. The parent only
+confirms pre-filter hits (one anti-join per chunk), concatenates and inserts: results are written
+in input order, in transactions of about ``WRITE_ROWS`` documents (``Store.write``: one
 transaction per batch). Ctrl-C (SIGINT) sets a flag: no new chunk is read, in-flight chunks are
 written, and the scan ends "interrupted" with everything done committed; a second Ctrl-C aborts
 at once (the open transaction rolls back, committed batches stay).
@@ -28,10 +31,12 @@ from datetime import UTC, datetime
 from types import FrameType
 from typing import Any
 
+import numpy as np
+
 from waspada.assess import assess
 from waspada.errors import WaspadaError
 from waspada.ingest.readers import MAX_RECORD_BYTES, Chunk, Fields, QRow, excerpt, iter_chunks
-from waspada.store.db import Store, WriteBatch
+from waspada.store.db import ArrowBatch, Store, WriteBatch
 
 #: documents per write transaction (results of several chunks are merged up to this)
 WRITE_ROWS = 10_000
@@ -45,12 +50,23 @@ class ScanError(WaspadaError):
     """The scan cannot go on (a worker process died); committed batches stay."""
 
 
+#: bits of a chunk's number in a document's ``idx`` (``chunk_no << IDX_BITS | position``)
+IDX_BITS = 24
+
+
 @dataclass(slots=True)
 class ChunkResult:
-    batch: WriteBatch
+    """A worker's answer for one chunk. ``batch``: Arrow IPC bytes of an ``ArrowBatch``;
+    ``skipped``: (position in chunk, id) of records not assessed because the pre-filter says
+    they are stored (the parent confirms them); ``assessed``: how many records ran assess()."""
+
+    batch: bytes
+    ndocs: int
     quarantine: list[QTuple]
     reasons: Counter[str]
     nbytes: int
+    skipped: list[tuple[int, str]]
+    assessed: int
 
 
 @dataclass(slots=True)
@@ -61,6 +77,8 @@ class ScanReport:
     new: int = 0
     already_stored: int = 0
     quarantined: int = 0
+    #: records that went through assess() (a re-run of stored input: 0)
+    assessed: int = 0
     bytes: int = 0
     seconds: float = 0.0
     interrupted: bool = False
@@ -73,7 +91,7 @@ class ScanReport:
     def to_dict(self) -> dict[str, Any]:
         return {"read": self.read, "ok": self.ok, "new": self.new,
                 "already_stored": self.already_stored, "quarantined": self.quarantined,
-                "bytes": self.bytes, "seconds": round(self.seconds, 3),
+                "assessed": self.assessed, "bytes": self.bytes, "seconds": round(self.seconds, 3),
                 "docs_per_s": round(self.read / self.seconds, 1) if self.seconds else None,
                 "interrupted": self.interrupted,
                 "quarantine_reasons": dict(self.reasons.most_common())}
@@ -112,9 +130,27 @@ def _opt_str(v: Any) -> str | None:
     return v if isinstance(v, str) else str(v)
 
 
-def process_chunk(chunk: Chunk, fields: Fields) -> ChunkResult:
-    """Worker side: parse, validate and assess every record of a chunk into plain rows."""
+#: the pre-filter of this process: sorted uint64 first-64-bits of the stored ids
+_STORED: np.ndarray = np.empty(0, np.uint64)
+
+
+def _probably_stored(doc_id: str) -> bool:
+    keys = _STORED
+    if not len(keys):
+        return False
+    k = np.uint64(int(doc_id[:16], 16))
+    i = int(keys.searchsorted(k))
+    return i < len(keys) and keys[i] == k
+
+
+def process_chunk(chunk: Chunk, fields: Fields, chunk_no: int = 0,
+                  prefilter: bool = True) -> ChunkResult:
+    """Worker side: parse, validate, hash and assess every record of a chunk into Arrow
+    tables (document ``idx`` = ``chunk_no << IDX_BITS | i``). With ``prefilter``, records whose
+    id the pre-filter knows are not assessed but returned in ``skipped``."""
     b = WriteBatch()
+    skipped: list[tuple[int, str]] = []
+    assessed = 0
     q: list[QTuple] = [(r.input, r.unit, r.line, r.reason, r.excerpt) for r in chunk.quarantine]
     reasons: Counter[str] = Counter(r.reason.split(":")[0] for r in chunk.quarantine)
 
@@ -123,7 +159,7 @@ def process_chunk(chunk: Chunk, fields: Fields) -> ChunkResult:
         reasons[reason.split(":")[0]] += 1
 
     jsonl = chunk.fmt == "jsonl"
-    for line, item in zip(chunk.lines, chunk.items, strict=True):
+    for pos, (line, item) in enumerate(zip(chunk.lines, chunk.items, strict=True)):
         ext_id = posted = url = None
         source: str | None = chunk.source
         if chunk.fmt == "rows":
@@ -169,16 +205,22 @@ def process_chunk(chunk: Chunk, fields: Fields) -> ChunkResult:
             continue
         try:
             text.encode("utf-8")
-            a = assess(text)
         except UnicodeEncodeError as e:
             bad(line, f"invalid Unicode (lone surrogate at character {e.start})",
                 text.encode("utf-8", "replace"))
             continue
+        doc_id = content_id(text)
+        if prefilter and _probably_stored(doc_id):
+            skipped.append((pos, doc_id))
+            continue
+        try:
+            assessed += 1
+            a = assess(text)
         except Exception as e:  # one record never stops the batch
             bad(line, f"assess failed: {type(e).__name__}: {e}", text)
             continue
         i = len(b.ids)
-        b.ids.append(content_id(text))
+        b.ids.append(doc_id)
         b.external_ids.append(_opt_str(ext_id))
         b.sources.append(source)
         b.urls.append(_opt_str(url))
@@ -209,13 +251,22 @@ def process_chunk(chunk: Chunk, fields: Fields) -> ChunkResult:
             b.hit_weight.append(h.weight)
             b.hit_evidence.append(json.dumps([[s.start, s.end, s.text] for s in h.evidence],
                                              ensure_ascii=False))
-    return ChunkResult(b, q, reasons, chunk.nbytes)
+    return ChunkResult(b.to_arrow(chunk_no << IDX_BITS).to_ipc(), len(b), q, reasons,
+                       chunk.nbytes, skipped, assessed)
 
 
-
-def _init_worker() -> None:
+def _init_worker(stored: np.ndarray) -> None:
+    global _STORED
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    _STORED = stored
     assess("warm up")
+
+
+def _sub_chunk(chunk: Chunk, positions: list[int]) -> Chunk:
+    """The records of ``chunk`` at ``positions`` (no file-level quarantine rows, no bytes)."""
+    return Chunk(chunk.input, chunk.source, chunk.fmt, chunk.unit,
+                 lines=[chunk.lines[p] for p in positions],
+                 items=[chunk.items[p] for p in positions])
 
 
 Progress = Callable[[int, int], None]  # (records done, bytes done)
@@ -223,9 +274,11 @@ Progress = Callable[[int, int], None]  # (records done, bytes done)
 
 def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: str = "auto",
          workers: int | None = None, on_progress: Progress | None = None,
-         write_rows: int = WRITE_ROWS) -> ScanReport:
+         write_rows: int = WRITE_ROWS, memory_limit: str = "512MB") -> ScanReport:
     """Scan ``inputs`` into ``store``. ``workers=0`` runs assess in this process; about
-    ``write_rows`` documents are committed per transaction."""
+    ``write_rows`` documents are committed per transaction; DuckDB's memory is capped at
+    ``memory_limit``."""
+    global _STORED
     fields = fields or Fields()
     n = (os.cpu_count() or 1) if workers is None else workers
     report = ScanReport()
@@ -233,9 +286,11 @@ def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: 
     scan_id = uuid.uuid4().hex
     t0 = time.perf_counter()
     stop = {"requested": False}
-    pending = WriteBatch()
+    parts: list[ArrowBatch] = []
     pending_q: list[QTuple] = []
-    pending_counts = [0, 0]  # records, quarantined in ``pending``
+    # records, quarantined, documents, confirmed-stored (pre-filter) in the pending batch
+    pend = {"read": 0, "q": 0, "docs": 0, "skip": 0}
+    next_no = [0]
 
     def on_sigint(signum: int, frame: FrameType | None) -> None:
         if stop["requested"]:
@@ -243,51 +298,89 @@ def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: 
         stop["requested"] = True
 
     def flush() -> None:
-        if not len(pending) and not pending_q:
+        if not (pend["read"] or pending_q):
             return
-        new = store.write(pending, pending_q)
+        new = 0
+        if parts or pending_q:
+            new = store.write(ArrowBatch.concat(parts) if parts else WriteBatch(), pending_q)
         report.new += new
-        report.already_stored += len(pending) - new
-        report.quarantined += pending_counts[1]
-        report.read += pending_counts[0]
-        pending.__init__()  # type: ignore[misc]
+        report.already_stored += pend["docs"] - new + pend["skip"]
+        report.quarantined += pend["q"]
+        report.read += pend["read"]
+        parts.clear()
         pending_q.clear()
-        pending_counts[0] = pending_counts[1] = 0
+        pend.update(read=0, q=0, docs=0, skip=0)
 
-    def take(res: ChunkResult) -> None:
-        pending.extend(res.batch)
-        pending_q.extend(res.quarantine)
-        pending_counts[0] += len(res.batch) + len(res.quarantine)
-        pending_counts[1] += len(res.quarantine)
-        report.reasons.update(res.reasons)
-        report.bytes += res.nbytes
-        if len(pending) >= write_rows:
+    def take(res: ChunkResult, chunk: Chunk) -> None:
+        if res.skipped:
+            # confirm the pre-filter's hits; a 64-bit prefix shared by an unstored text (all
+            # but impossible) is assessed here rather than lost
+            missing = store.unstored_ids([d for _, d in res.skipped])
+            if missing:
+                again = [pos for pos, d in res.skipped if d in missing]
+                next_no[0] += 1
+                redo = process_chunk(_sub_chunk(chunk, again), fields, next_no[0],
+                                     prefilter=False)
+                redo.skipped = [x for x in res.skipped if x[1] not in missing]
+                redo.assessed += res.assessed
+                _take_one(res, skipped=len(res.skipped) - len(again))
+                _take_one(redo, skipped=0, count_bytes=False)
+            else:
+                _take_one(res, skipped=len(res.skipped))
+        else:
+            _take_one(res, skipped=0)
+        if pend["docs"] >= write_rows:
             flush()
         if on_progress:
-            on_progress(report.read + pending_counts[0], report.bytes)
+            on_progress(report.read + pend["read"], report.bytes)
+
+    def _take_one(res: ChunkResult, skipped: int, count_bytes: bool = True) -> None:
+        if res.ndocs:
+            parts.append(ArrowBatch.from_ipc(res.batch))
+        pending_q.extend(res.quarantine)
+        pend["read"] += res.ndocs + len(res.quarantine) + skipped
+        pend["q"] += len(res.quarantine)
+        pend["docs"] += res.ndocs
+        pend["skip"] += skipped
+        report.assessed += res.assessed
+        report.reasons.update(res.reasons)
+        if count_bytes:
+            report.bytes += res.nbytes
 
     assess("warm up")  # a broken pipeline (e.g. ConfigError) fails here, before any work
+    store.tune_for_bulk_writes(memory_limit)
+    stored = store.stored_id_keys()
     in_main = _is_main_thread()
     old = signal.signal(signal.SIGINT, on_sigint) if in_main else None
     try:
         chunks = iter_chunks(inputs, fields, fmt)
         if n <= 0:
-            for ch in chunks:
-                take(process_chunk(ch, fields))
-                if stop["requested"]:
-                    break
-        else:
-            ctx = mp.get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
-            with ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker) as pool:
-                inflight: deque[Future[ChunkResult]] = deque()
+            saved, _STORED = _STORED, stored
+            try:
                 for ch in chunks:
-                    inflight.append(pool.submit(process_chunk, ch, fields))
-                    while len(inflight) >= 2 * n:
-                        take(inflight.popleft().result())
+                    next_no[0] += 1
+                    take(process_chunk(ch, fields, next_no[0]), ch)
                     if stop["requested"]:
                         break
+            finally:
+                _STORED = saved
+        else:
+            ctx = mp.get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
+            with ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker,
+                                     initargs=(stored,)) as pool:
+                inflight: deque[tuple[Chunk, Future[ChunkResult]]] = deque()
+                for ch in chunks:
+                    next_no[0] += 1
+                    inflight.append((ch, pool.submit(process_chunk, ch, fields, next_no[0])))
+                    while len(inflight) >= 2 * n:
+                        c, fut = inflight.popleft()
+                        take(fut.result(), c)
+                    if stop["requested"]:
+                        break
+                del stored
                 while inflight:
-                    take(inflight.popleft().result())
+                    c, fut = inflight.popleft()
+                    take(fut.result(), c)
         flush()
     except BrokenProcessPool as e:
         flush()
@@ -312,5 +405,5 @@ def _is_main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-__all__ = ["ChunkResult", "QRow", "ScanReport", "content_id", "parse_time", "process_chunk",
-           "scan"]
+__all__ = ["IDX_BITS", "ChunkResult", "QRow", "ScanReport", "content_id", "parse_time",
+           "process_chunk", "scan"]

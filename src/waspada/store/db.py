@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from waspada.errors import WaspadaError
@@ -76,14 +77,85 @@ class WriteBatch:
             else:
                 mine.extend(theirs)
 
+    def to_arrow(self, base: int = 0) -> ArrowBatch:
+        """The same rows as Arrow tables; document ``i`` gets the key ``base + i`` (``idx``)."""
+        n = len(self.ids)
+        docs = pa.Table.from_arrays([
+            pa.array(range(base, base + n), pa.int64()), pa.array(self.ids, pa.string()),
+            pa.array(self.external_ids, pa.string()), pa.array(self.sources, pa.string()),
+            pa.array(self.urls, pa.string()), pa.array(self.posted, pa.timestamp("us")),
+            pa.array(self.languages, pa.string()), pa.array(self.scripts, pa.string()),
+            pa.array(self.texts, pa.string()), pa.array(self.model_versions, pa.string()),
+            pa.array(self.risks, pa.int16()), pa.array(self.levels, pa.string()),
+            pa.array(self.categories, pa.string()), pa.array(self.explanations, pa.string()),
+            pa.array(self.probabilities, pa.string())], schema=_DOC_SCHEMA)
+        ents = pa.Table.from_arrays([
+            pa.array([base + i for i in self.ent_doc], pa.int64()),
+            pa.array(self.ent_kind, pa.string()), pa.array(self.ent_value, pa.string()),
+            pa.array(self.ent_start, pa.int32()), pa.array(self.ent_end, pa.int32()),
+            pa.array(self.ent_recognizer, pa.string()), pa.array(self.ent_score, pa.float32()),
+            pa.array(self.ent_attrs or [None] * len(self.ent_doc), pa.string())],
+            schema=_ENT_SCHEMA)
+        hits = pa.Table.from_arrays([
+            pa.array([base + i for i in self.hit_doc], pa.int64()),
+            pa.array(self.hit_id, pa.string()), pa.array(self.hit_category, pa.string()),
+            pa.array(self.hit_weight, pa.float32()), pa.array(self.hit_evidence, pa.string())],
+            schema=_HIT_SCHEMA)
+        return ArrowBatch(docs, ents, hits)
+
 
 _DOC_SCHEMA = pa.schema([
-    ("idx", pa.int32()), ("id", pa.string()), ("external_id", pa.string()),
+    ("idx", pa.int64()), ("id", pa.string()), ("external_id", pa.string()),
     ("source", pa.string()), ("url", pa.string()), ("posted_at", pa.timestamp("us")),
     ("language", pa.string()), ("script", pa.string()), ("text", pa.string()),
     ("model_version", pa.string()), ("risk", pa.int16()), ("level", pa.string()),
     ("category", pa.string()), ("explanation", pa.string()), ("probabilities", pa.string()),
 ])
+_ENT_SCHEMA = pa.schema([
+    ("idx", pa.int64()), ("kind", pa.string()), ("value", pa.string()),
+    ("start_pos", pa.int32()), ("end_pos", pa.int32()), ("recognizer", pa.string()),
+    ("score", pa.float32()), ("attrs", pa.string()),
+])
+_HIT_SCHEMA = pa.schema([
+    ("idx", pa.int64()), ("indicator_id", pa.string()), ("category", pa.string()),
+    ("weight", pa.float32()), ("evidence", pa.string()),
+])
+
+
+@dataclass(slots=True)
+class ArrowBatch:
+    """Ready-to-insert Arrow tables (built by the scan workers). ``idx`` keys the documents
+    (unique within a batch; the lowest ``idx`` of a repeated id wins) and links entity mentions
+    and indicator hits to them. ``to_ipc``/``from_ipc``: one compact bytes object to ship
+    between processes (Arrow IPC stream, no per-row pickling)."""
+
+    docs: pa.Table
+    ents: pa.Table
+    hits: pa.Table
+
+    def __len__(self) -> int:
+        return self.docs.num_rows
+
+    def to_ipc(self) -> bytes:
+        sink = pa.BufferOutputStream()
+        for t in (self.docs, self.ents, self.hits):
+            with pa.ipc.new_stream(sink, t.schema) as w:
+                w.write_table(t)
+        return sink.getvalue().to_pybytes()
+
+    @classmethod
+    def from_ipc(cls, data: bytes) -> ArrowBatch:
+        src = pa.BufferReader(data)
+        docs, ents, hits = (pa.ipc.open_stream(src).read_all() for _ in range(3))
+        return cls(docs, ents, hits)
+
+    @classmethod
+    def concat(cls, parts: list[ArrowBatch]) -> ArrowBatch:
+        if len(parts) == 1:
+            return parts[0]
+        return cls(pa.concat_tables([p.docs for p in parts]),
+                   pa.concat_tables([p.ents for p in parts]),
+                   pa.concat_tables([p.hits for p in parts]))
 
 
 class Store:
@@ -133,22 +205,26 @@ class Store:
 
     # ---- writing ---------------------------------------------------------------------------
 
-    def write(self, b: WriteBatch, quarantine: list[tuple[str, str, int, str, str]]) -> int:
+    def tune_for_bulk_writes(self, memory_limit: str = "512MB", threads: int = 1) -> None:
+        """Bound this writer's memory (buffer cache, indexes, join state) and threads: the
+        scan's parent shares the machine with the worker processes."""
+        self.con.execute(f"SET memory_limit = '{memory_limit}'")
+        self.con.execute(f"SET threads = {int(threads)}")
+        self.con.execute("SET preserve_insertion_order = false")
+
+    def write(self, b: WriteBatch | ArrowBatch,
+              quarantine: list[tuple[str, str, int, str, str]]) -> int:
         """Store one batch in ONE transaction; return how many documents were new.
 
-        ``quarantine``: (input, unit, line, reason, excerpt) rows, stored idempotently.
+        A document whose id is already stored, or repeats an earlier (lower ``idx``) one of the
+        batch, is skipped. ``quarantine``: (input, unit, line, reason, excerpt) rows, stored
+        idempotently.
         """
-        # keep the first occurrence of each id within the batch
-        first: dict[str, int] = {}
-        for i, d in enumerate(b.ids):
-            first.setdefault(d, i)
-        keep = sorted(first.values())
+        ab = b.to_arrow() if isinstance(b, WriteBatch) else b
         con = self.con
         con.begin()
         try:
-            new = 0
-            if keep:
-                new = self._write_docs(b, keep)
+            new = self._write_docs(ab) if len(ab) else 0
             if quarantine:
                 self._write_quarantine(quarantine)
             con.commit()
@@ -157,65 +233,51 @@ class Store:
             raise
         return new
 
-    def _write_docs(self, b: WriteBatch, keep: list[int]) -> int:
+    def _write_docs(self, b: ArrowBatch) -> int:
         con = self.con
-        cols = [keep, [b.ids[i] for i in keep], [b.external_ids[i] for i in keep],
-                [b.sources[i] for i in keep], [b.urls[i] for i in keep],
-                [b.posted[i] for i in keep], [b.languages[i] for i in keep],
-                [b.scripts[i] for i in keep], [b.texts[i] for i in keep],
-                [b.model_versions[i] for i in keep], [b.risks[i] for i in keep],
-                [b.levels[i] for i in keep], [b.categories[i] for i in keep],
-                [b.explanations[i] for i in keep], [b.probabilities[i] for i in keep]]
-        arrays = [pa.array(c, type=f.type) for c, f in zip(cols, _DOC_SCHEMA, strict=True)]
-        docs = pa.Table.from_arrays(arrays, schema=_DOC_SCHEMA)
-        con.register("_batch_docs", docs)
-        rows = con.execute(
-            "INSERT INTO documents (id, external_id, source, url, posted_at, ingested_at, "
-            "language, script, text) SELECT id, external_id, source, url, posted_at, "
-            "now()::TIMESTAMP, language, script, text FROM _batch_docs b WHERE NOT EXISTS "
-            "(SELECT 1 FROM documents d WHERE d.id = b.id) ORDER BY idx RETURNING doc_key, id"
-        ).fetchall()
-        if not rows:
+        con.register("_batch_docs", b.docs)
+        try:
+            ret = con.sql(
+                "INSERT INTO documents (id, external_id, source, url, posted_at, ingested_at, "
+                "language, script, text) SELECT id, external_id, source, url, posted_at, "
+                "now()::TIMESTAMP, language, script, text FROM _batch_docs b WHERE NOT EXISTS "
+                "(SELECT 1 FROM documents d WHERE d.id = b.id) "
+                "QUALIFY row_number() OVER (PARTITION BY id ORDER BY idx) = 1 "
+                "ORDER BY idx RETURNING doc_key, id").to_arrow_table()
+            if not ret.num_rows:
+                return 0
+            con.register("_returned", ret)
+            new_docs = con.sql(
+                "SELECT r.doc_key, min(b.idx) AS idx FROM _returned r JOIN _batch_docs b "
+                "USING (id) GROUP BY r.doc_key").to_arrow_table()
+            con.unregister("_returned")
+            con.register("_new_docs", new_docs)
+            con.execute(
+                "INSERT INTO assessments SELECT n.doc_key, b.model_version, b.risk, b.level, "
+                "b.category, b.explanation, b.probabilities FROM _batch_docs b JOIN _new_docs n "
+                "USING (idx)")
+            if b.ents.num_rows:
+                con.register("_batch_ents", b.ents)
+                con.execute(
+                    "INSERT INTO entities (kind, value) SELECT DISTINCT e.kind, e.value "
+                    "FROM _batch_ents e JOIN _new_docs n USING (idx) WHERE NOT EXISTS "
+                    "(SELECT 1 FROM entities x WHERE x.kind = e.kind AND x.value = e.value)")
+                con.execute(
+                    "INSERT INTO doc_entities SELECT n.doc_key, x.entity_id, e.start_pos, "
+                    "e.end_pos, e.recognizer, e.score, e.attrs FROM _batch_ents e "
+                    "JOIN _new_docs n USING (idx) "
+                    "JOIN entities x ON x.kind = e.kind AND x.value = e.value")
+                con.unregister("_batch_ents")
+            if b.hits.num_rows:
+                con.register("_batch_hits", b.hits)
+                con.execute(
+                    "INSERT INTO indicator_hits SELECT n.doc_key, h.indicator_id, h.category, "
+                    "h.weight, h.evidence FROM _batch_hits h JOIN _new_docs n USING (idx)")
+                con.unregister("_batch_hits")
+            con.unregister("_new_docs")
+            return ret.num_rows
+        finally:
             con.unregister("_batch_docs")
-            return 0
-        keys = {d: k for k, d in rows}
-        idx_of = {b.ids[i]: i for i in keep}
-        new_idx = [idx_of[d] for d in keys]
-        con.register("_new_docs", pa.table({
-            "idx": pa.array(new_idx, pa.int32()),
-            "doc_key": pa.array([keys[d] for d in keys], pa.int64())}))
-        con.execute(
-            "INSERT INTO assessments SELECT n.doc_key, b.model_version, b.risk, b.level, "
-            "b.category, b.explanation, b.probabilities FROM _batch_docs b JOIN _new_docs n "
-            "USING (idx)")
-        if b.ent_doc:
-            con.register("_batch_ents", pa.table({
-                "idx": pa.array(b.ent_doc, pa.int32()), "kind": b.ent_kind,
-                "value": b.ent_value, "start_pos": pa.array(b.ent_start, pa.int32()),
-                "end_pos": pa.array(b.ent_end, pa.int32()), "recognizer": b.ent_recognizer,
-                "score": pa.array(b.ent_score, pa.float32()),
-                "attrs": pa.array(b.ent_attrs, pa.string())}))
-            con.execute(
-                "INSERT INTO entities (kind, value) SELECT DISTINCT e.kind, e.value "
-                "FROM _batch_ents e JOIN _new_docs n USING (idx) WHERE NOT EXISTS "
-                "(SELECT 1 FROM entities x WHERE x.kind = e.kind AND x.value = e.value)")
-            con.execute(
-                "INSERT INTO doc_entities SELECT n.doc_key, x.entity_id, e.start_pos, e.end_pos, "
-                "e.recognizer, e.score, e.attrs FROM _batch_ents e JOIN _new_docs n USING (idx) "
-                "JOIN entities x ON x.kind = e.kind AND x.value = e.value")
-            con.unregister("_batch_ents")
-        if b.hit_doc:
-            con.register("_batch_hits", pa.table({
-                "idx": pa.array(b.hit_doc, pa.int32()), "indicator_id": b.hit_id,
-                "category": b.hit_category, "weight": pa.array(b.hit_weight, pa.float32()),
-                "evidence": pa.array(b.hit_evidence, pa.string())}))
-            con.execute(
-                "INSERT INTO indicator_hits SELECT n.doc_key, h.indicator_id, h.category, "
-                "h.weight, h.evidence FROM _batch_hits h JOIN _new_docs n USING (idx)")
-            con.unregister("_batch_hits")
-        con.unregister("_new_docs")
-        con.unregister("_batch_docs")
-        return len(rows)
 
     def _write_quarantine(self, rows: list[tuple[str, str, int, str, str]]) -> None:
         qids = [hashlib.sha256("\x1f".join(map(str, r)).encode("utf-8", "replace")).hexdigest()
@@ -233,6 +295,28 @@ class Store:
             "now()::TIMESTAMP FROM _batch_q b WHERE NOT EXISTS "
             "(SELECT 1 FROM quarantine q WHERE q.qid = b.qid)")
         self.con.unregister("_batch_q")
+
+    # ---- the resume pre-filter ---------------------------------------------------------------
+
+    def stored_id_keys(self) -> np.ndarray:
+        """The first 64 bits of every stored document id, as a sorted ``uint64`` array (8 bytes
+        a document): a compact, shippable "probably stored" set for the scan workers. A hit must
+        be confirmed with ``unstored_ids`` (two texts may share a 64-bit prefix)."""
+        t = self.con.sql("SELECT ('0x' || left(id, 16))::UBIGINT AS k FROM documents "
+                         "ORDER BY k").fetchnumpy()
+        return np.ascontiguousarray(t["k"], dtype=np.uint64)
+
+    def unstored_ids(self, ids: list[str]) -> set[str]:
+        """Those of ``ids`` that are NOT stored (one anti-join)."""
+        if not ids:
+            return set()
+        self.con.register("_probe_ids", pa.table({"id": pa.array(ids, pa.string())}))
+        try:
+            rows = self.con.execute("SELECT p.id FROM _probe_ids p ANTI JOIN documents d "
+                                    "USING (id)").fetchall()
+        finally:
+            self.con.unregister("_probe_ids")
+        return {r[0] for r in rows}
 
     def log_scan(self, scan_id: str, inputs: str, status: str, counts: dict[str, int],
                  started: Any) -> None:
