@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from waspada.ingest.readers import MAX_RECORD_BYTES, Fields
 from waspada.ingest.scan import content_id, parse_time, scan
-from waspada.store.db import Store
+from waspada.store.db import Store, WriteBatch
 
 from ._util import cli_cmd, distinct_texts, run_cli, write_jsonl
 
@@ -264,3 +264,91 @@ def test_parquet_input_with_named_columns_and_an_oversized_row(tmp_path: Path) -
                     ("p4", datetime(2026, 5, 2), "posts.parquet")]
     assert q == [("row", 2, "missing text field 'msg'"),
                  ("row", 3, f"record over {MAX_RECORD_BYTES:,} bytes")]
+
+
+# ---- the resume pre-filter: stored records are not assessed again ------------------------
+
+def scan_log(db: Path) -> list[tuple[str, int, int, int, int]]:
+    with Store.open(db) as st:
+        return [tuple(r) for r in st.query(
+            "SELECT status, records_read, new_documents, already_stored, quarantined "
+            "FROM scans ORDER BY started_at")]
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_rescan_of_the_same_input_assesses_nothing(tmp_path: Path, workers: int) -> None:
+    src = tmp_path / "in.jsonl"
+    write_jsonl(src, 600)
+    with src.open("a", encoding="utf-8") as f:  # and two bad lines, quarantined both times
+        f.write('{"text": 5}\n{broken\n')
+    db = tmp_path / "w.duckdb"
+    with Store.open(db) as st:
+        r1 = scan([str(src)], st, workers=workers)
+    with Store.open(db) as st:
+        r2 = scan([str(src)], st, workers=workers)
+    assert (r1.read, r1.new, r1.already_stored, r1.quarantined, r1.assessed) == (
+        602, 600, 0, 2, 600)
+    assert (r2.read, r2.new, r2.already_stored, r2.quarantined, r2.assessed) == (
+        602, 0, 600, 2, 0)
+    assert r2.ok + r2.quarantined == r2.read
+    assert r2.to_dict()["assessed"] == 0
+    assert scan_log(db) == [("complete", 602, 600, 0, 2), ("complete", 602, 0, 600, 2)]
+    assert counts(db) == {"documents": 600, "distinct": 600, "assessments": 600,
+                          "quarantined": 2}
+
+
+def test_resume_assesses_only_the_records_not_yet_stored(tmp_path: Path) -> None:
+    full = tmp_path / "all.jsonl"
+    write_jsonl(full, 900)
+    head = tmp_path / "head.jsonl"
+    head.write_text("".join(full.read_text(encoding="utf-8").splitlines(True)[:350]),
+                    encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    with Store.open(db) as st:
+        scan([str(head)], st, workers=2)
+    with Store.open(db) as st:
+        r = scan([str(full)], st, workers=2)
+    assert (r.read, r.new, r.already_stored, r.assessed) == (900, 550, 350, 550)
+    assert counts(db)["documents"] == counts(db)["distinct"] == 900
+
+
+def test_a_prefilter_false_hit_is_still_assessed_and_stored(tmp_path: Path) -> None:
+    # a stored id sharing the first 64 bits with a new text's id (as two different texts could):
+    # the pre-filter says "stored", the parent's anti-join says no, the record is assessed
+    text = "Lowongan kerja admin di Kamboja, gaji 1500 USD, hubungi WA"
+    real = content_id(text)
+    twin = real[:16] + ("0" * 48 if real[16:] != "0" * 48 else "1" * 48)
+    b = WriteBatch()
+    for col, v in [("ids", twin), ("external_ids", None), ("sources", "seed"), ("urls", None),
+                   ("posted", None), ("languages", "id"), ("scripts", "Latin"),
+                   ("texts", "another text"), ("model_versions", "test"), ("risks", 0),
+                   ("levels", "low"), ("categories", "benign"), ("explanations", ""),
+                   ("probabilities", None)]:
+        getattr(b, col).append(v)
+    db = tmp_path / "w.duckdb"
+    with Store.open(db) as st:
+        assert st.write(b, []) == 1
+        assert list(st.stored_id_keys()) == [int(real[:16], 16)]
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"text": text}) + "\n" + json.dumps({"text": "Selamat pagi"})
+                   + "\n", encoding="utf-8")
+    for workers in (0, 2):
+        with Store.open(db) as st:
+            r = scan([str(src)], st, workers=workers)
+        if workers == 0:
+            assert (r.read, r.new, r.already_stored, r.assessed) == (2, 2, 0, 2)
+        else:  # second run: both stored now, nothing assessed
+            assert (r.read, r.new, r.already_stored, r.assessed) == (2, 0, 2, 0)
+    with Store.open(db) as st:
+        assert sorted(r[0] for r in st.query("SELECT id FROM documents")) == sorted(
+            [twin, real, content_id("Selamat pagi")])
+
+
+def test_scan_bounds_the_writers_memory_and_threads(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    write_jsonl(src, 20)
+    with Store.open(tmp_path / "w.duckdb") as st:
+        scan([str(src)], st, workers=0, memory_limit="300MB")
+        got = st.query("SELECT current_setting('memory_limit'), current_setting('threads')")
+    # DuckDB reports the limit in binary units: 300 MB = 286.1 MiB
+    assert got == [("286.1 MiB", 1)]

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from waspada.store.db import Store, WriteBatch
+from waspada.store.db import ArrowBatch, Store, WriteBatch
 
 
 def batch(docs: list[tuple[str, list[tuple[str, str]]]], evidence: str = "[[0, 4, \"gaji\"]]"
@@ -111,3 +111,41 @@ def test_iter_documents_with_entities_pages_in_key_order(tmp_path: Path) -> None
         t = st.arrow("SELECT id, risk FROM documents JOIN assessments USING (doc_key) "
                      "ORDER BY id")
         assert t.to_pydict() == {"id": ["a", "b", "c"], "risk": [0, 10, 20]}
+
+
+def test_arrow_batch_survives_ipc_and_writes_like_the_write_batch(tmp_path: Path) -> None:
+    wb = batch([("a", [PHONE, TG]), ("b", []), ("a", [TG])])
+    ab = wb.to_arrow(base=7 << 24)
+    back = ArrowBatch.from_ipc(ab.to_ipc())
+    assert back.docs.equals(ab.docs) and back.ents.equals(ab.ents) and back.hits.equals(ab.hits)
+    assert back.docs.column("idx").to_pylist() == [7 << 24, (7 << 24) + 1, (7 << 24) + 2]
+    assert back.ents.column("idx").to_pylist() == [7 << 24, 7 << 24, (7 << 24) + 2]
+    with Store.open(tmp_path / "w.duckdb") as st:
+        assert st.write(back, []) == 2  # the second "a" (higher idx) is skipped
+        assert table_counts(st) == (2, 2, 2, 2, 2)
+        assert st.query("SELECT external_id FROM documents ORDER BY doc_key") == [("x0",),
+                                                                                  ("x1",)]
+
+
+def test_concatenated_arrow_batches_keep_links_per_chunk(tmp_path: Path) -> None:
+    one = batch([("a", [PHONE])]).to_arrow(base=1 << 24)
+    two = batch([("b", [TG]), ("c", [PHONE])]).to_arrow(base=2 << 24)
+    with Store.open(tmp_path / "w.duckdb") as st:
+        assert st.write(ArrowBatch.concat([one, two]), []) == 3
+        links = st.query("SELECT d.id, e.kind FROM doc_entities JOIN documents d "
+                         "USING (doc_key) JOIN entities e USING (entity_id) ORDER BY d.id")
+    assert links == [("a", "phone"), ("b", "telegram"), ("c", "phone")]
+
+
+def test_stored_id_keys_and_unstored_ids(tmp_path: Path) -> None:
+    # sha256 hex ids: the first 16 hex digits are the 64-bit key
+    ids = ["ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+           "0000000000000001" + "f" * 48, "ffffffffffffffff" + "0" * 48]
+    with Store.open(tmp_path / "w.duckdb") as st:
+        assert len(st.stored_id_keys()) == 0
+        st.write(batch([(i, []) for i in ids]), [])
+        keys = st.stored_id_keys()
+        assert keys.dtype.name == "uint64"
+        assert keys.tolist() == [1, 0xba7816bf8f01cfea, 0xffffffffffffffff]
+        assert st.unstored_ids([ids[0], "0" * 64, ids[2], "1" * 64]) == {"0" * 64, "1" * 64}
+        assert st.unstored_ids([]) == set()

@@ -321,8 +321,6 @@ def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: 
                 next_no[0] += 1
                 redo = process_chunk(_sub_chunk(chunk, again), fields, next_no[0],
                                      prefilter=False)
-                redo.skipped = [x for x in res.skipped if x[1] not in missing]
-                redo.assessed += res.assessed
                 _take_one(res, skipped=len(res.skipped) - len(again))
                 _take_one(redo, skipped=0, count_bytes=False)
             else:
