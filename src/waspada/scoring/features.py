@@ -20,6 +20,7 @@ n-gram buckets, so they never collide with n-grams and can be reported by name.
 from __future__ import annotations
 
 import math
+import operator
 import re
 import zlib
 from collections.abc import Sequence
@@ -36,8 +37,13 @@ NAMED_SLOTS = 4096
 _PRIME = np.uint64(0x100000001B3)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _SALTS = [np.uint64((0xD6E8FEB86659FD93 * n) & 0xFFFFFFFFFFFFFFFF) for n in range(33)]
+# the same constants as 0-d arrays: numpy's ufuncs take those with less per-call overhead
+_PRIME0 = np.array(_PRIME)
+_MIX0 = np.array(_MIX)
+_SALTS0 = [np.array(s) for s in _SALTS]
 
 IntArray = npt.NDArray[np.int64]
+UIntArray = npt.NDArray[np.uint64]
 FloatArray = npt.NDArray[np.float32]
 
 
@@ -74,6 +80,8 @@ _LONG_DIGITS = re.compile(r"\d[\d\s.-]{6,}\d")
 _CURRENCY = re.compile(r"[$£€₱฿₫¥]|\brp\.?\s?\d|\d\s?(?:usd|usdt|bath|baht|บาท|đ|vnd|k)\b")
 
 
+_ne = operator.ne
+
 _FOLD = str.maketrans(
     {**{str(d): "0" for d in range(1, 10)}, "\t": " ", "\n": " ", "\r": " ", "\xa0": " "}
 )
@@ -87,20 +95,42 @@ def prepare(lower: str) -> npt.NDArray[np.uint64]:
 
 def ngram_buckets(cps: npt.NDArray[np.uint64], cfg: FeatureConfig) -> IntArray:
     """Bucket of every n-gram occurrence, n-gram lengths ascending, positions ascending."""
-    parts: list[npt.NDArray[np.uint64]] = []
-    m = cps * _MIX
-    h = m
+    return _ngram_hashes(cps, cfg, 0).view(np.int64)
+
+
+def _n_ngrams(n_cps: int, cfg: FeatureConfig) -> int:
+    return sum(max(n_cps - n + 1, 0) for n in range(cfg.ngram_min, cfg.ngram_max + 1))
+
+
+def _ngram_hashes(cps: npt.NDArray[np.uint64], cfg: FeatureConfig, extra: int) -> UIntArray:
+    """Buckets (as uint64) of every n-gram occurrence, followed by ``extra`` unset slots.
+
+    One output buffer, rolling hash updated in place: the same values as hashing each order
+    separately and concatenating, with a few numpy calls fewer per order.
+    """
+    n_cps = len(cps)
+    total = _n_ngrams(n_cps, cfg)
+    out = np.empty(total + extra, dtype=np.uint64)
+    if not total:
+        return out
+    m = np.multiply(cps, _MIX0)
+    h = m.copy() if cfg.ngram_max > 1 else m
+    off = 0
     for n in range(1, cfg.ngram_max + 1):
         if n > 1:
-            if len(h) <= 1:
+            if n_cps - n + 1 <= 0:
                 break
-            h = h[:-1] * _PRIME + m[n - 1 :]
+            h = h[:-1]
+            np.multiply(h, _PRIME0, out=h)
+            np.add(h, m[n - 1 :], out=h)
         if n >= cfg.ngram_min:
-            parts.append(h ^ _SALTS[n])
-    if not parts:
-        return np.zeros(0, dtype=np.int64)
-    allh = np.concatenate(parts) if len(parts) > 1 else parts[0]
-    return (allh * _MIX >> np.uint64(64 - cfg.bits)).astype(np.int64)
+            end = off + n_cps - n + 1
+            np.bitwise_xor(h, _SALTS0[n], out=out[off:end])
+            off = end
+    grams = out[:total]
+    np.multiply(grams, _MIX0, out=grams)
+    np.right_shift(grams, np.uint64(64 - cfg.bits), out=grams)
+    return out
 
 
 def locate(k: int, n_cps: int, cfg: FeatureConfig) -> tuple[int, int]:
@@ -124,6 +154,7 @@ def shape_names(text: str, lower: str, cps: npt.NDArray[np.uint64] | None = None
     """Language-independent surface features of the text (``cps``: ``prepare(lower)``)."""
     n = len(text)
     names = [f"shape:len{min(int(math.log2(n + 1)), 12)}"]
+    digits = -1  # ASCII digits of ``lower`` (every one is a 0 in ``cps``), when counted
     if n:
         if cps is None:
             cps = prepare(lower)
@@ -131,8 +162,8 @@ def shape_names(text: str, lower: str, cps: npt.NDArray[np.uint64] | None = None
         names.append(f"shape:digits{min(int(10 * digits / n), 5)}")
         if len(lower) == n:
             upper = (
-                sum(1 for a, b in zip(text, lower, strict=True) if a != b)
-                if n < 64
+                sum(map(_ne, text, lower))
+                if n < 256
                 else (
                     int(
                         np.count_nonzero(
@@ -145,7 +176,7 @@ def shape_names(text: str, lower: str, cps: npt.NDArray[np.uint64] | None = None
             names.append(f"shape:upper{min(int(10 * upper / n), 5)}")
     if ("." in lower or "http" in lower) and _URL.search(lower):
         names.append("shape:url")
-    if digits_run(lower):
+    if (digits >= 8 and _LONG_DIGITS.search(lower)) if digits >= 0 else digits_run(lower):
         names.append("shape:longdigits")
     if _CURRENCY.search(lower):
         names.append("shape:currency")
@@ -208,20 +239,21 @@ def vectorize(
 ) -> Vector:
     """The feature vector of one text (``lower``: its normalised lower-case form)."""
     cps = prepare(lower)
-    idx = ngram_buckets(cps, cfg)
-    m = len(idx)
-    val = np.full(m, 1.0 / math.sqrt(m) if m else 0.0, dtype=np.float32)
     names: list[str] = []
     if cfg.shape:
         names.extend(shape_names(text, lower, cps))
     if cfg.assess:
         names.extend(assess_names(hits, entities))
-    if names:
+    k = len(names)
+    buf = _ngram_hashes(cps, cfg, k)
+    m = len(buf) - k
+    val = np.empty(m + k, dtype=np.float32)
+    val[:m] = 1.0 / math.sqrt(m) if m else 0.0
+    if k:
         nb = cfg.n_buckets
-        extra = np.fromiter((named_index(s, nb) for s in names), dtype=np.int64, count=len(names))
-        idx = np.concatenate([idx, extra])
-        val = np.concatenate([val, np.full(len(names), cfg.named_scale, dtype=np.float32)])
-    return Vector(idx, val, m, len(cps), names)
+        buf[m:] = [named_index(s, nb) for s in names]
+        val[m:] = cfg.named_scale
+    return Vector(buf.view(np.int64), val, m, len(cps), names)
 
 
 def ngram_text(vec: Vector, lower: str, k: int, cfg: FeatureConfig) -> str:

@@ -73,29 +73,35 @@ class LinearModel:
         """The features that pushed the score most, with their summed contribution."""
         if not len(vec.idx):
             return []
-        contrib = self.weights[vec.idx] * vec.val
+        return self._explain(vec, self.weights[vec.idx] * vec.val, lower, k)
+
+    def _explain(
+        self, vec: Vector, contrib: npt.NDArray[np.float32], lower: str, k: int
+    ) -> list[dict[str, object]]:
+        """``explain`` given ``contrib`` = the weights of ``vec.idx`` times ``vec.val``."""
         m = 3 * k
-        cand = (
-            np.argpartition(-np.abs(contrib), m)[:m]
-            if len(contrib) > m
-            else np.arange(len(contrib))
-        )
-        cand = cand[np.argsort(-np.abs(contrib[cand]), kind="stable")]
+        mag = np.abs(contrib)
+        np.negative(mag, out=mag)
+        cand = np.argpartition(mag, m)[:m] if len(contrib) > m else np.arange(len(contrib))
+        cand = cand[np.argsort(mag[cand], kind="stable")]
+        cand_l = cand.tolist()
+        buckets = vec.idx[cand].tolist()
+        values = contrib[cand].tolist()
+        n_ngrams = vec.n_ngrams
         out: list[tuple[str, float]] = []
         seen: set[int] = set()
-        for j in cand.tolist():
-            b = int(vec.idx[j])
+        for j, b, c in zip(cand_l, buckets, values, strict=True):
             if b in seen:
                 continue
             seen.add(b)
-            if j < vec.n_ngrams:
+            if j < n_ngrams:
                 name = ngram_text(vec, lower, j, self.config).strip()
                 if len(name) < MIN_SHOWN_NGRAM:
                     continue  # "a" or "0" explains nothing to a reader
-                total = float(contrib[j]) * int(np.count_nonzero(vec.idx[: vec.n_ngrams] == b))
+                total = c * int(np.count_nonzero(vec.idx[:n_ngrams] == b))
             else:
-                name = vec.names[j - vec.n_ngrams]
-                total = float(contrib[j])
+                name = vec.names[j - n_ngrams]
+                total = c
             # an n-gram inside a stronger one of the same sign adds nothing to the explanation
             if any(name in o and (t > 0) == (total > 0) for o, t in out):
                 continue
@@ -229,10 +235,12 @@ def predict_with(
     entities: list[Entity],
 ) -> ModelOutput:
     vec = vectorize(text, lower, model.config, hits, entities)
-    p = model.probability(model.decision(vec))
+    w = model.weights[vec.idx]  # gathered once for the score and the explanation
+    p = model.probability(float(w @ vec.val) + model.intercept)  # == model.decision(vec)
+    np.multiply(w, vec.val, out=w)
     return ModelOutput(
         probabilities=category_split(p, hits),
-        top_features=model.explain(vec, lower),
+        top_features=model._explain(vec, w, lower, TOP_FEATURES) if len(w) else [],
         version=model.version,
         p_risky=p,
         counter=any(h.category == "counter" for h in hits),
