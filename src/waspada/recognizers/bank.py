@@ -153,6 +153,10 @@ class BankAccountRecognizer(Recognizer):
 
     def recognize(self, ctx: Context) -> list[Entity]:
         text = ctx.text
+        # cheap pre-check: a candidate has 8+ digits; ASCII digits are counted at C speed, other
+        # digits (Thai, Arabic-Indic) can only occur in a non-ASCII text
+        if sum(map(text.count, "0123456789")) < 8 and text.isascii():
+            return []
         cands = list(finditer(_CANDIDATE, text))
         if not cands:
             return []

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 import regex
 
 from waspada.recognizers.money_data import PERIODS, Lexicon, is_latin, load_lexicon, load_rates
-from waspada.text.patterns import finditer
+from waspada.text.patterns import finditer, finditer_linear
 
 __all__ = [
     "PERIODS",
@@ -105,7 +105,17 @@ def find_amounts(
     """Every money amount in a lower-cased text, with currency and period resolved."""
     lex = load_lexicon()
     out: list[Amount] = []
-    for m in finditer(lex.pattern, lower):
+    prefix_last = lex.prefix_last_chars
+    # the money pattern is linear: built from literal alternations and bounded repeats
+    for m in finditer_linear(lex.pattern, lower):
+        # the commonest match, a bare short number or one with a leading 0 and nothing around
+        # it, is refused here without a call (the same test opens _read_match)
+        start = m.start()
+        before = lower[max(0, start - 3) : start].rstrip(" :")
+        if not (before and before[-1] in prefix_last):
+            n1 = m.group("n1")
+            if m.end() == m.end("n1") and (len(n1) < 4 or n1[0] == "0"):
+                continue
         a = _read_match(lex, lower, m, language, script, country)
         if a is not None:
             out.append(a)

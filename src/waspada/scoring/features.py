@@ -178,7 +178,9 @@ def shape_names(text: str, lower: str, cps: npt.NDArray[np.uint64] | None = None
         names.append("shape:url")
     if (digits >= 8 and _LONG_DIGITS.search(lower)) if digits >= 0 else digits_run(lower):
         names.append("shape:longdigits")
-    if _CURRENCY.search(lower):
+    # every currency match has a digit or a sign; an ASCII text without digits has no
+    # other digit, and its only sign is "$"
+    if not (digits == 0 and "$" not in lower and lower.isascii()) and _CURRENCY.search(lower):
         names.append("shape:currency")
     if "!" in text:
         names.append("shape:exclaim")
