@@ -4,9 +4,10 @@
 read_only=True)`` opens an existing one for queries. Everything else in Waspada goes through a
 ``Store``; nothing else imports duckdb.
 
-Writes come in ``WriteBatch``es (columnar, from the scan workers) and each batch is ONE
-transaction: documents, assessments, entities, entity links and indicator hits commit together or
-not at all, so a scan killed at any moment leaves only whole batches behind. A document whose
+Writes come as ``ArrowBatch``es (ready-to-insert Arrow tables the scan workers build and ship as
+Arrow IPC bytes) or ``WriteBatch``es (plain column lists), and each batch is ONE transaction:
+documents, assessments, entities, entity links and indicator hits commit together or not at all,
+so a scan killed at any moment leaves only whole batches behind. A document whose
 content-hash id is already stored is skipped (an anti-join; the UNIQUE key backs it), so re-scans
 and resumed scans are idempotent.
 """
