@@ -31,7 +31,7 @@ import numpy.typing as npt
 
 from waspada.errors import ModelError
 from waspada.recognizers.base import Context
-from waspada.scoring.features import FeatureConfig, Vector, ngram_text, vectorize
+from waspada.scoring.features import _FOLD, FeatureConfig, Vector, vectorize
 from waspada.types import Entity, IndicatorHit
 
 log = logging.getLogger(__name__)
@@ -84,21 +84,23 @@ class LinearModel:
         np.negative(mag, out=mag)
         cand = np.argpartition(mag, m)[:m] if len(contrib) > m else np.arange(len(contrib))
         cand = cand[np.argsort(mag[cand], kind="stable")]
-        cand_l = cand.tolist()
-        buckets = vec.idx[cand].tolist()
-        values = contrib[cand].tolist()
         n_ngrams = vec.n_ngrams
+        grams = vec.idx[:n_ngrams]
+        padded = " " + lower + " "
+        bounds = _order_bounds(vec.n_cps, self.config)
         out: list[tuple[str, float]] = []
         seen: set[int] = set()
-        for j, b, c in zip(cand_l, buckets, values, strict=True):
+        cols = (cand.tolist(), vec.idx[cand].tolist(), contrib[cand].tolist())
+        for j, b, c in zip(*cols, strict=True):
             if b in seen:
                 continue
             seen.add(b)
             if j < n_ngrams:
-                name = ngram_text(vec, lower, j, self.config).strip()
+                start, n = _locate(j, bounds)
+                name = padded[start : start + n].translate(_FOLD).strip()
                 if len(name) < MIN_SHOWN_NGRAM:
                     continue  # "a" or "0" explains nothing to a reader
-                total = c * int(np.count_nonzero(vec.idx[:n_ngrams] == b))
+                total = c * int(np.count_nonzero(grams == b))
             else:
                 name = vec.names[j - n_ngrams]
                 total = c
@@ -110,6 +112,29 @@ class LinearModel:
                 break
         out.sort(key=lambda t: -abs(t[1]))
         return [{"feature": n, "weight": round(t, 4)} for n, t in out]
+
+
+def _order_bounds(n_cps: int, cfg: FeatureConfig) -> list[tuple[int, int]]:
+    """(first occurrence index, n) of each n-gram order present, ascending (see ``locate``)."""
+    out: list[tuple[int, int]] = []
+    k = 0
+    for n in range(cfg.ngram_min, cfg.ngram_max + 1):
+        count = n_cps - n + 1
+        if count <= 0:
+            break
+        out.append((k, n))
+        k += count
+    return out
+
+
+def _locate(k: int, bounds: list[tuple[int, int]]) -> tuple[int, int]:
+    """``features.locate`` with the order bounds computed once per text."""
+    first, n = bounds[0]
+    for f, m in bounds:
+        if f > k:
+            break
+        first, n = f, m
+    return k - first, n
 
 
 def load_model(path: str | Path) -> LinearModel:
