@@ -165,3 +165,110 @@ def test_small_slice_trains_and_retrains_identically(tmp_path: Path) -> None:
     pos, neg = s[y == 1], s[y == 0]
     auc = float(np.mean(pos[:, None] > neg[None, :]))
     assert auc > 0.8
+
+
+# --- the training recipe (recipe.py): tiny matrices in the run-time layout -------------------
+
+from scipy.sparse import csr_matrix  # noqa: E402
+
+from waspada.scoring.features import NAMED_SLOTS  # noqa: E402
+from waspada.training.recipe import (  # noqa: E402
+    Recipe,
+    _design,
+    balanced_weights,
+    fit_raw,
+    fit_recipe,
+)
+
+_NB = 16  # n-gram buckets of the toy layout
+
+
+def _toy() -> tuple[csr_matrix, np.ndarray, np.ndarray]:
+    """Set A: benign rows use bucket 0, risky rows bucket 1 (+ named slot 0); set P: risky only,
+    bucket 2. 40 rows, deterministic."""
+    rows, cols, vals, y, ds = [], [], [], [], []
+    for i in range(40):
+        if i < 15:
+            c, lab, d = [0, 3], 0, "A"
+        elif i < 30:
+            c, lab, d = [1, 3, _NB], 1, "A"
+        else:
+            c, lab, d = [2, 3], 1, "P"
+        for j in c:
+            rows.append(i)
+            cols.append(j)
+            vals.append(0.5 if j < _NB else 1.0)
+        y.append(lab)
+        ds.append(d)
+    X = csr_matrix((vals, (rows, cols)), shape=(40, _NB + NAMED_SLOTS))
+    return X, np.array(y), np.array(ds)
+
+
+def test_balanced_weights_match_sample_weights() -> None:
+    exs = [Example(str(i), "benign", "A", "en", "en") for i in range(3)]
+    exs += [Example("s", "scam", "A", "en", "en")]
+    exs += [Example(f"b{i}", "scam", "B", "id", "id") for i in range(2)]
+    w = balanced_weights([e.dataset for e in exs], np.array([e.y for e in exs]))
+    assert w == pytest.approx([4 / 6, 4 / 6, 4 / 6, 2.0, 1.0, 1.0])  # by hand, as above
+
+
+def test_design_scales_ngrams_only_and_appends_one_column_per_set() -> None:
+    X, _, ds = _toy()
+    Xd, names = _design(X, ds, Recipe(ngram_scale=0.25, domain_scale=3.0))
+    assert names == ["A", "P"]
+    assert Xd.shape == (40, _NB + NAMED_SLOTS + 2)
+    assert Xd[20, 1] == pytest.approx(0.125)  # n-gram 0.5 x 0.25
+    assert Xd[20, _NB] == pytest.approx(1.0)  # named feature unscaled
+    assert Xd[20, _NB + NAMED_SLOTS] == pytest.approx(3.0)  # set A's column
+    assert Xd[35, _NB + NAMED_SLOTS + 1] == pytest.approx(3.0)  # set P's column
+    assert Xd[35, _NB + NAMED_SLOTS] == 0
+
+
+@pytest.mark.parametrize(
+    "recipe",
+    [Recipe(), Recipe(ngram_scale=0.5), Recipe(domain_scale=2.0), Recipe(one_class_weight=0.0)],
+)
+def test_exported_weights_keep_the_runtime_layout(recipe: Recipe) -> None:
+    X, y, ds = _toy()
+    coef, b = fit_raw(X, y, ds, recipe)
+    assert coef.shape == (_NB + NAMED_SLOTS,)
+    s = X @ coef + b
+    # the exported model separates set A's classes with the run-time vectors
+    assert s[15:30].min() > s[:15].max()
+
+
+def test_ngram_scale_is_folded_into_the_exported_weights() -> None:
+    """Fitting with the n-gram block scaled by g: the exported decision on the UNscaled run-time
+    vector equals the fitted model's decision on the scaled one."""
+    from sklearn.linear_model import LogisticRegression
+
+    X, y, ds = _toy()
+    coef, b = fit_raw(X, y, ds, Recipe(ngram_scale=0.5))
+    Xs, _ = _design(X, ds, Recipe(ngram_scale=0.5))
+    clf = LogisticRegression(C=16.0, solver="liblinear", random_state=0, max_iter=1000, tol=1e-5)
+    clf.fit(Xs, y, sample_weight=balanced_weights(ds, y))
+    assert np.allclose(X @ coef + b, clf.decision_function(Xs), atol=1e-5)
+
+
+def test_one_class_weight_zero_ignores_the_one_class_set() -> None:
+    X, y, ds = _toy()
+    coef_out, _ = fit_raw(X, y, ds, Recipe(one_class_weight=0.0))
+    coef_in, _ = fit_raw(X, y, ds, Recipe())
+    assert coef_out[2] == 0.0  # bucket 2 occurs only in set P: never seen without it
+    assert coef_in[2] > 0.5  # with it, "looks like set P" is learnt as risky
+
+
+def test_domain_column_absorbs_a_one_class_sets_base_rate() -> None:
+    X, y, ds = _toy()
+    plain, _ = fit_raw(X, y, ds, Recipe())
+    dom, _ = fit_raw(X, y, ds, Recipe(domain_scale=10.0))
+    assert 0 < dom[2] < plain[2]  # set P's own n-gram carries less of "set P is all risky"
+
+
+def test_platt_threshold_is_the_p50_point() -> None:
+    X, y, ds = _toy()
+    f = fit_recipe(X, y, ds, Recipe())
+    a, b = f.platt
+    assert a > 0
+    assert 1 / (1 + np.exp(-(a * f.threshold + b))) == pytest.approx(0.5)
+    assert fit_recipe(X, y, ds, Recipe(threshold="zero")).threshold == 0.0

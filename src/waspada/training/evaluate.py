@@ -28,14 +28,8 @@ import numpy.typing as npt
 from waspada.scoring.features import FeatureConfig, vectorize
 from waspada.training.baseline import baseline_scores, fit_baseline
 from waspada.training.datasets import Example, load_all
-from waspada.training.train import (
-    DEFAULT_CONFIG,
-    SEED,
-    fit_linear,
-    fit_platt,
-    sample_weights,
-    stratify_keys,
-)
+from waspada.training.recipe import DEFAULT_RECIPE, Recipe, fit_raw
+from waspada.training.train import DEFAULT_CONFIG, SEED, fit_platt, stratify_keys
 
 Array = npt.NDArray[Any]
 REPO = Path(__file__).resolve().parents[3]
@@ -108,10 +102,10 @@ def metrics(y: Array, score: Array, pred: Array) -> dict[str, Any]:
     return out
 
 
-def _ours_fit(P: Prepared, tr: Array) -> tuple[Array, float]:
+def _ours_fit(P: Prepared, tr: Array, recipe: Recipe = DEFAULT_RECIPE) -> tuple[Array, float]:
     ex = [P.examples[i] for i in tr]
     y = np.array([e.y for e in ex])
-    return fit_linear(P.X[tr], y, sample_weights(ex))
+    return fit_raw(P.X[tr], y, np.array([e.dataset for e in ex]), recipe)
 
 
 def _cv_splits(keys: Sequence[str], folds: int = 5) -> list[tuple[Array, Array]]:
@@ -127,6 +121,7 @@ def evaluate(
     out_dir: Path | None = REPO / "benchmarks",
     limit_per_dataset: int | None = None,
     progress: Any = None,
+    recipe: Recipe = DEFAULT_RECIPE,
 ) -> dict[str, Any]:
     """Run the whole evaluation; write quality.json and quality.md to ``out_dir`` (if given)."""
     from waspada.training.train import take_slice
@@ -161,7 +156,7 @@ def evaluate(
         say(f"within {name}")
         s_ours, s_base = np.zeros(len(rows)), np.zeros(len(rows))
         for tr, te in _cv_splits([str(v) for v in y[rows]]):
-            coef, b = _ours_fit(P, rows[tr])
+            coef, b = _ours_fit(P, rows[tr], recipe)
             s_ours[te] = P.X[rows[te]] @ coef + b
             base = fit_baseline([texts[i] for i in rows[tr]], y[rows[tr]], SEED)
             s_base[te] = baseline_scores(base, [texts[i] for i in rows[te]])
@@ -174,7 +169,7 @@ def evaluate(
     say("pooled 5-fold CV")
     oof, oof_base = np.zeros(n_tr), np.zeros(n_tr)
     for tr, te in _cv_splits(stratify_keys(train)):
-        coef, b = _ours_fit(P, tr)
+        coef, b = _ours_fit(P, tr, recipe)
         oof[te] = P.X[te] @ coef + b
         base = fit_baseline([texts[i] for i in tr], y[tr], SEED)
         oof_base[te] = baseline_scores(base, [texts[i] for i in te])
@@ -204,7 +199,7 @@ def evaluate(
     for g in sorted(set(groups)):
         say(f"leave out {g}")
         te, tr = np.flatnonzero(groups == g), np.flatnonzero(groups != g)
-        coef, b = _ours_fit(P, tr)
+        coef, b = _ours_fit(P, tr, recipe)
         s = P.X[te] @ coef + b
         base = fit_baseline([texts[i] for i in tr], y[tr], SEED)
         sb = baseline_scores(base, [texts[i] for i in te])
@@ -215,7 +210,7 @@ def evaluate(
 
     # held-out tests with models trained on all training texts
     say("final fit; held-out tests")
-    coef, b = _ours_fit(P, np.arange(n_tr))
+    coef, b = _ours_fit(P, np.arange(n_tr), recipe)
     base = fit_baseline(texts, y, SEED)
     held: dict[str, Any] = {}
     for label, exs, offset in [
@@ -245,6 +240,7 @@ def evaluate(
     report["held_out"] = held
     report["meta"] = {
         "features": cfg.to_dict(),
+        "recipe": recipe.to_dict(),
         "seed": SEED,
         "platt": [a, b0],
         "seconds": round(time.perf_counter() - t0, 1),

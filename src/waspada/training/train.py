@@ -25,6 +25,7 @@ import numpy.typing as npt
 from waspada.scoring.features import FeatureConfig, vectorize
 from waspada.scoring.model import DEFAULT_MODEL_PATH, LinearModel, save_model
 from waspada.training.datasets import Example, load_all, load_extra
+from waspada.training.recipe import DEFAULT_RECIPE, Recipe, fit_recipe
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +137,7 @@ def train_model(
     datasets: Sequence[str] | None = None,
     limit_per_dataset: int | None = None,
     calibrate: bool = True,
+    recipe: Recipe = DEFAULT_RECIPE,
 ) -> TrainResult:
     """Build the model from the shared data sets (+ ``extra`` files) and save it to ``out``.
 
@@ -155,9 +157,8 @@ def train_model(
         raise ConfigError("training needs both benign and risky texts")
     X = featurize(examples, cfg)
     y = np.array([ex.y for ex in examples], dtype=np.int64)
-    w = sample_weights(examples)
-    platt = fit_platt(oof_scores(X, y, w, stratify_keys(examples)), y) if calibrate else (1.0, 0.0)
-    coef, intercept = fit_linear(X, y, w)
+    fitted = fit_recipe(X, y, np.array([ex.dataset for ex in examples]), recipe, calibrate)
+    coef, intercept, platt = fitted.coef, fitted.intercept, fitted.platt
     counts: dict[str, dict[str, int]] = {}
     for ex in examples:
         counts.setdefault(ex.dataset, {}).setdefault(ex.label, 0)
@@ -166,7 +167,8 @@ def train_model(
     meta = {
         "version": f"linear-{digest}",
         "features": cfg.to_dict(),
-        "c": C,
+        "c": recipe.c,
+        "recipe": recipe.to_dict(),
         "seed": SEED,
         "training": {"examples": len(examples), "per_dataset": counts},
     }
