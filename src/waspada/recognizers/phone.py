@@ -304,7 +304,8 @@ class PhoneRecognizer(Recognizer):
             return []
         out: list[Entity] = []
         taken = Spans()
-        for m in list(patterns.finditer(LINK_RX, text)):
+        # every chat link (wa.me/, zalo.me/, t.me/, whatsapp.com/send, viber://) has a "/"
+        for m in list(patterns.finditer(LINK_RX, text)) if "/" in text else []:
             kind = next(k for k in _LINK_CHANNEL if m.group(k))
             digits = m.group("num")
             res = parse_valid("+" + digits, None)
