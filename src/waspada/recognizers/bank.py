@@ -23,7 +23,7 @@ import yaml
 
 from waspada.errors import ConfigError
 from waspada.recognizers.base import Context, Recognizer
-from waspada.text.patterns import compile_pattern, finditer
+from waspada.text.patterns import compile_pattern, finditer_linear
 from waspada.types import Entity
 
 BANK_FILE = "bank_context.yaml"
@@ -157,7 +157,7 @@ class BankAccountRecognizer(Recognizer):
         # digits (Thai, Arabic-Indic) can only occur in a non-ASCII text
         if sum(map(text.count, "0123456789")) < 8 and text.isascii():
             return []
-        cands = list(finditer(_CANDIDATE, text))
+        cands = list(finditer_linear(_CANDIDATE, text))  # bounded, disjoint classes: linear
         if not cands:
             return []
         data = load_bank_data()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from waspada.recognizers import checksums
 from waspada.recognizers.base import Context, Recognizer
-from waspada.text.patterns import compile_pattern, finditer
+from waspada.text.patterns import compile_pattern, finditer_linear
 from waspada.types import Entity
 
 _B58 = "1-9A-HJ-NP-Za-km-z"
@@ -60,7 +60,7 @@ class CryptoWalletRecognizer(Recognizer):
         if len(text) < 26:
             return []
         out: list[Entity] = []
-        for m in finditer(_CANDIDATES, text):
+        for m in finditer_linear(_CANDIDATES, text):  # bounded repeats of classes: linear
             got = classify(m.group())
             if got is None:
                 continue
