@@ -1,0 +1,145 @@
+"""The speed-ups of assess() compute exactly what the plain versions computed.
+
+The references below are the straightforward implementations the fast paths replaced (one array
+per n-gram order, concatenated; the explanation re-gathering the weights; the regex time limit
+on every call). The fast paths must give identical results, bit for bit.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from waspada.recognizers.money_parse import find_amounts
+from waspada.scoring import features as F
+from waspada.scoring.features import FeatureConfig
+from waspada.scoring.model import TOP_FEATURES, default_model, predict_with
+from waspada.text import patterns
+
+_PRIME = np.uint64(0x100000001B3)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _reference_buckets(cps: npt.NDArray[np.uint64], cfg: FeatureConfig) -> npt.NDArray[np.int64]:
+    parts = []
+    m = cps * _MIX
+    h = m
+    for n in range(1, cfg.ngram_max + 1):
+        if n > 1:
+            if len(h) <= 1:
+                break
+            h = h[:-1] * _PRIME + m[n - 1 :]
+        if n >= cfg.ngram_min:
+            parts.append(h ^ F._SALTS[n])
+    if not parts:
+        return np.zeros(0, dtype=np.int64)
+    return (np.concatenate(parts) * _MIX >> np.uint64(64 - cfg.bits)).astype(np.int64)
+
+
+CONFIGS = [FeatureConfig(), FeatureConfig(ngram_min=2, ngram_max=4, bits=18), FeatureConfig(3, 3)]
+TEXTS = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=80
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=TEXTS, which=st.integers(0, len(CONFIGS) - 1))
+def test_ngram_buckets_equal_the_per_order_reference(text: str, which: int) -> None:
+    cfg = CONFIGS[which]
+    cps = F.prepare(text.lower())
+    got = F.ngram_buckets(cps, cfg)
+    assert got.dtype == np.int64
+    assert np.array_equal(got, _reference_buckets(cps, cfg))
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=TEXTS)
+def test_vectorize_layout_is_the_reference_layout(text: str) -> None:
+    cfg = FeatureConfig()
+    lower = text.lower()
+    vec = F.vectorize(text, lower, cfg)
+    ref = _reference_buckets(F.prepare(lower), cfg)
+    m = len(ref)
+    assert vec.n_ngrams == m
+    assert np.array_equal(vec.idx[:m], ref)
+    names = F.shape_names(text, lower)
+    assert vec.names == names
+    assert vec.idx[m:].tolist() == [F.named_index(s, cfg.n_buckets) for s in names]
+    expected = np.full(m, 1.0 / math.sqrt(m) if m else 0.0, dtype=np.float32)
+    assert np.array_equal(vec.val[:m], expected)
+    assert np.all(vec.val[m:] == np.float32(cfg.named_scale))
+
+
+@pytest.mark.parametrize(
+    ("text", "expect_digits_feature"),
+    [
+        ("Call 0812-3456-7890 now", True),  # 12 digits in one run
+        ("code 1234 567", False),  # only 7 digits
+        ("no digits at all, just words", False),
+        ("", False),
+    ],
+)
+def test_long_digit_feature(text: str, expect_digits_feature: bool) -> None:
+    names = F.shape_names(text, text.lower())
+    assert ("shape:longdigits" in names) is expect_digits_feature
+    assert F.digits_run(text.lower()) is expect_digits_feature
+
+
+@pytest.mark.parametrize(
+    ("text", "currency"),
+    [
+        ("win $500 today", True),
+        ("gaji Rp 5 juta", True),
+        ("hadiah 10 usd", True),
+        ("รับเงิน ๑๐ บาท", True),  # Thai digit: the sign-free non-ASCII path still runs the regex
+        ("hello friend, no money here", False),
+    ],
+)
+def test_currency_feature(text: str, currency: bool) -> None:
+    assert ("shape:currency" in F.shape_names(text, text.lower())) is currency
+
+
+SMS = [
+    "URGENT! You have won a 1 week FREE membership in our £100,000 Prize Jackpot! Txt CLAIM",
+    "Mama minta pulsa 50rb ke nomor ini ya nak, ini nomor baru mama. Penting",
+    "Chúc mừng bạn nhận được 5.000.000đ, truy cập http://vn-qua.top để nhận",
+    "Lowongan kerja di Kamboja gaji 15 juta per bulan, tanpa pengalaman, wa.me/6281234567890",
+    "ok see you at 7 then",
+]
+
+
+@pytest.mark.parametrize("text", SMS)
+def test_predict_with_matches_decision_and_explain(text: str) -> None:
+    model = default_model()
+    if model is None:
+        pytest.skip("no model shipped")
+    lower = text.lower()
+    out = predict_with(model, text, lower, [], [])
+    vec = F.vectorize(text, lower, model.config)
+    assert out.p_risky == model.probability(model.decision(vec))
+    assert out.top_features == model.explain(vec, lower, TOP_FEATURES)
+    assert 0 < len(out.top_features) <= TOP_FEATURES
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet="0123456789 .,-/:$Rpjutarb kmusd", max_size=60))
+def test_finditer_linear_equals_time_limited_finditer(text: str) -> None:
+    from waspada.recognizers.money_data import load_lexicon
+
+    rx = load_lexicon().pattern
+    fast = [(m.span(), m.groupdict()) for m in patterns.finditer_linear(rx, text)]
+    slow = [(m.span(), m.groupdict()) for m in patterns.finditer(rx, text)]
+    assert fast == slow
+
+
+def test_finditer_linear_keeps_the_time_limit_on_long_texts() -> None:
+    text = "gaji Rp 5.000.000 per bulan " * 1000  # 28,000 characters
+    assert len(text) >= patterns.LINEAR_TIMEOUT_FROM_CHARS
+    amounts = find_amounts(text.lower(), language="id")
+    assert len(amounts) == 1000
+    assert {a.amount for a in amounts} == {5_000_000}
