@@ -177,3 +177,14 @@ def test_ctrl_c_stops_cleanly_with_everything_done_committed(tmp_path: Path) -> 
     assert again.returncode == 0, again.stderr
     rep2 = json.loads(again.stdout)
     assert (rep2["read"], rep2["new"], rep2["already_stored"]) == (n, n - docs, docs)
+
+
+def test_cli_rescan_reports_nothing_assessed(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "in.jsonl", 120)
+    first = run_cli("scan", "in.jsonl", "--db", "w.duckdb", "--json", cwd=tmp_path)
+    again = run_cli("scan", "in.jsonl", "--db", "w.duckdb", cwd=tmp_path)
+    assert first.returncode == again.returncode == 0, first.stderr + again.stderr
+    rep = json.loads(first.stdout)
+    assert (rep["new"], rep["assessed"]) == (120, 120)
+    assert "120 ok (0 new + 120 already stored) + 0 quarantined = 120 records read" in again.stdout
+    assert "; 0 assessed)" in again.stdout

@@ -98,7 +98,8 @@ def scan(
         r = report
         out.print(f"{r.ok:,} ok ({r.new:,} new + {r.already_stored:,} already stored) + "
                   f"{r.quarantined:,} quarantined = {r.read:,} records read "
-                  f"in {r.seconds:.1f} s ({r.read / max(r.seconds, 1e-6):,.0f} docs/s) -> {db}")
+                  f"in {r.seconds:.1f} s ({r.read / max(r.seconds, 1e-6):,.0f} docs/s; "
+                  f"{r.assessed:,} assessed) -> {db}")
         for reason, n in r.reasons.most_common(10):
             out.print(f"  quarantined {n:,}: {reason}")
         if r.interrupted:

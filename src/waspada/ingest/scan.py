@@ -274,7 +274,7 @@ Progress = Callable[[int, int], None]  # (records done, bytes done)
 
 def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: str = "auto",
          workers: int | None = None, on_progress: Progress | None = None,
-         write_rows: int = WRITE_ROWS, memory_limit: str = "512MB") -> ScanReport:
+         write_rows: int = WRITE_ROWS, memory_limit: str = "256MB") -> ScanReport:
     """Scan ``inputs`` into ``store``. ``workers=0`` runs assess in this process; about
     ``write_rows`` documents are committed per transaction; DuckDB's memory is capped at
     ``memory_limit``."""

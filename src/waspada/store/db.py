@@ -206,7 +206,7 @@ class Store:
 
     # ---- writing ---------------------------------------------------------------------------
 
-    def tune_for_bulk_writes(self, memory_limit: str = "512MB", threads: int = 1) -> None:
+    def tune_for_bulk_writes(self, memory_limit: str = "256MB", threads: int = 1) -> None:
         """Bound this writer's memory (buffer cache, indexes, join state) and threads: the
         scan's parent shares the machine with the worker processes."""
         self.con.execute(f"SET memory_limit = '{memory_limit}'")
