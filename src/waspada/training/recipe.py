@@ -78,6 +78,7 @@ def _design(X: Any, datasets: Array, r: Recipe) -> tuple[Any, list[str]]:
     n_buckets = Xs.shape[1] - NAMED_SLOTS
     if r.ngram_scale != 1.0:
         Xs.data[Xs.indices < n_buckets] *= r.ngram_scale
+        Xs.eliminate_zeros()
     if r.domain_scale <= 0:
         return Xs, []
     names = sorted({str(d) for d in datasets})
