@@ -3,9 +3,10 @@
 ``train_model()`` is what ``waspada train`` runs: load the data sets (training role only), add an
 organisation's ``--extra`` texts, compute the run-time features (the same ``vectorize`` that
 ``model.predict`` uses, on the same recipe output), fit an L2 logistic regression with
-per-data-set class-balanced weights, calibrate with Platt scaling fitted on 5-fold out-of-fold
-scores, and save. Fixed seeds and deterministic solvers: the same data gives the same file.
-Needs scikit-learn (the ``train`` extra); the exported model does not.
+per-data-set class-balanced weights as ``recipe.DEFAULT_RECIPE`` says (see recipe.py for the
+levers tried for cross-language transfer), calibrate with Platt scaling fitted on 5-fold
+out-of-fold scores, and save. Fixed seeds and deterministic solvers: the same data gives the
+same file. Needs scikit-learn (the ``train`` extra); the exported model does not.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from waspada.training.recipe import DEFAULT_RECIPE, Recipe, fit_recipe
 log = logging.getLogger(__name__)
 
 SEED = 0
-#: L2 regularisation (inverse strength) of the logistic regression, chosen on the evaluation
+#: L2 regularisation (inverse strength) of ``fit_linear``; ``train_model`` uses the Recipe's ``c``
 C = 16.0
 #: the feature set of the shipped model, chosen on the evaluation (benchmarks/quality.md)
 DEFAULT_CONFIG = FeatureConfig(
