@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import Any
 
 import regex
-import yaml
 
+from waspada.datafiles import read_yaml
 from waspada.errors import ConfigError
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -250,10 +250,7 @@ def load_files(paths: Iterable[Path]) -> Taxonomy:
     seen: dict[str, str] = {}
     for path in sorted(paths):
         chk = _Checker(path.name)
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            raise ConfigError(f"{path.name}: cannot read indicator file: {exc}") from exc
+        raw = read_yaml(path, path.name)
         if not isinstance(raw, list):
             raise ConfigError(f"{path.name}: must hold a list of indicators")
         for item in raw:

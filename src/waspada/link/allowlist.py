@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import phonenumbers
-import yaml
 
+from waspada.datafiles import package_yaml, read_yaml
 from waspada.errors import ConfigError
 
 _FILE = "allowlist.yaml"
@@ -114,17 +113,10 @@ def parse_allowlist(data: object, where: str = _FILE) -> Allowlist:
 
 def load_allowlist_file(path: str | Path) -> Allowlist:
     p = Path(path)
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as e:
-        raise ConfigError(f"{p}: cannot read allow-list: {e}") from e
-    return parse_allowlist(data, str(p))
+    return parse_allowlist(read_yaml(p), str(p))
 
 
 @cache
 def load_allowlist() -> Allowlist:
     """The bundled allow-list, loaded and checked once per process."""
-    text = (
-        resources.files("waspada.link").joinpath("data").joinpath(_FILE).read_text(encoding="utf-8")
-    )
-    return parse_allowlist(yaml.safe_load(text), f"waspada/link/data/{_FILE}")
+    return parse_allowlist(package_yaml("waspada.link", _FILE), f"waspada/link/data/{_FILE}")

@@ -14,13 +14,12 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
 import ahocorasick
 import regex
-import yaml
 
+from waspada.datafiles import package_yaml
 from waspada.errors import ConfigError
 from waspada.recognizers.base import Context, Recognizer
 from waspada.text.patterns import compile_pattern, finditer_linear
@@ -95,11 +94,7 @@ def _find_words(auto: ahocorasick.Automaton, lower: str) -> list[tuple[int, int,
 @cache
 def load_bank_data() -> BankData:
     """Parse and check ``bank_context.yaml`` (once per process)."""
-    try:
-        text = resources.files("waspada.recognizers").joinpath("data", BANK_FILE).read_text("utf-8")
-        data: Any = yaml.safe_load(text)
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{BANK_FILE}: cannot be read: {exc}") from exc
+    data: Any = package_yaml("waspada.recognizers", BANK_FILE)
     if not isinstance(data, dict):
         raise ConfigError(f"{BANK_FILE}: not a mapping")
     ints = {}

@@ -14,8 +14,8 @@ from typing import Any
 
 import ahocorasick
 import regex
-import yaml
 
+from waspada.datafiles import read_yaml
 from waspada.errors import ConfigError
 from waspada.recognizers.base import Context
 from waspada.text.patterns import compile_pattern
@@ -28,11 +28,7 @@ _LETTER = regex.compile(r"\p{Latin}")
 @cache
 def load_yaml(name: str) -> dict[str, Any]:
     """The top-level mapping of ``data/<name>``."""
-    path = DATA_DIR / name
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{name}: cannot read: {exc}") from exc
+    raw = read_yaml(DATA_DIR / name, name)
     if not isinstance(raw, dict):
         raise ConfigError(f"{name}: the top level must be a mapping")
     return raw

@@ -15,8 +15,8 @@ from importlib import resources
 from typing import Any
 
 import regex
-import yaml
 
+from waspada.datafiles import package_yaml
 from waspada.errors import ConfigError
 from waspada.text.patterns import compile_pattern
 
@@ -117,10 +117,7 @@ def _add_nfkc_keys(table: dict[str, Any]) -> None:
 def load_lexicon() -> Lexicon:
     """Parse and check ``money_lexicon.yaml`` and compile its one pattern (once per process)."""
     f = LEXICON_FILE
-    try:
-        data = yaml.safe_load(_read(f))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{f}: cannot be read: {exc}") from exc
+    data = package_yaml("waspada.recognizers", f)
     rates = load_rates()
     currency_of: dict[str, str] = {}
     prefix_forms: list[str] = []

@@ -14,8 +14,8 @@ from functools import cache
 from importlib import resources
 
 import ahocorasick
-import yaml
 
+from waspada.datafiles import parse_yaml
 from waspada.errors import ConfigError
 from waspada.recognizers.base import Context, Recognizer
 from waspada.types import Entity
@@ -60,10 +60,7 @@ def _spellings(aliases: list[object]) -> set[str]:
 @cache
 def automaton() -> ahocorasick.Automaton:
     """alias -> (length, Place, latin) automaton built from ``places.yaml`` (checked on load)."""
-    try:
-        data = yaml.safe_load(_read_data())
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{PLACES_FILE}: cannot be read: {exc}") from exc
+    data = parse_yaml(_read_data(), PLACES_FILE)
     if not isinstance(data, dict) or not isinstance(data.get("places"), list):
         raise ConfigError(f"{PLACES_FILE}: field 'places' missing or not a list")
     auto = ahocorasick.Automaton()

@@ -17,11 +17,10 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
-from importlib import resources
 
 import regex
-import yaml
 
+from waspada.datafiles import package_yaml
 from waspada.errors import ConfigError
 
 __all__ = ["LATIN_LANGUAGES", "SAMPLE_CHARS", "detect"]
@@ -70,12 +69,7 @@ class _Markers:
 
 @functools.cache
 def _markers() -> _Markers:
-    path = resources.files("waspada.text") / "data" / DATA_FILE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{DATA_FILE}: cannot read: {exc}") from exc
-    return _build_markers(data)
+    return _build_markers(package_yaml("waspada.text", DATA_FILE))
 
 
 def _build_markers(data: object) -> _Markers:

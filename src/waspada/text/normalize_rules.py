@@ -6,12 +6,11 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 import regex
-import yaml
 
+from waspada.datafiles import package_yaml
 from waspada.errors import ConfigError
 from waspada.text.patterns import compile_pattern
 
@@ -204,9 +203,4 @@ def char_class(cps: list[int]) -> str:
 @functools.cache
 def rules() -> Rules:
     """The bundled rules, loaded and compiled on first use."""
-    path = resources.files("waspada.text") / "data" / DATA_FILE
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{DATA_FILE}: cannot read: {exc}") from exc
-    return build(data)
+    return build(package_yaml("waspada.text", DATA_FILE))

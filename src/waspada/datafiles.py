@@ -1,0 +1,38 @@
+"""Reading the YAML data files that recognisers, indicators, rules and allow-lists are made of.
+
+One reader, so every data file fails the same way: a ConfigError that names the file.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from waspada.errors import ConfigError
+
+
+def read_yaml(source: Traversable | Path, name: str | None = None) -> Any:
+    """Parse the YAML file ``source``; any read or syntax error becomes ConfigError(name: ...)."""
+    label = name or str(source)
+    try:
+        text = source.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{label}: cannot be read: {exc}") from exc
+    return parse_yaml(text, label)
+
+
+def parse_yaml(text: str, name: str) -> Any:
+    """Parse YAML text read from the file ``name``; a syntax error becomes ConfigError."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{name}: cannot be read: {exc}") from exc
+
+
+def package_yaml(package: str, name: str) -> Any:
+    """Parse ``data/<name>`` shipped inside ``package`` (e.g. "waspada.text")."""
+    return read_yaml(resources.files(package) / "data" / name, name)
