@@ -23,7 +23,7 @@ import regex
 from waspada.errors import ConfigError
 from waspada.recognizers.base import Context, Recognizer
 from waspada.recognizers.contacts_data import Spans, get, load_yaml, lower_text, str_list
-from waspada.recognizers.phone import phone_data, resolve
+from waspada.recognizers.phone import phone_data, resolve, with_default_country
 from waspada.text import patterns
 from waspada.types import Entity
 
@@ -264,15 +264,7 @@ class HandleRecognizer(Recognizer):
     def _phone_value(ctx: Context, raw: str, region: str) -> str | None:
         digits = _NON_DIGIT.sub("", raw)
         plus = raw.startswith("+")
-        if not ctx.country:
-            ctx = Context(
-                norm=ctx.norm,
-                language=ctx.language,
-                script=ctx.script,
-                country=region,
-                lower=ctx.lower,
-                cache=ctx.cache,
-            )
+        ctx = with_default_country(ctx, region)
         found = resolve(digits, plus, ctx) if 7 <= len(digits) <= 15 else None
         return found[0] if found else None
 

@@ -311,7 +311,8 @@ class PhoneRecognizer(Recognizer):
             res = parse_valid("+" + digits, None)
             source = "link"
             if res is None:  # a local number in a link (wa.me/0812..., zalo.me/0912...)
-                local = resolve(digits, False, _with_default(ctx, "VN" if kind == "zalo" else None))
+                hint = "VN" if kind == "zalo" else None
+                local = resolve(digits, False, with_default_country(ctx, hint))
                 if local is None:
                     continue
                 res = (local[0], local[1])
@@ -353,7 +354,7 @@ class PhoneRecognizer(Recognizer):
         )
 
 
-def _with_default(ctx: Context, region: str | None) -> Context:
+def with_default_country(ctx: Context, region: str | None) -> Context:
     """``ctx`` with a default country hint for a link that implies one (zalo.me -> VN)."""
     if region is None or ctx.country:
         return ctx
