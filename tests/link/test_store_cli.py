@@ -24,29 +24,15 @@ LURE = (
 def _batch(rows: list[tuple[str, str, int, list[tuple[str, str]]]]) -> WriteBatch:
     b = WriteBatch()
     for i, (ext, text, day, ents) in enumerate(rows):
-        b.ids.append(f"{ext}-hash")
-        b.external_ids.append(ext)
-        b.sources.append("test")
-        b.urls.append(None)
-        b.posted.append(T0 + timedelta(days=day))
-        b.languages.append("id")
-        b.scripts.append("Latn")
-        b.texts.append(text)
-        b.model_versions.append("test")
-        b.risks.append(80 + day)
-        b.levels.append("high")
-        b.categories.append("recruitment_lure")
-        b.explanations.append("")
-        b.probabilities.append(None)
+        b.add_document(
+            f"{ext}-hash", external_id=ext, source="test", url=None,
+            posted=T0 + timedelta(days=day), language="id", script="Latn", text=text,
+            model_version="test", risk=80 + day, level="high", category="recruitment_lure",
+            explanation="", probabilities=None,
+        )
         for kind, value in ents:
-            b.ent_doc.append(i)
-            b.ent_kind.append(kind)
-            b.ent_value.append(value)
-            b.ent_start.append(0)
-            b.ent_end.append(1)
-            b.ent_recognizer.append("test")
-            b.ent_score.append(1.0)
-            b.ent_attrs.append(json.dumps({"country": "KH"}) if kind == "place" else None)
+            attrs = json.dumps({"country": "KH"}) if kind == "place" else None
+            b.add_entity(i, kind, value, 0, 1, "test", 1.0, attrs)
     return b
 
 

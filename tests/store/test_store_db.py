@@ -16,34 +16,14 @@ def batch(docs: list[tuple[str, list[tuple[str, str]]]], evidence: str = "[[0, 4
     """A batch of (id, [(kind, value), ...]) documents, each with one indicator hit."""
     b = WriteBatch()
     for i, (doc_id, ents) in enumerate(docs):
-        b.ids.append(doc_id)
-        b.external_ids.append(f"x{i}")
-        b.sources.append("test")
-        b.urls.append(None)
-        b.posted.append(datetime(2026, 1, i + 1))
-        b.languages.append("id")
-        b.scripts.append("Latin")
-        b.texts.append(f"text of {doc_id}")
-        b.model_versions.append("test-1")
-        b.risks.append(10 * i)
-        b.levels.append("low")
-        b.categories.append("benign")
-        b.explanations.append("")
-        b.probabilities.append(None)
+        b.add_document(
+            doc_id, external_id=f"x{i}", source="test", url=None, posted=datetime(2026, 1, i + 1),
+            language="id", script="Latin", text=f"text of {doc_id}", model_version="test-1",
+            risk=10 * i, level="low", category="benign", explanation="", probabilities=None,
+        )
         for kind, value in ents:
-            b.ent_doc.append(i)
-            b.ent_kind.append(kind)
-            b.ent_value.append(value)
-            b.ent_start.append(0)
-            b.ent_end.append(4)
-            b.ent_recognizer.append("test")
-            b.ent_score.append(1.0)
-            b.ent_attrs.append('{"country": "KH"}')
-        b.hit_doc.append(i)
-        b.hit_id.append("recruit.test")
-        b.hit_category.append("recruitment_lure")
-        b.hit_weight.append(0.5)
-        b.hit_evidence.append(evidence)
+            b.add_entity(i, kind, value, 0, 4, "test", 1.0, '{"country": "KH"}')
+        b.add_hit(i, "recruit.test", "recruitment_lure", 0.5, evidence)
     return b
 
 

@@ -219,38 +219,31 @@ def process_chunk(chunk: Chunk, fields: Fields, chunk_no: int = 0,
         except Exception as e:  # one record never stops the batch
             bad(line, f"assess failed: {type(e).__name__}: {e}", text)
             continue
-        i = len(b.ids)
-        b.ids.append(doc_id)
-        b.external_ids.append(_opt_str(ext_id))
-        b.sources.append(source)
-        b.urls.append(_opt_str(url))
-        b.posted.append(parse_time(posted))
-        b.languages.append(a.language)
-        b.scripts.append(a.script)
-        b.texts.append(text)
-        b.model_versions.append(a.model_version)
-        b.risks.append(a.risk)
-        b.levels.append(a.level)
-        b.categories.append(a.category)
-        b.explanations.append(a.explanation)
-        b.probabilities.append(json.dumps(a.probabilities) if a.probabilities else None)
+        i = b.add_document(
+            doc_id,
+            external_id=_opt_str(ext_id),
+            source=source,
+            url=_opt_str(url),
+            posted=parse_time(posted),
+            language=a.language,
+            script=a.script,
+            text=text,
+            model_version=a.model_version,
+            risk=a.risk,
+            level=a.level,
+            category=a.category,
+            explanation=a.explanation,
+            probabilities=json.dumps(a.probabilities) if a.probabilities else None,
+        )
         for ent in a.entities:
-            b.ent_doc.append(i)
-            b.ent_kind.append(ent.kind)
-            b.ent_value.append(ent.value)
-            b.ent_start.append(ent.start)
-            b.ent_end.append(ent.end)
-            b.ent_recognizer.append(ent.recognizer)
-            b.ent_score.append(ent.score)
-            b.ent_attrs.append(json.dumps(ent.attrs, ensure_ascii=False, sort_keys=True,
-                                          default=str) if ent.attrs else None)
+            attrs = (json.dumps(ent.attrs, ensure_ascii=False, sort_keys=True, default=str)
+                     if ent.attrs else None)
+            b.add_entity(i, ent.kind, ent.value, ent.start, ent.end, ent.recognizer, ent.score,
+                         attrs)
         for h in a.indicators:
-            b.hit_doc.append(i)
-            b.hit_id.append(h.id)
-            b.hit_category.append(h.category)
-            b.hit_weight.append(h.weight)
-            b.hit_evidence.append(json.dumps([[s.start, s.end, s.text] for s in h.evidence],
-                                             ensure_ascii=False))
+            evidence = json.dumps([[s.start, s.end, s.text] for s in h.evidence],
+                                  ensure_ascii=False)
+            b.add_hit(i, h.id, h.category, h.weight, evidence)
     return ChunkResult(b.to_arrow(chunk_no << IDX_BITS).to_ipc(), len(b), q, reasons,
                        chunk.nbytes, skipped, assessed)
 

@@ -69,6 +69,63 @@ class WriteBatch:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def add_document(
+        self,
+        doc_id: str,
+        *,
+        external_id: str | None,
+        source: str | None,
+        url: str | None,
+        posted: Any,
+        language: str,
+        script: str,
+        text: str,
+        model_version: str,
+        risk: int,
+        level: str,
+        category: str,
+        explanation: str,
+        probabilities: str | None,
+    ) -> int:
+        """Append one document with its assessment; returns its index for entities and hits."""
+        self.ids.append(doc_id)
+        self.external_ids.append(external_id)
+        self.sources.append(source)
+        self.urls.append(url)
+        self.posted.append(posted)
+        self.languages.append(language)
+        self.scripts.append(script)
+        self.texts.append(text)
+        self.model_versions.append(model_version)
+        self.risks.append(risk)
+        self.levels.append(level)
+        self.categories.append(category)
+        self.explanations.append(explanation)
+        self.probabilities.append(probabilities)
+        return len(self.ids) - 1
+
+    def add_entity(
+        self, doc: int, kind: str, value: str, start: int, end: int, recognizer: str,
+        score: float, attrs: str | None,
+    ) -> None:
+        """Append one entity of the document at index ``doc`` (attrs: JSON text or None)."""
+        self.ent_doc.append(doc)
+        self.ent_kind.append(kind)
+        self.ent_value.append(value)
+        self.ent_start.append(start)
+        self.ent_end.append(end)
+        self.ent_recognizer.append(recognizer)
+        self.ent_score.append(score)
+        self.ent_attrs.append(attrs)
+
+    def add_hit(self, doc: int, hit_id: str, category: str, weight: float, evidence: str) -> None:
+        """Append one indicator hit of the document at index ``doc`` (evidence: JSON text)."""
+        self.hit_doc.append(doc)
+        self.hit_id.append(hit_id)
+        self.hit_category.append(category)
+        self.hit_weight.append(weight)
+        self.hit_evidence.append(evidence)
+
     def extend(self, other: WriteBatch) -> None:
         off = len(self.ids)
         for name in self.__slots__:
