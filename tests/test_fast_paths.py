@@ -25,9 +25,9 @@ _PRIME = np.uint64(0x100000001B3)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
-def _reference_buckets(cps: npt.NDArray[np.uint64], cfg: FeatureConfig) -> npt.NDArray[np.int64]:
+def _reference_buckets(cps: npt.NDArray[np.uint32], cfg: FeatureConfig) -> npt.NDArray[np.int64]:
     parts = []
-    m = cps * _MIX
+    m = cps.astype(np.uint64) * _MIX
     h = m
     for n in range(1, cfg.ngram_max + 1):
         if n > 1:
@@ -141,3 +141,72 @@ def test_finditer_linear_keeps_the_time_limit_on_long_texts() -> None:
     amounts = find_amounts(text.lower(), language="id")
     assert len(amounts) == 1000
     assert {a.amount for a in amounts} == {5_000_000}
+
+
+# -- compiled kernels and split searches (scoring/kernels.py, features.has_url/has_currency) ----
+
+_FOLD_REF = str.maketrans(
+    {**{str(d): "0" for d in range(1, 10)}, "\t": " ", "\n": " ", "\r": " ", "\xa0": " "}
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=TEXTS)
+def test_prepare_equals_translate_reference(text: str) -> None:
+    ref = (" " + text + " ").translate(_FOLD_REF)  # padded with one space each side
+    expected = np.frombuffer(ref.encode("utf-32-le"), dtype=np.uint32)
+    assert np.array_equal(F.prepare(text), expected)
+
+
+URLISH = st.text(alphabet="ab-0.:/wthpcomnetvnid xé_", max_size=40)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.one_of(TEXTS, URLISH))
+def test_has_url_equals_the_url_regex(text: str) -> None:
+    assert F.has_url(text) is (F._URL.search(text) is not None)
+
+
+MONEYISH = st.text(alphabet="rp.$ 0159kusdbathđvné_\u0e1a\u0e32\u0e17\n", max_size=40)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.one_of(TEXTS, MONEYISH))
+def test_has_currency_equals_the_currency_regex(text: str) -> None:
+    assert F.has_currency(text) is (F._CURRENCY.search(text) is not None)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("gaji rp 5 juta", True), ("xrp 5", False), ("_rp5", False), ("érp5", False),
+     ("(rp.5)", True), ("10k", True), ("10 kg", False), ("ok", False)],
+)
+def test_has_currency_word_boundary_cases(text: str, expected: bool) -> None:
+    assert F.has_currency(text) is expected
+    assert (F._CURRENCY.search(text) is not None) is expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    values=st.lists(st.sampled_from([0.0, 0.5, -0.5, 1.0, -2.0, 0.25, 3.0]), max_size=60),
+    m=st.integers(1, 20),
+)
+def test_top_contributions_is_a_stable_sort_by_magnitude(values: list[float], m: int) -> None:
+    from waspada.scoring import kernels
+
+    contrib = np.array(values, dtype=np.float32)
+    got = kernels.top_contributions(contrib, m).tolist()
+    expected = sorted(range(len(values)), key=lambda j: (-abs(values[j]), j))[:m]
+    assert got == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(st.integers(0, 10_000), max_size=200),
+    targets=st.lists(st.integers(0, 10_000), max_size=15),
+)
+def test_count_equal_counts_each_target(values: list[int], targets: list[int]) -> None:
+    from waspada.scoring import kernels
+
+    got = kernels.count_equal(np.array(values, dtype=np.int64), np.array(targets, dtype=np.int64))
+    assert got.tolist() == [values.count(t) for t in targets]

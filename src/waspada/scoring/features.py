@@ -31,19 +31,18 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from waspada.scoring import kernels
 from waspada.types import Entity, IndicatorHit
 
 NAMED_SLOTS = 4096
 _PRIME = np.uint64(0x100000001B3)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _SALTS = [np.uint64((0xD6E8FEB86659FD93 * n) & 0xFFFFFFFFFFFFFFFF) for n in range(33)]
-# the same constants as 0-d arrays: numpy's ufuncs take those with less per-call overhead
-_PRIME0 = np.array(_PRIME)
-_MIX0 = np.array(_MIX)
-_SALTS0 = [np.array(s) for s in _SALTS]
+_SALTS_ARRAY = np.array(_SALTS, dtype=np.uint64)
 
 IntArray = npt.NDArray[np.int64]
 UIntArray = npt.NDArray[np.uint64]
+CodePoints = npt.NDArray[np.uint32]
 FloatArray = npt.NDArray[np.float32]
 
 
@@ -72,12 +71,34 @@ class FeatureConfig:
         return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
 
 
-_URL = re.compile(
-    r"https?://|www\.|\b[a-z0-9-]{2,}\.(?:com|net|org|ly|me|co|gl|info|xyz|link|"
-    r"life|vn|id|th|ph|io|cc|top|site|club|shop|vip|bit)\b"
-)
+_TLDS = "com|net|org|ly|me|co|gl|info|xyz|link|life|vn|id|th|ph|io|cc|top|site|club|shop|vip|bit"
+_URL = re.compile(rf"https?://|www\.|\b[a-z0-9-]{{2,}}\.(?:{_TLDS})\b")
 _LONG_DIGITS = re.compile(r"\d[\d\s.-]{6,}\d")
 _CURRENCY = re.compile(r"[$£€₱฿₫¥]|\brp\.?\s?\d|\d\s?(?:usd|usdt|bath|baht|บาท|đ|vnd|k)\b")
+# The same searches split so that each part starts with a literal or a character set, which the
+# re engine skips to with a fast scan instead of trying its whole pattern at every position.
+_DOT_TLD = re.compile(rf"\.(?:{_TLDS})\b")
+_SIGN = re.compile(r"[$£€₱฿₫¥]")
+_RP_AMOUNT = re.compile(r"rp\.?\s?\d")
+_AMOUNT_SUFFIX = re.compile(r"[\d]\s?(?:usd|usdt|bath|baht|บาท|đ|vnd|k)\b")
+
+
+def has_url(lower: str) -> bool:
+    """``_URL.search(lower)``: every match has "http", "www." or a dot before a listed TLD."""
+    return (
+        "http" in lower or "www." in lower or _DOT_TLD.search(lower) is not None
+    ) and _URL.search(lower) is not None
+
+
+def has_currency(lower: str) -> bool:
+    """``_CURRENCY.search(lower)``, one alternative at a time."""
+    if _SIGN.search(lower) is not None or _AMOUNT_SUFFIX.search(lower) is not None:
+        return True
+    for m in _RP_AMOUNT.finditer(lower):  # "\b" before "rp": no word character before it
+        s = m.start()
+        if s == 0 or not (lower[s - 1].isalnum() or lower[s - 1] == "_"):
+            return True
+    return False
 
 
 _ne = operator.ne
@@ -87,13 +108,12 @@ _FOLD = str.maketrans(
 )
 
 
-def prepare(lower: str) -> npt.NDArray[np.uint64]:
+def prepare(lower: str) -> CodePoints:
     """Code points of ``lower`` padded with a space each side; digits -> 0, whitespace -> space."""
-    folded = (" " + lower + " ").translate(_FOLD)
-    return np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    return kernels.fold(np.frombuffer((" " + lower + " ").encode("utf-32-le"), dtype=np.uint32))
 
 
-def ngram_buckets(cps: npt.NDArray[np.uint64], cfg: FeatureConfig) -> IntArray:
+def ngram_buckets(cps: CodePoints, cfg: FeatureConfig) -> IntArray:
     """Bucket of every n-gram occurrence, n-gram lengths ascending, positions ascending."""
     return _ngram_hashes(cps, cfg, 0).view(np.int64)
 
@@ -102,34 +122,11 @@ def _n_ngrams(n_cps: int, cfg: FeatureConfig) -> int:
     return sum(max(n_cps - n + 1, 0) for n in range(cfg.ngram_min, cfg.ngram_max + 1))
 
 
-def _ngram_hashes(cps: npt.NDArray[np.uint64], cfg: FeatureConfig, extra: int) -> UIntArray:
-    """Buckets (as uint64) of every n-gram occurrence, followed by ``extra`` unset slots.
-
-    One output buffer, rolling hash updated in place: the same values as hashing each order
-    separately and concatenating, with a few numpy calls fewer per order.
-    """
-    n_cps = len(cps)
-    total = _n_ngrams(n_cps, cfg)
-    out = np.empty(total + extra, dtype=np.uint64)
-    if not total:
-        return out
-    m = np.multiply(cps, _MIX0)
-    h = m.copy() if cfg.ngram_max > 1 else m
-    off = 0
-    for n in range(1, cfg.ngram_max + 1):
-        if n > 1:
-            if n_cps - n + 1 <= 0:
-                break
-            h = h[:-1]
-            np.multiply(h, _PRIME0, out=h)
-            np.add(h, m[n - 1 :], out=h)
-        if n >= cfg.ngram_min:
-            end = off + n_cps - n + 1
-            np.bitwise_xor(h, _SALTS0[n], out=out[off:end])
-            off = end
-    grams = out[:total]
-    np.multiply(grams, _MIX0, out=grams)
-    np.right_shift(grams, np.uint64(64 - cfg.bits), out=grams)
+def _ngram_hashes(cps: CodePoints, cfg: FeatureConfig, extra: int) -> UIntArray:
+    """Buckets (as uint64) of every n-gram occurrence, followed by ``extra`` unset slots."""
+    out: UIntArray = kernels.ngram_hashes(
+        cps, cfg.ngram_min, cfg.ngram_max, cfg.bits, extra, _SALTS_ARRAY, _MIX, _PRIME
+    )
     return out
 
 
@@ -150,7 +147,7 @@ def named_index(name: str, n_buckets: int) -> int:
     return n_buckets + zlib.crc32(name.encode("utf-8")) % NAMED_SLOTS
 
 
-def shape_names(text: str, lower: str, cps: npt.NDArray[np.uint64] | None = None) -> list[str]:
+def shape_names(text: str, lower: str, cps: CodePoints | None = None) -> list[str]:
     """Language-independent surface features of the text (``cps``: ``prepare(lower)``)."""
     n = len(text)
     names = [f"shape:len{min(int(math.log2(n + 1)), 12)}"]
@@ -174,13 +171,13 @@ def shape_names(text: str, lower: str, cps: npt.NDArray[np.uint64] | None = None
                 )
             )
             names.append(f"shape:upper{min(int(10 * upper / n), 5)}")
-    if ("." in lower or "http" in lower) and _URL.search(lower):
+    if has_url(lower):
         names.append("shape:url")
     if (digits >= 8 and _LONG_DIGITS.search(lower)) if digits >= 0 else digits_run(lower):
         names.append("shape:longdigits")
     # every currency match has a digit or a sign; an ASCII text without digits has no
     # other digit, and its only sign is "$"
-    if not (digits == 0 and "$" not in lower and lower.isascii()) and _CURRENCY.search(lower):
+    if not (digits == 0 and "$" not in lower and lower.isascii()) and has_currency(lower):
         names.append("shape:currency")
     if "!" in text:
         names.append("shape:exclaim")

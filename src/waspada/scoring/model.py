@@ -31,6 +31,7 @@ import numpy.typing as npt
 
 from waspada.errors import ModelError
 from waspada.recognizers.base import Context
+from waspada.scoring import kernels
 from waspada.scoring.features import _FOLD, FeatureConfig, Vector, vectorize
 from waspada.types import Entity, IndicatorHit
 
@@ -79,19 +80,17 @@ class LinearModel:
         self, vec: Vector, contrib: npt.NDArray[np.float32], lower: str, k: int
     ) -> list[dict[str, object]]:
         """``explain`` given ``contrib`` = the weights of ``vec.idx`` times ``vec.val``."""
-        m = 3 * k
-        mag = np.abs(contrib)
-        np.negative(mag, out=mag)
-        cand = np.argpartition(mag, m)[:m] if len(contrib) > m else np.arange(len(contrib))
-        cand = cand[np.argsort(mag[cand], kind="stable")]
+        cand = kernels.top_contributions(contrib, 3 * k)
         n_ngrams = vec.n_ngrams
-        grams = vec.idx[:n_ngrams]
+        buckets = vec.idx[cand]
+        # occurrences of each candidate's bucket among the n-grams (0 for named features)
+        counts = kernels.count_equal(vec.idx[:n_ngrams], buckets).tolist()
         padded = " " + lower + " "
         bounds = _order_bounds(vec.n_cps, self.config)
         out: list[tuple[str, float]] = []
         seen: set[int] = set()
-        cols = (cand.tolist(), vec.idx[cand].tolist(), contrib[cand].tolist())
-        for j, b, c in zip(*cols, strict=True):
+        cols = (cand.tolist(), buckets.tolist(), contrib[cand].tolist(), counts)
+        for j, b, c, count in zip(*cols, strict=True):
             if b in seen:
                 continue
             seen.add(b)
@@ -100,7 +99,7 @@ class LinearModel:
                 name = padded[start : start + n].translate(_FOLD).strip()
                 if len(name) < MIN_SHOWN_NGRAM:
                     continue  # "a" or "0" explains nothing to a reader
-                total = c * int(np.count_nonzero(grams == b))
+                total = c * count
             else:
                 name = vec.names[j - n_ngrams]
                 total = c
