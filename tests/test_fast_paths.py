@@ -210,3 +210,36 @@ def test_count_equal_counts_each_target(values: list[int], targets: list[int]) -
 
     got = kernels.count_equal(np.array(values, dtype=np.int64), np.array(targets, dtype=np.int64))
     assert got.tolist() == [values.count(t) for t in targets]
+
+
+_BECH = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+WALLETISH = st.tuples(
+    st.text(alphabet="ab .:-_é", max_size=5),
+    st.one_of(
+        st.builds("bc1".__add__, st.text(alphabet=_BECH, min_size=8, max_size=20)).map(
+            lambda s: s.upper() if len(s) % 2 else s
+        ),
+        st.builds("0x".__add__, st.text(alphabet="0123456789abcdefABCDEF", min_size=40,
+                                         max_size=40)),
+        st.builds("1".__add__, st.text(alphabet=_B58, min_size=25, max_size=33)),
+        st.builds("T".__add__, st.text(alphabet=_B58, min_size=33, max_size=33)),
+    ),
+    st.text(alphabet="ab .:-_é", max_size=5),
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=st.one_of(TEXTS, WALLETISH))
+def test_wallet_prefilter_never_hides_a_candidate(text: str) -> None:
+    from waspada.recognizers.crypto import _CANDIDATES, may_hold_wallet
+
+    if _CANDIDATES.search(text) is not None:
+        assert may_hold_wallet(text, text.lower())
+
+
+def test_wallet_prefilter_strategy_reaches_candidates() -> None:
+    from waspada.recognizers.crypto import _CANDIDATES
+
+    assert _CANDIDATES.search("pay bc1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4 now")
+    assert _CANDIDATES.search("to 0x" + "ab" * 20 + ".")

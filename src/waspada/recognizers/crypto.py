@@ -6,6 +6,8 @@ a wallet (it may be a typo, a hash, a made-up example), so it yields nothing.
 
 from __future__ import annotations
 
+import re
+
 from waspada.recognizers import checksums
 from waspada.recognizers.base import Context, Recognizer
 from waspada.text.patterns import compile_pattern, finditer_linear
@@ -23,6 +25,16 @@ _CANDIDATES = compile_pattern(
 )
 
 #: base58check version byte -> (chain, address type)
+# Every candidate is a run of 26+ letters and digits, or contains "bc1" (bech32, any case):
+# texts with neither skip the candidate pattern (a set-led search the re engine skips through).
+_LONG_RUN = re.compile(r"[0-9A-Za-z]{26}")
+
+
+def may_hold_wallet(text: str, lower: str) -> bool:
+    """False only when ``_CANDIDATES`` cannot match ``text`` (``lower``: its lower-case form)."""
+    return "bc1" in lower or _LONG_RUN.search(text) is not None
+
+
 _B58_VERSIONS = {0x00: ("BTC", "p2pkh"), 0x05: ("BTC", "p2sh"), 0x41: ("TRON", "base58check")}
 
 
@@ -57,7 +69,7 @@ class CryptoWalletRecognizer(Recognizer):
     def recognize(self, ctx: Context) -> list[Entity]:
         text = ctx.text
         # cheap pre-check: every candidate has >= 26 alphanumerics; most texts have no candidate
-        if len(text) < 26:
+        if len(text) < 26 or not may_hold_wallet(text, ctx.lower or text.lower()):
             return []
         out: list[Entity] = []
         for m in finditer_linear(_CANDIDATES, text):  # bounded repeats of classes: linear
