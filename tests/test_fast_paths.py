@@ -243,3 +243,29 @@ def test_wallet_prefilter_strategy_reaches_candidates() -> None:
 
     assert _CANDIDATES.search("pay bc1QW508D6QEJXTDG4Y5R3ZARVARY0C5XW7KV8F3T4 now")
     assert _CANDIDATES.search("to 0x" + "ab" * 20 + ".")
+
+
+# -- normalisation rules run only when their cheap conditions hold (normalize_rules.Rule) -------
+
+OBFUSCATED = st.lists(
+    st.sampled_from(
+        ["a", "t", " at ", "\tat\t", "gmail", " dot ", " . ", ". ", "com", "com/", "/", "id/",
+         "x", "0", "1 2 3 4 5 6", "[at]", "(dot)", "tele gram", "w.a.", "é", "\n", ".", "co",
+         "gmail.com", " at gmail", "1\u20e3"]
+    ),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=st.one_of(TEXTS, OBFUSCATED))
+def test_rule_conditions_hold_wherever_the_rule_matches(text: str) -> None:
+    from waspada.text import normalize_rules
+
+    low = text.lower()
+    for rule in normalize_rules.rules().rules:
+        if rule.rx.search(low) is None:
+            continue
+        assert not rule.needs or any(n in low for n in rule.needs), rule.kind
+        assert rule.also in low, rule.kind
+        assert rule.gate is None or rule.gate(low), rule.kind

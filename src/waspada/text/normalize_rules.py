@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,12 +46,15 @@ _MAIL_PROVIDERS = (
 @dataclass(frozen=True, slots=True)
 class Rule:
     """One de-obfuscation pattern, run on the lower-cased text only when one of ``needs`` (a
-    substring) occurs in it (``needs=()``: always) and ``also`` does too."""
+    substring) occurs in it (``needs=()``: always), ``also`` does too, and ``gate`` (if any)
+    says yes. Each is a condition every match implies, so a skipped rule could not have matched.
+    """
 
     kind: str
     rx: regex.Pattern[str]
     needs: tuple[str, ...] = ()
     also: str = ""
+    gate: Callable[[str], bool] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,8 +160,19 @@ def build(data: dict[str, Any]) -> Rules:
         Rule("compound", rx("compound", compound), tuple({b for _, b in compounds})),
         Rule("bracket", rx("bracket", bracket), ("[", "(", "{", "<")),
         Rule("dot", rx("dot", bare_dot), tuple(dot_words)),
-        Rule("dot", rx("spaced_dot", spaced_dot), (" .", ". "), also="/"),
-        Rule("at", rx("at", bare_at), tuple(f"{w} " for w in at_words)),
+        Rule(
+            "dot",
+            rx("spaced_dot", spaced_dot),
+            (" .", ". "),
+            also="/",
+            gate=functools.partial(_tld_before_slash, tuple(tlds)),
+        ),
+        # a bare "at" has a blank on each side
+        Rule(
+            "at",
+            rx("at", bare_at),
+            tuple(f"{a}{w}{b}" for w in at_words for a in " \t" for b in " \t"),
+        ),
     )
     trigger_cps = sorted(set(_invisible_codepoints()) | set(table))
     return Rules(
@@ -173,6 +188,16 @@ def build(data: dict[str, Any]) -> Rules:
         rules=rule_list,
         separator=compile_pattern(r"[^0-9A-Za-z]+", name="normalize.separator"),
     )
+
+
+def _tld_before_slash(tlds: tuple[str, ...], low: str) -> bool:
+    """Some "/" in ``low`` comes right after one of ``tlds`` (``spaced_dot`` needs that)."""
+    i = low.find("/")
+    while i != -1:
+        if low.endswith(tlds, 0, i):
+            return True
+        i = low.find("/", i + 1)
+    return False
 
 
 def _invisible_codepoints() -> list[int]:
