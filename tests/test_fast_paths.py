@@ -269,3 +269,16 @@ def test_rule_conditions_hold_wherever_the_rule_matches(text: str) -> None:
         assert not rule.needs or any(n in low for n in rule.needs), rule.kind
         assert rule.also in low, rule.kind
         assert rule.gate is None or rule.gate(low), rule.kind
+
+
+def test_kernels_compile_without_a_cache_location() -> None:
+    """A function numba cannot cache (here: no source file) is still compiled and runs."""
+    from numba import njit
+
+    from waspada.scoring.kernels import compiled
+
+    ns: dict[str, object] = {}
+    exec(compile("def add1(x):\n    return x + 1\n", "<no file>", "exec"), ns)
+    with pytest.raises(RuntimeError, match="cannot cache"):
+        njit(cache=True)(ns["add1"])
+    assert compiled(ns["add1"])(41) == 42  # type: ignore[arg-type]

@@ -2,14 +2,18 @@
 
 A text's features cost a few dozen numpy calls when written with array operations (one per
 n-gram order and step); here each is one loop over the code points, compiled once and cached on
-disk (``cache=True``: ``__pycache__`` beside this file, or numba's user-wide cache when that is
-not writable). The plain forms they replace are kept in ``tests/test_fast_paths.py`` as
+disk (``__pycache__`` beside this file, or numba's user-wide cache when that is not writable;
+where nothing is writable, as on some read-only cluster images, each process compiles them in
+memory instead). The plain forms they replace are kept in ``tests/test_fast_paths.py`` as
 references, and the tests check the two agree bit for bit.
 
 Arithmetic is on ``uint64`` and wraps modulo 2**64, as numpy's does.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -18,8 +22,18 @@ from numba import njit
 SPACE = 32
 ZERO = 48
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-@njit(cache=True, nogil=True)
+
+def compiled(fn: F) -> F:
+    """``numba.njit`` with an on-disk cache when numba finds a writable place for one."""
+    try:
+        return cast(F, njit(cache=True, nogil=True)(fn))
+    except RuntimeError:  # "cannot cache function ...: no locator available"
+        return cast(F, njit(nogil=True)(fn))
+
+
+@compiled
 def fold(raw: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:  # pragma: no cover - compiled
     """Digits 1-9 -> 0; tab, newline, carriage return and no-break space -> space."""
     out = np.empty(len(raw), dtype=np.uint32)
@@ -33,7 +47,7 @@ def fold(raw: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:  # pragma: no c
     return out
 
 
-@njit(cache=True, nogil=True)
+@compiled
 def ngram_hashes(
     cps: npt.NDArray[np.uint32],
     nmin: int,
@@ -70,7 +84,7 @@ def ngram_hashes(
     return out
 
 
-@njit(cache=True, nogil=True)
+@compiled
 def top_contributions(
     contrib: npt.NDArray[np.float32], m: int
 ) -> npt.NDArray[np.int64]:  # pragma: no cover - compiled
@@ -97,7 +111,7 @@ def top_contributions(
     return best
 
 
-@njit(cache=True, nogil=True)
+@compiled
 def count_equal(
     values: npt.NDArray[np.int64], targets: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.int64]:  # pragma: no cover - compiled
