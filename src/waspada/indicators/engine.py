@@ -18,7 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-import ahocorasick
 import regex
 
 from waspada.indicators.loader import (
@@ -31,6 +30,7 @@ from waspada.indicators.loader import (
 from waspada.indicators.structured import apply_rule
 from waspada.recognizers.base import Context
 from waspada.text import patterns as rx
+from waspada.text.keywords import Keywords
 from waspada.types import Entity, IndicatorHit, Span
 
 #: at most this many evidence spans are kept per indicator
@@ -53,7 +53,7 @@ def _is_latin_word(c: str) -> bool:
 @dataclass(frozen=True, slots=True)
 class _Compiled:
     taxonomy: Taxonomy
-    automaton: ahocorasick.Automaton | None
+    keywords: Keywords[tuple[int, bool, bool, tuple[int, ...]]]
     pattern: regex.Pattern[str] | None
     group_index: dict[str, int]
     #: (indicator id, rule, entity kinds the rule can fire on), in file order
@@ -76,12 +76,9 @@ def compile_taxonomy(tax: Taxonomy) -> _Compiled:
                 )
                 if idx not in entry[3]:
                     entry[3].append(idx)
-    automaton: ahocorasick.Automaton | None = None
-    if table:
-        automaton = ahocorasick.Automaton()
-        for k, (n, left, right, idxs) in table.items():
-            automaton.add_word(k, (n, left, right, tuple(idxs)))
-        automaton.make_automaton()
+    keywords = Keywords(
+        (k, (n, left, right, tuple(idxs))) for k, (n, left, right, idxs) in table.items()
+    )
     parts: list[str] = []
     groups: dict[str, int] = {}
     for idx, ind in enumerate(tax.indicators):
@@ -99,7 +96,7 @@ def compile_taxonomy(tax: Taxonomy) -> _Compiled:
         (ind.id, rule, frozenset(rule.match.kinds)) for ind in tax.indicators for rule in ind.rules
     )
     requiring = tuple(i for i in tax.indicators if i.requires_indicator or i.requires_entity)
-    return _Compiled(tax, automaton, pattern, groups, rules, requiring)
+    return _Compiled(tax, keywords, pattern, groups, rules, requiring)
 
 
 @cache
@@ -123,18 +120,17 @@ def evaluate(
         low = text
     spans: dict[int, list[tuple[int, int]]] = {}
 
-    if comp.automaton is not None and low:
+    if low:
         n_text = len(low)
-        for end, (n, left, right, idxs) in comp.automaton.iter(low):
-            start = end - n + 1
+        for start, end, (_, left, right, idxs) in comp.keywords.find(low):
             if left and start > 0 and _is_latin_word(low[start - 1]):
                 continue
-            if right and end + 1 < n_text and _is_latin_word(low[end + 1]):
+            if right and end < n_text and _is_latin_word(low[end]):
                 continue
             for i in idxs:
                 if inds[i].negatable and _negated(low, start):
                     continue
-                spans.setdefault(i, []).append((start, end + 1))
+                spans.setdefault(i, []).append((start, end))
 
     if comp.pattern is not None and text:
         for m in rx.finditer(comp.pattern, low):

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import ahocorasick
 import regex
 
 from waspada.datafiles import package_yaml
 from waspada.errors import ConfigError
 from waspada.recognizers.base import Context, Recognizer
+from waspada.text.keywords import Keywords
 from waspada.text.patterns import compile_pattern, finditer_linear
 from waspada.types import Entity
 
@@ -45,7 +45,8 @@ class BankData:
     window_after: int
     min_digits: int
     max_digits: int
-    words: ahocorasick.Automaton  # account words and bank names -> the spelling as listed
+    #: account words and bank names -> the spelling as listed
+    words: Keywords[tuple[str, bool, bool]]
     phone_words: regex.Pattern[str]
     bank_of: dict[str, str]
     currency_before: regex.Pattern[str]
@@ -68,21 +69,19 @@ def _is_latin(ch: str) -> bool:
     return (ch.isascii() and ch.isalnum()) or "\u00c0" <= ch <= "\u1eff"
 
 
-def _automaton(words: list[str]) -> ahocorasick.Automaton:
-    auto = ahocorasick.Automaton()
-    for w in words:
-        for key in {w, unicodedata.normalize("NFKC", w)}:
-            auto.add_word(key, (len(key), w, _is_latin(key[0]), _is_latin(key[-1])))
-    auto.make_automaton()
-    return auto
+def _automaton(words: list[str]) -> Keywords[tuple[str, bool, bool]]:
+    return Keywords(
+        (key, (w, _is_latin(key[0]), _is_latin(key[-1])))
+        for w in words
+        for key in {w, unicodedata.normalize("NFKC", w)}
+    )
 
 
-def _find_words(auto: ahocorasick.Automaton, lower: str) -> list[tuple[int, int, str]]:
+def _find_words(auto: Keywords[tuple[str, bool, bool]], lower: str) -> list[tuple[int, int, str]]:
     """(start, end, word) of every listed word standing alone where it has Latin edges."""
     n = len(lower)
     out = []
-    for end_idx, (length, word, latin_start, latin_end) in auto.iter(lower):
-        start, end = end_idx - length + 1, end_idx + 1
+    for start, end, (word, latin_start, latin_end) in auto.find(lower):
         if latin_start and start > 0 and (lower[start - 1].isalnum()):
             continue
         if latin_end and end < n and lower[end].isalnum():

@@ -12,12 +12,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import ahocorasick
 import regex
 
 from waspada.datafiles import read_yaml
 from waspada.errors import ConfigError
 from waspada.recognizers.base import Context
+from waspada.text.keywords import Keywords
 from waspada.text.patterns import compile_pattern
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -112,23 +112,19 @@ class WordIndex:
     the words that lie in ``lower[lo:hi]``."""
 
     def __init__(self, words: dict[str, str]) -> None:
-        self._auto = ahocorasick.Automaton()
-        for word, payload in words.items():
-            key = word.lower()
-            self._auto.add_word(
-                key, (len(key), payload, bool(_LATIN.match(key[0])), bool(_LATIN.match(key[-1])))
-            )
-        self._auto.make_automaton()
+        self._keywords = Keywords(
+            (key, (payload, bool(_LATIN.match(key[0])), bool(_LATIN.match(key[-1]))))
+            for key, payload in ((w.lower(), p) for w, p in words.items())
+        )
 
     def find(self, lower: str, lo: int, hi: int) -> Iterator[tuple[int, int, str]]:
         n = len(lower)
         lo, hi = max(0, lo), min(hi, n)
         if lo >= hi:
             return
-        # iterate over a slice: pyahocorasick copies the string it is given, so passing the
-        # whole text with bounds would make many small windows quadratic
-        for last, (length, payload, left, right) in self._auto.iter(lower[lo:hi]):
-            start, end = lo + last - length + 1, lo + last + 1
+        # search a slice, not the whole text with bounds: many small windows stay linear
+        for s, e, (payload, left, right) in self._keywords.find(lower[lo:hi]):
+            start, end = lo + s, lo + e
             if left and start > 0 and _LETTER.match(lower[start - 1]):
                 continue
             if right and end < n and _LETTER.match(lower[end]):

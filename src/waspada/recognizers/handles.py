@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-import ahocorasick
 import regex
 
 from waspada.errors import ConfigError
@@ -25,6 +24,7 @@ from waspada.recognizers.base import Context, Recognizer
 from waspada.recognizers.contacts_data import Spans, get, load_yaml, lower_text, str_list
 from waspada.recognizers.phone import phone_data, resolve, with_default_country
 from waspada.text import patterns
+from waspada.text.keywords import Keywords
 from waspada.types import Entity
 
 _FILE = "handles.yaml"
@@ -63,7 +63,7 @@ class HandleData:
     stop_values: frozenset[str]
     #: one Aho-Corasick pass over the lower-cased text finds every trigger:
     #: key -> ((tag, rule index, loose), ...), tag in link | label | tg | other
-    automaton: Any
+    automaton: Keywords[tuple[str, tuple[tuple[str, int, bool], ...]]]
 
 
 def _kind(item: dict[str, Any], where: str) -> str:
@@ -148,10 +148,7 @@ def handle_data() -> HandleData:
     for tag, field_name in (("tg", "telegram_words"), ("other", "other_platform_words")):
         for w in str_list(d, field_name, _FILE):
             keys.setdefault(w.lower(), []).append((tag, -1, False))
-    auto = ahocorasick.Automaton()
-    for key, payload in keys.items():
-        auto.add_word(key, (key, tuple(payload)))
-    auto.make_automaton()
+    auto = Keywords((key, (key, tuple(payload))) for key, payload in keys.items())
     return HandleData(
         links=links,
         labels=labels,
@@ -180,8 +177,7 @@ class HandleRecognizer(Recognizer):
         link_rules: set[int] = set()
         label_hits: list[tuple[int, int, int, bool]] = []  # start, end, rule, loose
         tags: set[str] = set()
-        for last, (key, payload) in data.automaton.iter(lower):
-            start, end = last - len(key) + 1, last + 1
+        for start, end, (key, payload) in data.automaton.find(lower):
             if not _standalone(lower, start, end, key) and not key.endswith("/"):
                 continue
             for tag, idx, loose in payload:

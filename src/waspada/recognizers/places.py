@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-import ahocorasick
-
 from waspada.datafiles import parse_yaml
 from waspada.errors import ConfigError
 from waspada.recognizers.base import Context, Recognizer
+from waspada.text.keywords import Keywords
 from waspada.types import Entity
 
 PLACES_FILE = "places.yaml"
@@ -58,12 +57,12 @@ def _spellings(aliases: list[object]) -> set[str]:
 
 
 @cache
-def automaton() -> ahocorasick.Automaton:
-    """alias -> (length, Place, latin) automaton built from ``places.yaml`` (checked on load)."""
+def automaton() -> Keywords[tuple[Place, bool]]:
+    """alias -> (Place, latin) keyword index built from ``places.yaml`` (checked on load)."""
     data = parse_yaml(_read_data(), PLACES_FILE)
     if not isinstance(data, dict) or not isinstance(data.get("places"), list):
         raise ConfigError(f"{PLACES_FILE}: field 'places' missing or not a list")
-    auto = ahocorasick.Automaton()
+    entries: list[tuple[str, tuple[Place, bool]]] = []
     seen: dict[str, str] = {}
     for i, item in enumerate(data["places"]):
         where = f"{PLACES_FILE}: places[{i}]"
@@ -84,19 +83,17 @@ def automaton() -> ahocorasick.Automaton:
             if key in seen and seen[key] != name:
                 raise ConfigError(f"{where} ({name}): alias {key!r} also names {seen[key]}")
             seen[key] = name
-            auto.add_word(key, (len(key), place, _is_latin(key[0]) or _is_latin(key[-1])))
+            entries.append((key, (place, _is_latin(key[0]) or _is_latin(key[-1]))))
     for key in _spellings(data.get("block") or []):
-        auto.add_word(key, (len(key), _BLOCK, _is_latin(key[0])))
-    auto.make_automaton()
-    return auto
+        entries.append((key, (_BLOCK, _is_latin(key[0]))))
+    return Keywords(entries)
 
 
 def find_places(lower: str) -> list[tuple[int, int, Place]]:
     """Non-overlapping (start, end, place) in a lower-cased text; the longest alias wins."""
     hits: list[tuple[int, int, Place]] = []
     n = len(lower)
-    for end_idx, (length, place, latin) in automaton().iter(lower):
-        start, end = end_idx - length + 1, end_idx + 1
+    for start, end, (place, latin) in automaton().find(lower):
         if latin:
             if (start > 0 and _is_word_char(lower[start - 1])) or (
                 end < n and _is_word_char(lower[end])
