@@ -9,14 +9,16 @@ import subprocess
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from waspada.ingest.readers import MAX_RECORD_BYTES, Fields
+from waspada.ingest import scan as scan_mod
+from waspada.ingest.readers import MAX_RECORD_BYTES, Fields, iter_chunks
 from waspada.ingest.scan import content_id, parse_time, scan
-from waspada.store.db import Store, WriteBatch
+from waspada.store.db import ArrowBatch, Store, WriteBatch
 
 from ._util import cli_cmd, distinct_texts, run_cli, write_jsonl
 
@@ -352,3 +354,41 @@ def test_scan_bounds_the_writers_memory_and_threads(tmp_path: Path) -> None:
         got = st.query("SELECT current_setting('memory_limit'), current_setting('threads')")
     # DuckDB reports the limit in binary units: 300 MB = 286.1 MiB
     assert got == [("286.1 MiB", 1)]
+
+
+def test_an_assess_failure_quarantines_that_record_alone_in_input_order(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the worker assesses a chunk's records after parsing them all: a record assess() fails on
+    # is quarantined at its own line, between the parse failures around it
+    real = scan_mod.assess
+
+    def flaky(text: str) -> Any:
+        if "BOOM" in text:
+            raise RuntimeError("boom")
+        return real(text)
+
+    monkeypatch.setattr(scan_mod, "assess", flaky)
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b"".join([
+        json.dumps({"text": "Lowongan kerja di Kamboja"}).encode() + b"\n",
+        json.dumps({"text": "BOOM one"}).encode() + b"\n",
+        b'{"text": broken\n',
+        json.dumps({"text": "Selamat pagi", "id": 3}).encode() + b"\n",
+        json.dumps({"text": "BOOM two"}).encode() + b"\n",
+        b'{"id": 1}\n',
+        json.dumps({"text": "Gaji 20 jt per bulan", "timestamp": "2026-01-02T03:04:05Z"})
+        .encode() + b"\n",
+    ]))
+    (chunk,) = list(iter_chunks([str(src)], Fields()))
+    res = scan_mod.process_chunk(chunk, Fields())
+    assert [(r[2], r[3].split(":")[0]) for r in res.quarantine] == [
+        (2, "assess failed"), (3, "broken JSON"), (5, "assess failed"),
+        (6, "missing text field 'text'")]
+    assert (res.ndocs, res.assessed) == (3, 5)
+    docs = ArrowBatch.from_ipc(res.batch).docs
+    assert docs.column("text").to_pylist() == [
+        "Lowongan kerja di Kamboja", "Selamat pagi", "Gaji 20 jt per bulan"]
+    assert docs.column("external_id").to_pylist() == [None, "3", None]
+    assert docs.column("posted_at").to_pylist() == [None, None, datetime(2026, 1, 2, 3, 4, 5)]
+    assert docs.column("id").to_pylist() == [content_id(t) for t in docs.column("text")
+                                             .to_pylist()]
