@@ -282,3 +282,12 @@ def test_kernels_compile_without_a_cache_location() -> None:
     with pytest.raises(RuntimeError, match="cannot cache"):
         njit(cache=True)(ns["add1"])
     assert compiled(ns["add1"])(41) == 42  # type: ignore[arg-type]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+def test_ascii_tokens_equal_unicode_tokens_on_ascii_text(text: str) -> None:
+    from waspada.text import language
+
+    low = text.lower()
+    assert language._ASCII_TOKEN.findall(low) == language._TOKEN.findall(low)

@@ -32,7 +32,10 @@ _LONG_RUN = re.compile(r"[0-9A-Za-z]{26}")
 
 def may_hold_wallet(text: str, lower: str) -> bool:
     """False only when ``_CANDIDATES`` cannot match ``text`` (``lower``: its lower-case form)."""
-    return "bc1" in lower or _LONG_RUN.search(text) is not None
+    if "bc1" in lower:
+        return True
+    # a run of ASCII letters and digits lies inside one whitespace-separated token
+    return max(map(len, text.split()), default=0) >= 26 and _LONG_RUN.search(text) is not None
 
 
 _B58_VERSIONS = {0x00: ("BTC", "p2pkh"), 0x05: ("BTC", "p2sh"), 0x41: ("TRON", "base58check")}
