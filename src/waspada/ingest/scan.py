@@ -14,6 +14,7 @@ at once (the open transaction rolls back, committed batches stay).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing as mp
 import os
@@ -305,7 +306,8 @@ def _init_worker(stored: np.ndarray) -> None:
     global _STORED
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     _STORED = stored
-    assess("warm up")
+    assess("warm up")  # at once when forked from the preloaded fork server
+    gc.freeze()
 
 
 def _sub_chunk(chunk: Chunk, positions: list[int]) -> Chunk:
@@ -410,6 +412,9 @@ def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: 
                 _STORED = saved
         else:
             ctx = mp.get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
+            if ctx.get_start_method() == "forkserver":
+                # workers fork from a server that has imported and warmed up assess() once
+                ctx.set_forkserver_preload(["__main__", "waspada.ingest._preload"])
             with ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker,
                                      initargs=(stored,)) as pool:
                 inflight: deque[tuple[Chunk, Future[ChunkResult]]] = deque()

@@ -1,0 +1,17 @@
+"""Imported once by the scan's fork server (``set_forkserver_preload``), so that every worker
+process forked from it starts with ``assess()`` imported and warm instead of paying about a
+second of CPU for that itself. A failure here is left to each worker's own warm-up to report."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+
+with contextlib.suppress(Exception):
+    from waspada.assess import assess
+
+    assess("warm up")
+
+# what is loaded now lives as long as the process: keep the collector from walking it again and
+# again (and from touching its pages, which the forked workers share copy-on-write)
+gc.freeze()
