@@ -106,9 +106,13 @@ def _trim(url: str, trailing: str) -> str:
     return url
 
 
+_PATH_START = regex.compile(r"[/?#]")
+_IPV4 = regex.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+
+
 def _host_of(url_lower: str) -> str:
     rest = url_lower.split("://", 1)[1] if "://" in url_lower else url_lower
-    host = regex.split(r"[/?#]", rest, maxsplit=1)[0]
+    host = _PATH_START.split(rest, maxsplit=1)[0]
     host = host.rsplit("@", 1)[-1]  # user:pass@host
     return host.split(":", 1)[0].rstrip(".")
 
@@ -195,7 +199,7 @@ class WebRecognizer(Recognizer):
         if not explicit and not self._plausible_bare(host, url, ctx.text, end, data):
             return
         domain, _suffix = registered_domain(host)
-        if not domain and not regex.fullmatch(r"\d{1,3}(?:\.\d{1,3}){3}", host):
+        if not domain and not _IPV4.fullmatch(host):
             return
         domain = domain or host
         taken.add(start, end)

@@ -55,6 +55,7 @@ _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _ANY_LETTER = regex.compile(r"\p{L}")
 _NON_LATIN_LETTER = regex.compile(r"[^\P{L}\p{Latin}]")
 _TOKEN = re.compile(r"[^\W\d_]+")
+_KANA = regex.compile(r"[\p{Hiragana}\p{Katakana}]")
 _ASCII_TOKEN = re.compile(r"[a-z]+")  # _TOKEN on lower-case ASCII text, a plain set: 2x faster
 #: letters that only Vietnamese uses among the region's Latin-script languages
 _VI_LETTERS = re.compile("[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9]")
@@ -109,7 +110,7 @@ def detect(text: str) -> tuple[str, str]:
         if not unicodedata.is_normalized("NFC", sample):
             sample = unicodedata.normalize("NFC", sample)
         return _latin_language(sample), script
-    if lang == "zh" and regex.search(r"[\p{Hiragana}\p{Katakana}]", sample):
+    if lang == "zh" and _KANA.search(sample):
         lang = "ja"
     return lang, script
 
