@@ -392,3 +392,19 @@ def test_an_assess_failure_quarantines_that_record_alone_in_input_order(
     assert docs.column("posted_at").to_pylist() == [None, None, datetime(2026, 1, 2, 3, 4, 5)]
     assert docs.column("id").to_pylist() == [content_id(t) for t in docs.column("text")
                                              .to_pylist()]
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_broken_pipeline_stops_the_scan_before_any_work(tmp_path: Path,
+                                                          workers: int) -> None:
+    # with workers, the parent does not warm up assess() itself: a worker's failure to is
+    # reported as the same error the parent would raise
+    src = tmp_path / "in.jsonl"
+    write_jsonl(src, 5)
+    env = {**os.environ, "WASPADA_MODEL": str(tmp_path / "no-such-model.json")}
+    r = subprocess.run(cli_cmd("scan", str(src), "--db", str(tmp_path / "w.duckdb"),
+                               "--workers", str(workers), "--no-progress"),
+                       capture_output=True, text=True, timeout=300, env=env)
+    assert r.returncode == 2
+    assert "model file not found" in r.stderr and "no-such-model.json" in r.stderr
+    assert counts(tmp_path / "w.duckdb")["documents"] == 0

@@ -302,12 +302,24 @@ def batch_of(ids: list[str], external_ids: list[str | None], sources: list[str |
                                                            for h in hits])
 
 
+#: why this worker's warm-up failed (reported by ``_check_worker``), None when it did not
+_INIT_ERROR: Exception | None = None
+
+
 def _init_worker(stored: np.ndarray) -> None:
-    global _STORED
+    global _STORED, _INIT_ERROR
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     _STORED = stored
-    assess("warm up")  # at once when forked from the preloaded fork server
+    try:
+        assess("warm up")  # at once when forked from the preloaded fork server
+    except Exception as e:  # kept for _check_worker: a raising initializer breaks the pool
+        _INIT_ERROR = e
     gc.freeze()
+
+
+def _check_worker() -> None:
+    if _INIT_ERROR is not None:
+        raise _INIT_ERROR
 
 
 def _sub_chunk(chunk: Chunk, positions: list[int]) -> Chunk:
@@ -393,7 +405,8 @@ def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: 
         if count_bytes:
             report.bytes += res.nbytes
 
-    assess("warm up")  # a broken pipeline (e.g. ConfigError) fails here, before any work
+    if n <= 0:
+        assess("warm up")  # a broken pipeline (e.g. ConfigError) fails here, before any work
     store.tune_for_bulk_writes(memory_limit)
     stored = store.stored_id_keys()
     in_main = _is_main_thread()
@@ -417,6 +430,13 @@ def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: 
                 ctx.set_forkserver_preload(["__main__", "waspada.ingest._preload"])
             with ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker,
                                      initargs=(stored,)) as pool:
+                # a broken pipeline fails here, before any work; the parent does not warm up
+                # an assess() of its own (about half a second of CPU) when workers run it
+                try:
+                    pool.submit(_check_worker).result()
+                except Exception:
+                    assess("warm up")  # raise the failure here, with its own type and message
+                    raise
                 inflight: deque[tuple[Chunk, Future[ChunkResult]]] = deque()
                 for ch in chunks:
                     next_no[0] += 1
