@@ -291,3 +291,24 @@ def test_ascii_tokens_equal_unicode_tokens_on_ascii_text(text: str) -> None:
 
     low = text.lower()
     assert language._ASCII_TOKEN.findall(low) == language._TOKEN.findall(low)
+
+
+LINKISH = st.lists(
+    st.sampled_from(["wa.me/", "WA.ME/", "zalo.me/", "t.me/", "+", "6281234567890", "0912345678",
+                     "whatsapp.com/send?phone=", "WhatsApp.com/send/?text=hi&phone=",
+                     "viber://chat?number=", "%2B", " ", "x", "/", "me", "."]),
+    max_size=6,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.one_of(TEXTS, LINKISH))
+def test_chat_link_precheck_never_hides_a_link(text: str) -> None:
+    from waspada.recognizers.base import Context
+    from waspada.recognizers.phone import LINK_RX, _may_hold_link
+    from waspada.text.normalize import normalize
+
+    norm = normalize(text)
+    ctx = Context(norm=norm, language="und", script="Latin", country=None, lower=norm.lower)
+    if LINK_RX.search(ctx.text) is not None:
+        assert _may_hold_link(ctx)

@@ -61,7 +61,8 @@ LINK_RX = patterns.compile_pattern(
     r"(?:\+|%2b)?(?P<num>\d{7,15})(?![0-9])",
     name="phone.link",
 )
-#: a cheap first pass: runs of digits and separators; only runs with 7+ digits are parsed
+#: a cheap first pass: runs of digits and separators; only runs with 7+ digits are parsed.
+#: Linear (a failed try reads at most 5 characters; a successful one consumes its run).
 _RUN = patterns.compile_pattern(r"\d[\d \t().\-\u2013]{5,}", name="phone.run")
 _DIGITS7 = patterns.compile_pattern(r"\d(?:\D*+\d){6}", name="phone.digits7")
 _THOUSANDS = regex.compile(r"\d{1,3}(?:[.,]\d{3})+")
@@ -256,7 +257,7 @@ def channel_near(ctx: Context, start: int, end: int) -> str | None:
 def _candidates(text: str) -> Iterator[tuple[int, int, str, str]]:
     """(start, end, candidate, its digits) with 7-15 digits. A run of more digits is often two
     numbers side by side ("0812345678 0898765432"): its space-separated parts are tried."""
-    for run in list(patterns.finditer(_RUN, text)):
+    for run in list(patterns.finditer_linear(_RUN, text)):
         if len(_NON_DIGIT.sub("", run.group())) >= 7:
             pos = run.start()
             while pos > 0 and run.start() - pos < 3 and text[pos - 1] in "+( \t":
@@ -283,6 +284,15 @@ def _candidates_in(text: str, pos: int, endpos: int) -> Iterator[tuple[int, int,
                     yield m.start() + part.start(), m.start() + part.end(), part.group(), d
 
 
+def _may_hold_link(ctx: Context) -> bool:
+    """False only when LINK_RX cannot match: every chat link has "me/" (wa.me/, zalo.me/,
+    t.me/), "whatsapp.com/send" or "viber://" in it, in any case."""
+    if "/" not in ctx.text:
+        return False
+    low = ctx.lower or ctx.text.lower()
+    return "me/" in low or "whatsapp.com/send" in low or "viber://" in low
+
+
 def _has_seven_digits(text: str) -> bool:
     """Cheap pre-check: ASCII digits counted at C speed; other digits (Thai, Arabic-Indic) only
     when the text is not ASCII."""
@@ -304,8 +314,7 @@ class PhoneRecognizer(Recognizer):
             return []
         out: list[Entity] = []
         taken = Spans()
-        # every chat link (wa.me/, zalo.me/, t.me/, whatsapp.com/send, viber://) has a "/"
-        for m in list(patterns.finditer(LINK_RX, text)) if "/" in text else []:
+        for m in list(patterns.finditer(LINK_RX, text)) if _may_hold_link(ctx) else []:
             kind = next(k for k in _LINK_CHANNEL if m.group(k))
             digits = m.group("num")
             res = parse_valid("+" + digits, None)
