@@ -218,7 +218,7 @@ def process_chunk(chunk: Chunk, fields: Fields, chunk_no: int = 0,
             except UnicodeDecodeError as e:
                 bad(line, f"invalid UTF-8 at byte {e.start}", item)
                 continue
-        if type(text) is not str:
+        if not isinstance(text, str):
             bad(line, f"text field {ftext!r} is not a string", repr(text)[:EXCERPT])
             continue
         if not text.strip():
