@@ -260,3 +260,10 @@ def test_real_texts_normalise_to_nfkc_without_invisibles() -> None:
                 a, b = n.to_original(0, len(n.text))
                 assert 0 <= a <= b <= len(text)
     assert seen > 10_000
+
+
+def test_spaced_dot_with_a_tab_is_joined_like_one_with_a_space() -> None:
+    # found by Hypothesis: the rule's pre-check knew " ." and ". " but not the tab forms
+    assert normalize("kerja.\tcom/loker").text == "kerja.com/loker"
+    assert normalize("kerja\t.com/loker").text == "kerja.com/loker"
+    assert normalize("kerja . com/loker").text == "kerja.com/loker"

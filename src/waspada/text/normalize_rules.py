@@ -163,7 +163,7 @@ def build(data: dict[str, Any]) -> Rules:
         Rule(
             "dot",
             rx("spaced_dot", spaced_dot),
-            (" .", ". "),
+            (" .", ". ", "\t.", ".\t"),  # the blanks around the dot may be tabs
             also="/",
             gate=functools.partial(_tld_before_slash, tuple(tlds)),
         ),
