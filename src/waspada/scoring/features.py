@@ -118,10 +118,6 @@ def ngram_buckets(cps: CodePoints, cfg: FeatureConfig) -> IntArray:
     return _ngram_hashes(cps, cfg, 0).view(np.int64)
 
 
-def _n_ngrams(n_cps: int, cfg: FeatureConfig) -> int:
-    return sum(max(n_cps - n + 1, 0) for n in range(cfg.ngram_min, cfg.ngram_max + 1))
-
-
 def _ngram_hashes(cps: CodePoints, cfg: FeatureConfig, extra: int) -> UIntArray:
     """Buckets (as uint64) of every n-gram occurrence, followed by ``extra`` unset slots."""
     out: UIntArray = kernels.ngram_hashes(
