@@ -263,7 +263,6 @@ def test_rule_conditions_hold_wherever_the_rule_matches(text: str) -> None:
         if rule.rx.search(low) is None:
             continue
         assert not rule.needs or any(n in low for n in rule.needs), rule.kind
-        assert rule.also in low, rule.kind
         assert rule.gate is None or rule.gate(low), rule.kind
 
 

@@ -217,7 +217,7 @@ def _rule_pass(src: str, low: str, r: rules_mod.Rules, maps: list[SpanMap]) -> s
         else:
             if rule.needs:
                 continue
-        if rule.also not in low or (rule.gate is not None and not rule.gate(low)):
+        if rule.gate is not None and not rule.gate(low):
             continue
         it = finditer(rule.rx, low, timeout=timeout) if long else rule.rx.finditer(low)
         for m in it:

@@ -46,14 +46,12 @@ _MAIL_PROVIDERS = (
 @dataclass(frozen=True, slots=True)
 class Rule:
     """One de-obfuscation pattern, run on the lower-cased text only when one of ``needs`` (a
-    substring) occurs in it (``needs=()``: always), ``also`` does too, and ``gate`` (if any)
-    says yes. Each is a condition every match implies, so a skipped rule could not have matched.
-    """
+    substring) occurs in it (``needs=()``: always) and ``gate`` (if any) says yes. Both are
+    conditions every match implies, so a skipped rule could not have matched."""
 
     kind: str
     rx: regex.Pattern[str]
     needs: tuple[str, ...] = ()
-    also: str = ""
     gate: Callable[[str], bool] | None = None
 
 
@@ -164,7 +162,6 @@ def build(data: dict[str, Any]) -> Rules:
             "dot",
             rx("spaced_dot", spaced_dot),
             (" .", ". ", "\t.", ".\t"),  # the blanks around the dot may be tabs
-            also="/",
             gate=functools.partial(_tld_before_slash, tuple(tlds)),
         ),
         # a bare "at" has a blank on each side
