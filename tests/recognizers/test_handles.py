@@ -85,6 +85,9 @@ CASES: list[tuple[str, list[Expected]]] = [
     ("instagram.com/p/Cxyz123", []),
     ("tiktok.com/@kerja.kamboja", [("tiktok", "kerja.kamboja", "tiktok.com/@kerja.kamboja", {})]),
     ("tiktok: @kerja.kamboja", [("tiktok", "kerja.kamboja", "@kerja.kamboja", {})]),
+    # a link whose handle is only dots is no handle (found by the property test below)
+    ("tiktok.com/@..", []),
+    ("instagram.com/...", []),
 ]
 
 

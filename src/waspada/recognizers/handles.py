@@ -243,7 +243,8 @@ class HandleRecognizer(Recognizer):
         if rule.phone is None:
             raw = raw.rstrip(".")
             e = m.end("value") - (len(m.group("value")) - len(raw))
-        if raw.lower() in rule.skip or taken.overlaps(s, e):
+        # "tiktok.com/@.." is a link with no handle once its trailing dots are dropped
+        if not raw or raw.lower() in rule.skip or taken.overlaps(s, e):
             return
         if rule.phone is not None:
             value = self._phone_value(ctx, raw, rule.phone)
