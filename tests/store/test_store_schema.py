@@ -93,3 +93,26 @@ def test_duplicate_migration_versions_are_rejected(tmp_path: Path) -> None:
     dup = [schema.Migration(1, "a", ()), schema.Migration(1, "b", ())]
     with pytest.raises(ValueError, match="duplicate"):
         schema.migrate(con, migrations=dup)
+
+
+def test_version_4_rebuilds_documents_keeping_rows_keys_and_the_sequence(tmp_path: Path) -> None:
+    path = tmp_path / "v3.duckdb"
+    con = duckdb.connect(str(path))
+    assert schema.migrate(con, target=3) == 3
+    con.execute("INSERT INTO documents (id, ingested_at, text) VALUES ('a', now(), 'one'), "
+                "('b', now(), 'two')")
+    con.execute("DELETE FROM documents WHERE id = 'a'")  # a gap in doc_key stays a gap
+    # version 3 still has the UNIQUE index on id
+    with pytest.raises(duckdb.ConstraintException):
+        con.execute("INSERT INTO documents (id, ingested_at, text) VALUES ('b', now(), 'x')")
+    con.close()
+    with Store.open(path) as st:
+        assert st.version() == schema.latest_version() >= 4
+        assert st.query("SELECT doc_key, id, text FROM documents") == [(2, "b", "two")]
+        st.con.execute("INSERT INTO documents (id, ingested_at, text) VALUES ('c', now(), 'z')")
+        # the sequence goes on (the refused insert above used up 3): no key is handed out twice
+        assert st.query("SELECT doc_key FROM documents WHERE id = 'c'") == [(4,)]
+        # uniqueness of id is now the writer's job (an anti-join in Store.write), not an index's
+        indexed = st.query("SELECT count(*) FROM duckdb_constraints() WHERE table_name = "
+                           "'documents' AND constraint_type = 'UNIQUE'")
+        assert indexed == [(0,)]

@@ -8,7 +8,8 @@ Writes come as ``ArrowBatch``es (ready-to-insert Arrow tables the scan workers b
 Arrow IPC bytes) or ``WriteBatch``es (plain column lists), and each batch is ONE transaction:
 documents, assessments, entities, entity links and indicator hits commit together or not at all,
 so a scan killed at any moment leaves only whole batches behind. A document whose
-content-hash id is already stored is skipped (an anti-join; the UNIQUE key backs it), so re-scans
+content-hash id is already stored is skipped (an anti-join in the same transaction; this single
+writer is what keeps ids unique, no index repeats the check: see schema migration 4), so re-scans
 and resumed scans are idempotent.
 """
 

@@ -11,7 +11,9 @@ Adding tables (e.g. campaigns / networks link tables)::
 
 Key design (see docs/scan-and-store.md):
 - ``documents.id`` is the public content-hash id: sha256 (hex) of the text with whitespace runs
-  collapsed to one space and the ends stripped. The same text from two inputs is one document.
+  collapsed to one space and the ends stripped. The same text from two inputs is one document:
+  the single writer (``Store.write``) inserts through an anti-join on ``id`` (no index since
+  version 4).
 - ``documents.doc_key`` is a compact integer surrogate used by every child table.
 - ``entities`` holds one row per (kind, normalised value); ``doc_entities`` links documents to
   entities, one row per mention, with the mention's span and kind-specific attrs (JSON).
@@ -144,11 +146,37 @@ _V3 = (
     )""",
 )
 
+# documents without the UNIQUE index on ``id``. A content-hash id is stored once because the
+# single writer inserts a batch's documents through an anti-join on ``id`` in the same
+# transaction (``Store.write``); the index only repeated that check, and its upkeep was the
+# largest cost of a write (about 6 us a document) and, at a million documents, about a third of
+# the database file. DuckDB cannot drop a constraint, so the table is rebuilt (rows and doc_key
+# values kept).
+_V4 = (
+    """CREATE TABLE documents_v4 (
+        doc_key BIGINT PRIMARY KEY DEFAULT nextval('doc_key_seq'),
+        id VARCHAR NOT NULL,
+        external_id VARCHAR,
+        source VARCHAR,
+        url VARCHAR,
+        posted_at TIMESTAMP,
+        ingested_at TIMESTAMP NOT NULL,
+        language VARCHAR,
+        script VARCHAR,
+        text VARCHAR NOT NULL
+    )""",
+    "INSERT INTO documents_v4 SELECT doc_key, id, external_id, source, url, posted_at, "
+    "ingested_at, language, script, text FROM documents ORDER BY doc_key",
+    "DROP TABLE documents",
+    "ALTER TABLE documents_v4 RENAME TO documents",
+)
+
 #: every migration, in order; append only (see module docstring)
 MIGRATIONS: list[Migration] = [
     Migration(1, "documents, assessments, entities, indicator hits, quarantine", _V1),
     Migration(2, "scan run log", _V2),
     Migration(3, "campaigns, networks and link state", _V3),
+    Migration(4, "documents: id kept unique by the writer's anti-join, not by an index", _V4),
 ]
 
 
