@@ -14,8 +14,9 @@ import yaml
 
 from waspada.errors import ConfigError
 
-#: libyaml's safe loader when PyYAML was built with it (about ten times faster to start the
-#: pipeline: the data files are parsed once per process), else the pure-Python one
+#: libyaml's safe loader when PyYAML was built with it, else the pure-Python one. Every process
+#: parses all data files once: ~0.02 s with libyaml instead of ~0.14 s (every CLI call, every
+#: scan's fork server)
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
