@@ -107,11 +107,14 @@ def _tree_sample(root: int, cpu: dict[int, int]) -> int:
     return total
 
 
-def run_scan(path: Path, db: Path, workers: int) -> dict[str, float]:
+def run_scan(path: Path, db: Path, workers: int, batch_rows: int | None = None
+             ) -> dict[str, float]:
     for p in (db, Path(str(db) + ".wal")):
         p.unlink(missing_ok=True)
     cmd = [sys.executable, "-c", "from waspada.cli import main; main()", "scan", str(path),
            "--db", str(db), "--workers", str(workers), "--json", "--no-progress"]
+    if batch_rows:
+        cmd += ["--batch-rows", str(batch_rows)]
     peak = [0]
     cpu: dict[int, int] = {}
     t0 = time.perf_counter()
@@ -147,6 +150,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="200000,1000000", help="comma-separated record counts")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--batch-rows", type=int, default=None,
+                    help="documents per committed transaction (default: the scan's own)")
     ap.add_argument("--data", type=Path, default=DATA)
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--keep", action="store_true", help="keep the input and database files")
@@ -162,7 +167,7 @@ def main() -> None:
         # the single-process rate is sampled before AND after the scan (the machine's speed
         # drifts by up to ~10 % over minutes); the ratio uses their mean and shows both
         before, before_cpu, m = single_process_rate(src, min(n, SINGLE_SAMPLE))
-        r = run_scan(src, db, args.workers)
+        r = run_scan(src, db, args.workers, args.batch_rows)
         after, after_cpu, _ = single_process_rate(src, min(n, SINGLE_SAMPLE))
         single, single_cpu = (before + after) / 2, (before_cpu + after_cpu) / 2
         docs_s = r["read"] / r["scan_s"]
