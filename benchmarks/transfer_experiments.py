@@ -99,61 +99,75 @@ class _P:  # the slice of evaluate.Prepared that combined_probability reads
         self.ind_risk, self.counter = ind_risk, counter
 
 
-def run_lodo_fast(d: dict[str, Any], r: Recipe) -> dict[str, Any]:
-    """LODO only, raw decision threshold 0 and PR-AUC (one fit per group): for ranking recipes."""
-    X, y, ds, grp, role = d["X"], d["y"], d["dataset"], d["group"], d["role"]
+def _lodo(d: dict[str, Any], score: Any) -> dict[str, Any]:
+    """Leave one data-set group out: ``score(train_rows, test_rows) -> (scores, predictions)``
+    for each group; F1 per group (recall for the one-class Philippine set) and PR-AUC."""
+    y, grp, role = d["y"], d["group"], d["role"]
     tr_all = np.flatnonzero(role == "train")
     out: dict[str, Any] = {"lodo": {}, "lodo_auc": {}}
     for g in sorted(set(grp[tr_all])):
         te = tr_all[grp[tr_all] == g]
         tr = tr_all[grp[tr_all] != g]
-        coef, b = fit_raw(X[tr], y[tr], ds[tr], r)
-        s = X[te] @ coef + b
-        m = metrics(y[te], s, s >= 0)
+        s, pred = score(tr, te)
+        m = metrics(y[te], s, pred)
         out["lodo"][g] = m["recall"] if g == "ph" else m["f1"]
         out["lodo_auc"][g] = m.get("pr_auc")
     return out
+
+
+def run_lodo_fast(d: dict[str, Any], r: Recipe) -> dict[str, Any]:
+    """LODO only, raw decision threshold 0 and PR-AUC (one fit per group): for ranking recipes."""
+    X, y, ds = d["X"], d["y"], d["dataset"]
+
+    def score(tr: Any, te: Any) -> tuple[Any, Any]:
+        coef, b = fit_raw(X[tr], y[tr], ds[tr], r)
+        s = X[te] @ coef + b
+        return s, s >= 0
+
+    return _lodo(d, score)
+
+
+def _heldout_rates(d: dict[str, Any], fit: Any) -> dict[str, Any]:
+    """Job-scam recall and job-ads false-positive rate of ``fit`` (Platt-calibrated), the model
+    alone and combined with the indicators."""
+    X, role = d["X"], d["role"]
+    a, b = fit.platt
+    P = _P(d["ind_risk"], d["counter"])
+    out: dict[str, Any] = {}
+    for label, rl in [("ph_job_recall", "recall_test"), ("id_job_ads_fpr", "fpr_test")]:
+        rows = np.flatnonzero(role == rl)
+        p = 1 / (1 + np.exp(-(a * fit.decision(X[rows]) + b)))
+        pc = combined_probability(P, p, rows)
+        out[label] = round(float(np.mean(pc >= 0.5)), 4)
+        out[label + " (model)"] = round(float(np.mean(p >= 0.5)), 4)
+    return out
+
+
+def _fit_all(d: dict[str, Any], r: Recipe) -> Any:
+    """The recipe fitted on every training text."""
+    tr_all = np.flatnonzero(d["role"] == "train")
+    return fit_recipe(d["X"][tr_all], d["y"][tr_all], d["dataset"][tr_all], r)
 
 
 def run_heldout(d: dict[str, Any], r: Recipe) -> dict[str, Any]:
     """Model trained on all training texts, Platt on its inner out-of-fold scores: job-scam recall
     and job-ads false-positive rate (model alone and combined with the indicators)."""
-    X, y, ds, role = d["X"], d["y"], d["dataset"], d["role"]
-    tr_all = np.flatnonzero(role == "train")
-    fit = fit_recipe(X[tr_all], y[tr_all], ds[tr_all], r)
+    fit = _fit_all(d, r)
     a, b = fit.platt
-    P = _P(d["ind_risk"], d["counter"])
-    out: dict[str, Any] = {"platt": [round(a, 3), round(b, 3)]}
-    for label, rl in [("ph_job_recall", "recall_test"), ("id_job_ads_fpr", "fpr_test")]:
-        rows = np.flatnonzero(role == rl)
-        p = 1 / (1 + np.exp(-(a * fit.decision(X[rows]) + b)))
-        pc = combined_probability(P, p, rows)  # type: ignore[arg-type]
-        out[label] = round(float(np.mean(pc >= 0.5)), 4)
-        out[label + " (model)"] = round(float(np.mean(p >= 0.5)), 4)
-    return out
+    return {"platt": [round(a, 3), round(b, 3)], **_heldout_rates(d, fit)}
 
 
 def run_variant(d: dict[str, Any], r: Recipe, within: bool = False) -> dict[str, Any]:
-    X, y, ds, grp, role = d["X"], d["y"], d["dataset"], d["group"], d["role"]
+    X, y, ds, role = d["X"], d["y"], d["dataset"], d["role"]
     tr_all = np.flatnonzero(role == "train")
-    out: dict[str, Any] = {"lodo": {}, "lodo_auc": {}}
-    for g in sorted(set(grp[tr_all])):
-        te = tr_all[grp[tr_all] == g]
-        tr = tr_all[grp[tr_all] != g]
+
+    def score(tr: Any, te: Any) -> tuple[Any, Any]:
         fit = fit_recipe(X[tr], y[tr], ds[tr], r)
         s = fit.decision(X[te])
-        m = metrics(y[te], s, s >= fit.threshold)
-        out["lodo"][g] = m["recall"] if g == "ph" else m["f1"]
-        out["lodo_auc"][g] = m.get("pr_auc")
-    fit = fit_recipe(X[tr_all], y[tr_all], ds[tr_all], r)
-    a, b = fit.platt
-    P = _P(d["ind_risk"], d["counter"])
-    for label, rl in [("ph_job_recall", "recall_test"), ("id_job_ads_fpr", "fpr_test")]:
-        rows = np.flatnonzero(role == rl)
-        p = 1 / (1 + np.exp(-(a * fit.decision(X[rows]) + b)))
-        pc = combined_probability(P, p, rows)  # type: ignore[arg-type]
-        out[label] = round(float(np.mean(pc >= 0.5)), 4)
-        out[label + " (model)"] = round(float(np.mean(p >= 0.5)), 4)
+        return s, s >= fit.threshold
+
+    out = _lodo(d, score)
+    out.update(_heldout_rates(d, _fit_all(d, r)))
     if within:
         from sklearn.model_selection import StratifiedKFold
 
