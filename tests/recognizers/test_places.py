@@ -109,6 +109,22 @@ def test_places(text: str, expected: list[tuple[str, str, str, bool]]) -> None:
     assert got == expected
 
 
+def test_a_place_name_inside_an_identifier_is_not_a_mention() -> None:
+    """A handle, an e-mail address or a URL names an account or a site, not the place; a hashtag
+    tags the topic and stays a mention, and so does a place word next to a handle."""
+
+    def names(text: str) -> list[tuple[str, str]]:
+        return [(e.text, e.value) for e in places(text)]
+
+    assert names("follow @loker_kamboja for info") == []
+    assert names("kirim CV ke loker_kamboja@gmail.com") == []
+    assert names("daftar di https://kerja-kamboja.example/daftar") == []
+    assert names("info www.laos-jobs.example") == []
+    assert names("#kamboja #gajibesar") == [("kamboja", "Cambodia")]
+    assert names("kerja di Kamboja, hubungi @budi") == [("Kamboja", "Cambodia")]
+    assert names("Kerja di Kamboja: email hr@example.com") == [("Kamboja", "Cambodia")]
+
+
 def test_the_matcher_is_built_once() -> None:
     assert automaton() is automaton()
 

@@ -17,6 +17,7 @@ from waspada.datafiles import parse_yaml
 from waspada.errors import ConfigError
 from waspada.recognizers.base import Context, Recognizer
 from waspada.text.keywords import Keywords
+from waspada.text.patterns import compile_pattern, finditer_linear
 from waspada.types import Entity
 
 PLACES_FILE = "places.yaml"
@@ -111,7 +112,38 @@ def find_places(lower: str) -> list[tuple[int, int, Place]]:
                 taken[h[0] : h[1]] = b"\x01" * (h[1] - h[0])
                 kept.append(h)
         hits = sorted(kept, key=lambda h: h[0])
-    return [h for h in hits if h[2] is not _BLOCK]
+    hits = [h for h in hits if h[2] is not _BLOCK]
+    if hits and ("@" in lower or "://" in lower or "www." in lower):
+        hits = _outside_identifiers(lower, hits)
+    return hits
+
+
+#: a run of the characters of a handle, an e-mail address or a URL (letters, digits, marks,
+#: _ . @ / # % ? = & ~ + - and "://")
+_IDENT = compile_pattern(r"(?:://|[\w\p{M}.@/#%?=&~+\-])+", name="identifier_run")
+
+
+def _outside_identifiers(
+    lower: str, hits: list[tuple[int, int, Place]]
+) -> list[tuple[int, int, Place]]:
+    """Drop the hits inside a handle, an e-mail address or a URL (``@loker_kamboja``,
+    ``kamboja@gmail.com``, ``https://kamboja.example/``): a name inside an identifier is not a
+    mention of the place. A hashtag (``#kamboja``) is: the writer tags the topic. One pass over
+    the text and the sorted hits: linear."""
+    idents = [
+        (m.start(), m.end())
+        for m in finditer_linear(_IDENT, lower)
+        if "@" in m.group() or "://" in m.group() or m.group().startswith("www.")
+    ]
+    kept: list[tuple[int, int, Place]] = []
+    j = 0
+    for h in hits:
+        while j < len(idents) and idents[j][1] <= h[0]:
+            j += 1
+        if j < len(idents) and idents[j][0] <= h[0] and h[1] <= idents[j][1]:
+            continue
+        kept.append(h)
+    return kept
 
 
 class PlaceRecognizer(Recognizer):
