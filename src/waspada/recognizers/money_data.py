@@ -30,6 +30,8 @@ class Rates:
     date: str
     note: str
     units_per_usd: dict[str, float]
+    source_of: dict[str, str]  # currency -> key of ``sources`` (ecb, par, usd, unverified ...)
+    source_date: dict[str, str]  # source key -> the reference date of its rates
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,7 @@ class Lexicon:
     prefix_currency: regex.Pattern[str]
     prefix_last_chars: frozenset[str]  # last characters of prefix forms: a cheap pre-check
     over_pattern: regex.Pattern[str]
+    tail: regex.Pattern[str]  # a suffix currency and a period after an amount in words
     prefix_period: regex.Pattern[str]
     salary: regex.Pattern[str]
     currency_of: dict[str, str]  # prefix/suffix form -> code
@@ -73,10 +76,21 @@ def load_rates() -> Rates:
     for code, v in units.items():
         if not isinstance(v, int | float) or v <= 0:
             raise ConfigError(f"{RATES_FILE}: field units_per_usd.{code} must be a positive number")
+    sources = _need(data, "sources", dict, RATES_FILE)
+    source_date: dict[str, str] = {}
+    for key, spec in sources.items():
+        source_date[key] = _need(spec, "date", str, f"{RATES_FILE}: sources.{key}")
+        _need(spec, "name", str, f"{RATES_FILE}: sources.{key}")
+    source_of = _need(data, "rate_source", dict, RATES_FILE)
+    for code in units:
+        if source_of.get(code) not in source_date:
+            raise ConfigError(f"{RATES_FILE}: field rate_source.{code} must name one of sources")
     return Rates(
         date=_need(data, "date", str, RATES_FILE),
         note=_need(data, "note", str, RATES_FILE),
         units_per_usd={k: float(v) for k, v in units.items()},
+        source_of={k: str(source_of[k]) for k in units},
+        source_date=source_date,
     )
 
 
@@ -192,6 +206,10 @@ def load_lexicon() -> Lexicon:
         | frozenset(x[-1] for x in prefix_forms),
         prefix_currency=compile_pattern(rf"(?P<cur>{pfx})[\s:]{{0,2}}$", name="money_prefix"),
         over_pattern=compile_pattern(over_rx, name="money_over"),
+        tail=compile_pattern(
+            rf"(?:\s{{0,2}}(?P<cur2>{_alt(suffix_forms)}))?(?:\s{{0,2}}(?P<per>{per}))?",
+            name="money_tail",
+        ),
         prefix_period=compile_pattern(_alt(prefixes, lead=True), name="money_prefix_period"),
         salary=compile_pattern(
             _alt([str(w) for w in _need(data, "salary_words", list, f)], lead=True),

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 import regex
 
 from waspada.recognizers.money_data import PERIODS, Lexicon, is_latin, load_lexicon, load_rates
+from waspada.recognizers.money_words import find_word_numbers, has_word_cue
 from waspada.text.patterns import finditer, finditer_linear
 
 __all__ = [
@@ -119,6 +120,9 @@ def find_amounts(
         a = _read_match(lex, lower, m, language, script, country)
         if a is not None:
             out.append(a)
+    words = _word_amounts(lex, lower, out, language, script, country)
+    if words:
+        out = sorted(out + words, key=lambda a: a.start)
     if "万" in lower or "萬" in lower or "千" in lower:
         taken: set[int] = set()
         for a in out:
@@ -176,30 +180,21 @@ def _read_match(
     )
     if not (strong or mult_forms or grouped or plain):
         return None  # a bare small number: never money on its own (cheap exit, most numbers)
-    period = _period_of(lex, per_form) if per_form else None
-    window = lower[max(0, start - 40) : start]
-    if period is None and lex.prefix_period.search(window[-16:]) is not None:
-        near = list(finditer(lex.prefix_period, window[-16:]))
-        if near:
-            period = lex.period_of.get(_WS.sub(" ", near[-1].group()))
-    salary = period is not None or lex.salary.search(window) is not None
+    end = m.end()
+    if (start and lower[start - 1] in _IDENT_CHARS) or (end < len(lower) and lower[end] in "@_"):
+        return None  # inside an e-mail address or a handle: rp865233@gmail.com, @gaji_5000
+    if not cur_form and not mult_forms and _in_digit_run(lower, m.start(), end):
+        return None  # a group of a longer digit run: the 7890 of "WA 0812-3456-7890"
+    if pm is not None and _code_shaped(pm, m, digits):
+        return None  # a voucher or reference code: "discount code RP176781"
+    period, salary = _period_and_salary(lex, lower, start, per_form)
     # without a currency or a money-only abbreviation (jt, rb, tr), a pay period or salary word
     # must be near, and the number must look like pay (a multiplier, thousands groups, or 1000+
     # that is not a year or a phone number)
     if not strong and not salary:
         return None
     n2 = parse_number(n2_text) if n2_text else None
-    if cur_form:
-        currency: str | None = lex.currency_of[_WS.sub(" ", cur_form)]
-    else:
-        currency = None
-        for form in mult_forms:
-            options = lex.mult_currencies.get(form)
-            if options:
-                lang_cur = lex.language_currency.get(language)
-                currency = lang_cur if lang_cur in options else options[0]
-                break
-        currency = currency or _default_currency(lex, language, script, country)
+    currency = _currency(lex, cur_form, mult_forms, language, script, country)
     if currency is None:
         return None
     f1 = lex.multiplier[m1] if m1 else 1
@@ -234,6 +229,134 @@ def _read_match(
         explicit_currency=bool(cur_form),
         salary_context=salary,
     )
+
+
+_IDENT_CHARS = frozenset("@_")
+
+
+def _word_amounts(
+    lex: Lexicon,
+    lower: str,
+    found: list[Amount],
+    language: str,
+    script: str,
+    country: str | None,
+) -> list[Amount]:
+    """Amounts in words (``gaji lima belas juta``, ``lương mười lăm triệu``, ``เงินเดือนสามหมื่น``).
+
+    The same rules as for digits: a currency written before or after, or a salary word or pay
+    period near; without a written currency the number must be 1000 or more and its currency comes
+    from its scale word (juta, triệu, หมื่น, libo) or the text's language.
+    """
+    out: list[Amount] = []
+    if not has_word_cue(lower):
+        return out  # no scale word (ribu, triệu, พัน ...): no amount in words of 1000 or more
+    taken = [(a.start, a.end) for a in found]
+    for w in find_word_numbers(lower):
+        i = _first_after(taken, w.start)
+        if i < len(taken) and taken[i][0] < w.end:
+            continue  # already read as digits: the digits win
+        if i and w.start - taken[i - 1][1] <= 1:
+            continue  # "3 ล้านห้าแสน": the tail of an amount in digits, not an amount of its own
+        start, end = w.start, w.end
+        tail = lex.tail.match(lower, end)
+        cur2, per_form = tail.group("cur2", "per") if tail else (None, None)
+        if tail is not None and (cur2 or per_form):
+            end = tail.end()
+        pm = lex.prefix_currency.search(lower, max(0, start - 8), start)
+        cur_form = (pm.group("cur") if pm else None) or cur2
+        if pm is not None:
+            start = pm.start()
+        if w.value < 1000:
+            continue  # "lima orang", "năm" (year), "สาม" in สามารถ: a count, not pay
+        if (start and lower[start - 1] in _IDENT_CHARS) or (
+            end < len(lower) and lower[end] in "@_"
+        ):
+            continue
+        period, salary = _period_and_salary(lex, lower, start, per_form)
+        if not cur_form and not salary:
+            continue
+        currency = _currency(lex, cur_form, w.forms, language, script, country)
+        if currency is None:
+            continue
+        out.append(
+            Amount(
+                start,
+                end,
+                w.value,
+                currency,
+                period,
+                explicit_currency=bool(cur_form),
+                salary_context=salary,
+            )
+        )
+    return out
+
+
+def _first_after(spans: list[tuple[int, int]], pos: int) -> int:
+    """Index of the first span (sorted by start) that ends after ``pos``."""
+    lo, hi = 0, len(spans)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if spans[mid][1] <= pos:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _in_digit_run(lower: str, start: int, end: int) -> bool:
+    """The number is one group of a digit run written with dashes or spaces (a phone number):
+    a digit and one separator before it, or a dash and a digit after it."""
+    if start >= 2 and lower[start - 1] in "- " and lower[start - 2].isdigit():
+        return True
+    return end + 1 < len(lower) and lower[end] == "-" and lower[end + 1].isdigit()
+
+
+def _code_shaped(pm: regex.Match[str], m: regex.Match[str], digits: str) -> bool:
+    """A currency code in letters glued to five or more digits that do not end in 0, with
+    nothing after: ``RP176781`` is a code, ``Rp44900``, ``PHP1000``, ``Rp 176781`` are prices."""
+    return (
+        pm.end("cur") == m.start()
+        and pm.group("cur").rstrip(".").isalpha()
+        and m.end() == m.end("n1")
+        and len(digits) >= 5
+        and digits.isdigit()
+        and digits[-1] != "0"
+    )
+
+
+def _period_and_salary(
+    lex: Lexicon, lower: str, start: int, per_form: str | None
+) -> tuple[str | None, bool]:
+    """The period written after (``per_form``) or just before the amount, and whether a period
+    or a salary word is near (within 40 characters before)."""
+    period = _period_of(lex, per_form) if per_form else None
+    window = lower[max(0, start - 40) : start]
+    if period is None and lex.prefix_period.search(window[-16:]) is not None:
+        near = list(finditer(lex.prefix_period, window[-16:]))
+        if near:
+            period = lex.period_of.get(_WS.sub(" ", near[-1].group()))
+    return period, period is not None or lex.salary.search(window) is not None
+
+
+def _currency(
+    lex: Lexicon,
+    cur_form: str | None,
+    mult_forms: list[str] | tuple[str, ...],
+    language: str,
+    script: str,
+    country: str | None,
+) -> str | None:
+    """The written currency, else the one a multiplier implies, else the text's default."""
+    if cur_form:
+        return lex.currency_of[_WS.sub(" ", cur_form)]
+    for form in mult_forms:
+        options = lex.mult_currencies.get(form)
+        if options:
+            lang_cur = lex.language_currency.get(language)
+            return lang_cur if lang_cur in options else options[0]
+    return _default_currency(lex, language, script, country)
 
 
 def _period_of(lex: Lexicon, form: str) -> str | None:
