@@ -106,8 +106,11 @@ def link_documents(
     rank = time_rank([d.posted_at for d in docs], doc_ids)
 
     prev_c = [*st.campaign, *([None] * len(fresh))]
-    labels = camp.cluster(sig, prev_c, n_old, cfg.threshold, cfg.bands)
-    c_ids, c_merges = assign_ids(labels, rank, doc_ids, prev_c, CAMPAIGN_PREFIX, cfg.min_size)
+    seed_of = camp.previous_seeds(prev_c[:n_old], doc_ids, CAMPAIGN_PREFIX)
+    labels, seeds = camp.cluster(sig, prev_c, n_old, cfg.threshold, cfg.bands, rank, seed_of)
+    c_ids, c_merges = assign_ids(
+        labels, rank, doc_ids, prev_c, CAMPAIGN_PREFIX, cfg.min_size, name_after=seeds
+    )
 
     prev_n = [*st.network, *([None] * len(fresh))]
     graph = link_networks(
