@@ -27,6 +27,7 @@ from waspada.link.minhash import (
     is_empty,
 )
 from waspada.link.model import LinkDoc
+from waspada.link.workers import die_with_parent
 
 #: default Jaccard threshold for two documents to be one campaign
 THRESHOLD = 0.7
@@ -56,7 +57,9 @@ def signatures(
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
     if n_workers > 1 and len(docs) >= PARALLEL_MIN:
         ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(n_workers, mp_context=ctx) as pool:
+        with ProcessPoolExecutor(
+            n_workers, mp_context=ctx, initializer=die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             parts = list(pool.map(_signature_batch, jobs))
     else:
         parts = [_signature_batch(j) for j in jobs]
