@@ -90,3 +90,41 @@ def test_json_output_is_strict_utf8_json_for_any_value(obj: Any) -> None:
     assert json.dumps(back, ensure_ascii=True) == json.dumps(
         json.loads(json.dumps(obj, ensure_ascii=True)), ensure_ascii=True
     )
+
+
+def test_cli_exports_of_a_store_with_control_characters_parse(tmp_path: Path) -> None:
+    """End to end: ids and values with characters XML 1.0 cannot hold, from a real DuckDB
+    store through the real CLI, come out as GraphML expat parses and strict JSON."""
+    from typer.testing import CliRunner
+
+    from waspada.cli import _register, app
+
+    from ._util import write_docs
+
+    text = "Lowongan kerja di Kamboja gaji besar, tiket dan visa ditanggung, hubungi {} segera."
+    odd = "hrd\x07kh\x0b\ufffe\\u0007"
+    rows = [(f"post\x01{i}\uffff", text.format(odd), i, [("telegram", odd)]) for i in range(2)]
+    db = write_docs(tmp_path / "t.duckdb", rows, [f"doc\x1b{i}\x00x" for i in range(2)])
+    _register()
+    run = CliRunner()
+    assert run.invoke(app, ["link", "--db", str(db)]).exit_code == 0
+    for kind in ("network", "campaign"):
+        res = run.invoke(app, [f"{kind}s", "--db", str(db), "--json"])
+        assert res.exit_code == 0, res.output
+        gid = json.loads(res.stdout, strict=True)[0]["id"]
+        gml, js = tmp_path / f"{kind}.graphml", tmp_path / f"{kind}.json"
+        res = run.invoke(app, [kind, gid, "--db", str(db), "--json", "--graphml", str(gml),
+                               "--export-json", str(js)])  # fmt: skip
+        assert res.exit_code == 0, res.output
+        detail = json.loads(res.stdout, strict=True)
+        assert {m["external_id"] for m in detail["members"]} == {"post\x010\uffff",
+                                                                 "post\x011\uffff"}
+        graph = json.loads(js.read_bytes().decode("utf-8"), strict=True)
+        root = ET.parse(gml).getroot()
+        ids = [export.xml_unescape(n.get("id") or "") for n in root.findall(".//g:node", NS)]
+        assert ids == [n["id"] for n in graph["nodes"]]
+        assert "doc:doc\x1b0\x00x" in ids
+        labels = {export.xml_unescape(d.text or "") for d in root.iter(f"{{{NS['g']}}}data")}
+        assert "post\x010\uffff" in labels
+        if kind == "network":
+            assert f"id:telegram:{odd}" in ids and odd in labels
