@@ -35,6 +35,9 @@ THRESHOLD = 0.7
 MIN_MASKED_CHARS = 20
 #: from this many documents, signatures are computed in worker processes
 PARALLEL_MIN = 50_000
+#: components of up to this many new documents that no single seed covers are split by a greedy
+#: cover (m x m similarities); larger ones by first-fit leader clustering (m x seeds)
+COVER_MAX = 1000
 _BATCH = 10_000
 
 
@@ -217,8 +220,10 @@ def _place_new(sig: np.ndarray, comp: np.ndarray, rank: np.ndarray, label: np.nd
 
 def _leader(sig: np.ndarray, members: np.ndarray, units: list[int], label: np.ndarray,
             seeds: list[int], threshold: float) -> None:  # fmt: skip
-    """First-fit leader clustering of ``members`` (in time order) onto the seeds of ``units``
-    and then onto new seeds: the earliest unplaced document becomes the next seed."""
+    """Place ``members`` (in time order) of a component the fast path could not take: each joins
+    the first seed of ``units`` (old campaigns) it is similar enough to; the rest are covered by
+    new seeds (``_cover``), or, in components above COVER_MAX, by first-fit leader clustering
+    (the earliest unplaced document becomes the next seed)."""
     left = members
     for u in units:
         if len(left) == 0:
@@ -226,6 +231,9 @@ def _leader(sig: np.ndarray, members: np.ndarray, units: list[int], label: np.nd
         hit = estimate_jaccard(sig, left, np.full(len(left), seeds[u])) >= threshold
         label[left[hit]] = u
         left = left[~hit]
+    if 0 < len(left) <= COVER_MAX:
+        _cover(sig, left, label, seeds, threshold)
+        return
     while len(left):
         s = int(left[0])
         u = len(seeds)
@@ -234,6 +242,28 @@ def _leader(sig: np.ndarray, members: np.ndarray, units: list[int], label: np.nd
         hit[0] = True
         label[left[hit]] = u
         left = left[~hit]
+
+
+def _cover(sig: np.ndarray, left: np.ndarray, label: np.ndarray, seeds: list[int],
+           threshold: float) -> None:  # fmt: skip
+    """Greedy cover of ``left`` (in time order): the next seed is the unplaced document that is
+    a near-duplicate of the most unplaced documents (ties: the earliest); it takes them all.
+    Edited copies of one template are then grouped around a central copy, not around whichever
+    copy came first (which may be the most edited)."""
+    s = sig[left]
+    m = len(left)
+    near = np.empty((m, m), dtype=bool)
+    for i in range(0, m, 64):
+        near[i : i + 64] = (s[i : i + 64, None, :] == s[None, :, :]).mean(axis=2) >= threshold
+    np.fill_diagonal(near, True)
+    alive = np.ones(m, dtype=bool)
+    while alive.any():
+        counts = np.where(alive, near[:, alive].sum(axis=1), -1)
+        pick = int(np.argmax(counts))  # the first maximum: the earliest document
+        take = alive & near[pick]
+        label[left[take]] = len(seeds)
+        seeds.append(int(left[pick]))
+        alive &= ~take
 
 
 def previous_seeds(

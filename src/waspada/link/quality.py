@@ -168,15 +168,16 @@ def morph_chain(a: str, b: str, steps: int) -> list[str]:
 
 
 def chained_pairs(docs: Sequence[LinkDoc], campaign: Sequence[str | None], far: float = 0.5,
-                  ) -> dict[str, int]:  # fmt: skip
-    """Pairs of documents in one campaign, and how many of them are not near-duplicates (exact
-    Jaccard of masked shingles below ``far``): what chaining puts together."""
+                  unrelated: float = 0.3) -> dict[str, int]:  # fmt: skip
+    """Pairs of documents in one campaign, how many of them are not near-duplicates (exact
+    Jaccard of masked shingles below ``far``) and how many are unrelated (below ``unrelated``):
+    what chaining puts together."""
     members: dict[str, list[int]] = {}
     for i, c in enumerate(campaign):
         if c is not None:
             members.setdefault(c, []).append(i)
     sets: dict[int, set[str]] = {}
-    pairs = bad = 0
+    pairs = bad = worse = 0
     bad_campaigns = 0
     for idx in members.values():
         for i in idx:
@@ -188,9 +189,11 @@ def chained_pairs(docs: Sequence[LinkDoc], campaign: Sequence[str | None], far: 
             for y in range(x + 1, len(idx)):
                 b = sets[idx[y]]
                 pairs += 1
-                bad += len(a & b) < far * len(a | b)
+                inter, union = len(a & b), len(a | b)
+                bad += inter < far * union
+                worse += inter < unrelated * union
         bad_campaigns += bad > before
-    return {"campaigns": len(members), "pairs": pairs, "far_pairs": bad,
+    return {"campaigns": len(members), "pairs": pairs, "far_pairs": bad, "unrelated_pairs": worse,
             "campaigns_with_far_pairs": bad_campaigns,
             "largest": max(map(len, members.values()), default=0)}  # fmt: skip
 
