@@ -6,7 +6,10 @@ truncation). Pairwise precision and recall of campaign membership against "same 
 every cross-template pair an unrelated pair. Networks: documents handed identifiers so that
 ground-truth networks are connected, plus hub identifiers (an allow-listed police hotline and
 platform domain, and a widely quoted call-centre number above the hub cap) that must not merge
-them. Seeded and deterministic; writes benchmarks/link_quality.md.
+them. Chaining: morph chains between two unrelated real texts (each step a near-duplicate of
+the next, the ends unrelated) and all the real texts as they are; pairs of documents put in one
+campaign that are not near-duplicates (exact masked Jaccard below 0.5). Seeded and
+deterministic; writes benchmarks/link_quality.md.
 
     .venv/bin/python benchmarks/link_quality.py [--templates 2000] [--variants 4]
 """
@@ -33,6 +36,8 @@ def main() -> None:
     texts = synth.load_texts()
     c = quality.evaluate_campaigns(texts, a.templates, a.variants, a.seed)
     n = quality.evaluate_networks(seed=a.seed)
+    ch = quality.evaluate_chaining(texts, seed=a.seed)
+    chain, real = ch["chain"], ch["real"]
     lines = [
         "# Linking quality",
         "",
@@ -67,6 +72,30 @@ def main() -> None:
         "| data set | copies | recall |",
         "|---|---|---|",
         *[f"| {s} | {k:,} | {r:.4f} |" for s, (r, k) in c["per_dataset"].items()],
+        "",
+        "## Chaining (a campaign holds near-duplicates of its seed only)",
+        "",
+        f"{ch['chains']} morph chains of {ch['steps'] + 1} texts between two unrelated real texts "
+        f"({ch['chain_docs']:,} documents; each text a near-duplicate of the next, the ends "
+        f"unrelated), and all {ch['real_docs']:,} de-duplicated real texts as they are. A far "
+        "pair: two documents in one campaign whose exact masked-shingle Jaccard is below 0.5; an "
+        "unrelated pair: below 0.3. (Members are near-duplicates of their seed, Jaccard >= 0.7 as "
+        "estimated, so any two members have Jaccard >= 0.4 up to estimation error.)",
+        "",
+        "| documents | campaigns | pairs in one campaign | far pairs (< 0.5) | unrelated pairs "
+        "(< 0.3) | campaigns with a far pair | largest |",
+        "|---|---|---|---|---|---|---|",
+        *[
+            f"| {name} | {r['campaigns']:,} | {r['pairs']:,} | {r['far_pairs']:,} | "
+            f"{r['unrelated_pairs']:,} | {r['campaigns_with_far_pairs']:,} | {r['largest']:,} |"
+            for name, r in (("morph chains", chain), ("real texts", real))
+        ],
+        "",
+        "Before seed-based assignment (connected components of verified pairs, commit 8c3e155): "
+        "morph chains 157 campaigns, 4,103 pairs, 1,583 far pairs (600 unrelated) in 113 "
+        "campaigns, largest 11 (whole chains); real texts 700 campaigns, 26,320 pairs, 10,711 far "
+        "pairs (159 unrelated) in 12 campaigns, largest 180; campaign precision 1.0000, recall "
+        "0.9818 (0.9940 above the threshold) on the edited copies above.",
         "",
         "## Networks (shared identifiers, allow-list, hub cap 100 documents)",
         "",

@@ -188,3 +188,39 @@ def test_time_rank_orders_by_time_then_id_with_undated_last() -> None:
         datetime(2024, 1, 2),
     ]
     assert time_rank(posted, ["e", "b", "c", "d", "a"]).tolist() == [3, 4, 0, 1, 2]
+
+
+A_TEXT = ("Lowongan kerja admin di Kamboja gaji besar tiket pesawat dan visa ditanggung perusahaan "
+          "tanpa pengalaman kerja asrama gratis makan tiga kali sehari kontrak dua tahun bonus "
+          "bulanan langsung berangkat minggu depan hubungi kami sekarang")  # fmt: skip
+B_TEXT = ("Selamat nomor anda terpilih sebagai pemenang undian berhadiah mobil baru dari bank "
+          "silakan klaim hadiah dengan membayar pajak administrasi terlebih dahulu melalui "
+          "transfer ke rekening panitia resmi sebelum batas waktu berakhir")  # fmt: skip
+
+
+def test_a_campaign_does_not_chain_texts_that_are_not_near_duplicates() -> None:
+    from waspada.link.mask import mask_text, shingle_set
+
+    wa, wb = A_TEXT.split(), B_TEXT.split()  # A turns into B a word block at a time
+    texts = [" ".join(wb[: k * len(wb) // 10] + wa[k * len(wa) // 10 :]) for k in range(11)]
+    sets = [shingle_set(mask_text(t)) for t in texts]
+
+    def jac(i: int, j: int) -> float:
+        return len(sets[i] & sets[j]) / len(sets[i] | sets[j])
+
+    assert jac(0, 10) < 0.1  # the ends are unrelated ...
+    assert sum(jac(i, i + 1) >= 0.7 for i in range(10)) >= 8  # ... through near-duplicates
+    docs = [LinkDoc(f"m{i:02d}", text=t, posted_at=T0 + timedelta(hours=i))
+            for i, t in enumerate(texts)]  # fmt: skip
+    for state in (
+        link_documents(docs).state,
+        link_documents(docs[5:], link_documents(docs[:5]).state).state,  # incremental
+    ):
+        groups: dict[str, list[int]] = {}
+        for i, c in enumerate(state.campaign):
+            if c is not None:
+                groups.setdefault(c, []).append(i)
+        assert groups, "the near-duplicate steps still form campaigns"
+        for members in groups.values():  # every member is a near-duplicate of the earliest
+            assert all(jac(members[0], j) >= 0.5 for j in members), members
+        assert state.campaign[0] is None or state.campaign[0] != state.campaign[10]

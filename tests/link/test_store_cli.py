@@ -119,4 +119,4 @@ def test_cli_json_shape_and_exports(db: Path, tmp_path: Path) -> None:
     assert len(root.findall(".//g:node", ns)) == len(graph["nodes"])
     assert len(root.findall(".//g:edge", ns)) == len(graph["links"])
     res = run.invoke(app, ["network", "n-nope", "--db", str(db)])
-    assert res.exit_code == 1
+    assert res.exit_code == 2  # as `waspada show` with an unknown id

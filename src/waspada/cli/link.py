@@ -5,7 +5,6 @@ Thin: parse options, call ``waspada.link.store.link_store`` or ``waspada.link.re
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -34,11 +33,11 @@ ExportJsonOpt = Annotated[
     Path | None,
     typer.Option("--export-json", help="Write the graph as JSON nodes/links (d3, Cytoscape)."),
 ]
-LimitOpt = Annotated[int, typer.Option(help="Show at most this many (largest first).")]
+LimitOpt = Annotated[int, typer.Option(min=1, help="Show at most this many (largest first).")]
 
 
 def _echo_json(obj: Any) -> None:
-    typer.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
+    typer.echo(export.dumps(obj))
 
 
 def _fail(e: Exception) -> typer.Exit:
@@ -53,7 +52,11 @@ def link(
         float, typer.Option(help="Jaccard similarity of masked texts for one campaign.")
     ] = 0.7,
     max_df: Annotated[
-        int, typer.Option(help="Identifiers in more documents than this are hubs: no link.")
+        float,
+        typer.Option(
+            help="Identifiers in more documents than this are hubs and do not link: a count "
+            "(a whole number >= 1) or a share of all documents (below 1, e.g. 0.01 = 1%)."
+        ),
     ] = MAX_DF,
     as_json: JsonOpt = False,
 ) -> None:
@@ -97,9 +100,10 @@ def _list(kind: str, db: Path, limit: int, as_json: bool, graphml: Path | None,
         _echo_json(groups)
         return
     t = Table(title=f"{kind}s (largest {limit})")
-    for col in ("id", "size", "first seen", "last seen", "languages", "countries", "max risk",
+    _id_column(t, "id", [g["id"] for g in groups])
+    for col in ("size", "first seen", "last seen", "languages", "countries", "max risk",
                 "top identifier"):  # fmt: skip
-        t.add_column(col)
+        t.add_column(col, overflow="fold")
     for g in groups:
         top = g["top_identifiers"][0] if g["top_identifiers"] else None
         t.add_row(
@@ -108,6 +112,11 @@ def _list(kind: str, db: Path, limit: int, as_json: bool, graphml: Path | None,
             f"{top['kind']}:{top['value']} ({top['documents']})" if top else "",
         )  # fmt: skip
     out.print(t)
+
+
+def _id_column(t: Table, name: str, ids: list[str]) -> None:
+    """A column Rich never cuts or wraps, so ids can be copied from an 80-column terminal."""
+    t.add_column(name, no_wrap=True, min_width=max([len(name), *map(len, ids)]))
 
 
 def _export(groups: list[dict[str, Any]], graphml: Path | None, export_json: Path | None) -> None:
@@ -148,12 +157,11 @@ def _detail(kind: str, group_id: str, db: Path, as_json: bool, graphml: Path | N
             export_json: Path | None) -> None:  # fmt: skip
     try:
         with Store.open(db, read_only=True) as store:
-            g = read.group_detail(store, kind, group_id)
+            g = read.group_detail(store, kind, read.find_group(store, kind, group_id))
     except WaspadaError as e:
         raise _fail(e) from e
-    if g is None:
-        err.print(f"[red]error:[/red] no {kind} {group_id}")
-        raise typer.Exit(1)
+    if g is None:  # the group went away between the two queries
+        raise _fail(ValueError(f"no {kind} with id {group_id}"))
     if graphml or export_json:
         _export([g], graphml, export_json)
     if as_json:
@@ -165,14 +173,16 @@ def _detail(kind: str, group_id: str, db: Path, as_json: bool, graphml: Path | N
         out.print(f"merged from: {', '.join(g['merged_from'])}")
     t = Table(title="identifiers")
     for col in ("kind", "value", "documents", "in store", "links"):
-        t.add_column(col)
+        t.add_column(col, overflow="fold")
     for i in g["identifiers"]:
         t.add_row(i["kind"], i["value"], str(i["documents"]), str(i["documents_in_store"]),
                   "yes" if i["links"] else "no")  # fmt: skip
     out.print(t)
-    t = Table(title="members")
-    for col in ("posted", "doc id", "external id", "risk"):
-        t.add_column(col)
+    t = Table(title="members (doc id: the first 16 characters, enough for waspada show)")
+    t.add_column("posted", overflow="fold")
+    _id_column(t, "doc id", [m["doc_id"][:16] for m in g["members"]])
+    for col in ("external id", "risk"):
+        t.add_column(col, overflow="fold")
     for m in g["members"]:
         t.add_row(str(m["posted_at"] or ""), m["doc_id"][:16], str(m["external_id"] or ""),
                   str(m["risk"] or 0))  # fmt: skip
@@ -182,7 +192,9 @@ def _detail(kind: str, group_id: str, db: Path, as_json: bool, graphml: Path | N
 
 @app.command()
 def network(
-    network_id: Annotated[str, typer.Argument(help="Network id (n-...); merged ids resolve.")],
+    network_id: Annotated[
+        str, typer.Argument(help="Network id (n-...) or a unique prefix; merged ids resolve.")
+    ],
     db: DbOpt = Path(DEFAULT_DB),
     as_json: JsonOpt = False,
     graphml: GraphmlOpt = None,
@@ -194,7 +206,9 @@ def network(
 
 @app.command()
 def campaign(
-    campaign_id: Annotated[str, typer.Argument(help="Campaign id (c-...); merged ids resolve.")],
+    campaign_id: Annotated[
+        str, typer.Argument(help="Campaign id (c-...) or a unique prefix; merged ids resolve.")
+    ],
     db: DbOpt = Path(DEFAULT_DB),
     as_json: JsonOpt = False,
     graphml: GraphmlOpt = None,

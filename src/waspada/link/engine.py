@@ -5,6 +5,7 @@ and writes the result.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -28,15 +29,30 @@ class LinkConfig:
     num_perm: int = NUM_PERM
     bands: int = BANDS
     seed: int = SEED
-    max_df: int = MAX_DF  # identifiers in more documents than this are hubs and do not link
+    # identifiers in more documents than this are hubs and do not link: a count (a whole
+    # number >= 1) or, below 1, a share of all documents (0.01 = 1%); see ``hub_cap``
+    max_df: float = MAX_DF
     min_size: int = 2  # smaller clusters are not reported (and get no id)
     allowlist: Allowlist | None = None
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold <= 1.0:
             raise ValueError(f"threshold must be in (0, 1], not {self.threshold}")
+        m = self.max_df
+        if isinstance(m, bool) or not isinstance(m, int | float) or not 0 < m < float("inf"):
+            raise ValueError(f"max_df must be a count >= 1 or a share in (0, 1), not {m!r}")
+        if m >= 1 and m != int(m):
+            raise ValueError(f"max_df {m} is neither a whole count (>= 1) nor a share below 1")
         if self.num_perm % self.bands:
             raise ValueError(f"num_perm {self.num_perm} is not a multiple of bands {self.bands}")
+
+
+    def hub_cap(self, n_docs: int) -> int:
+        """The most documents a linking identifier may be in, over ``n_docs`` documents."""
+        if self.max_df >= 1:
+            return int(self.max_df)
+        # df > share * n  <=>  df > floor(share * n); rounded first so 0.29 * 100 is 29
+        return math.floor(round(self.max_df * n_docs, 6))
 
 
 @dataclass(slots=True)
@@ -90,12 +106,15 @@ def link_documents(
     rank = time_rank([d.posted_at for d in docs], doc_ids)
 
     prev_c = [*st.campaign, *([None] * len(fresh))]
-    labels = camp.cluster(sig, prev_c, n_old, cfg.threshold, cfg.bands)
-    c_ids, c_merges = assign_ids(labels, rank, doc_ids, prev_c, CAMPAIGN_PREFIX, cfg.min_size)
+    seed_of = camp.previous_seeds(prev_c[:n_old], doc_ids, CAMPAIGN_PREFIX)
+    labels, seeds = camp.cluster(sig, prev_c, n_old, cfg.threshold, cfg.bands, rank, seed_of)
+    c_ids, c_merges = assign_ids(
+        labels, rank, doc_ids, prev_c, CAMPAIGN_PREFIX, cfg.min_size, name_after=seeds
+    )
 
     prev_n = [*st.network, *([None] * len(fresh))]
     graph = link_networks(
-        [d.identifiers for d in docs], cfg.allowlist or load_allowlist(), cfg.max_df
+        [d.identifiers for d in docs], cfg.allowlist or load_allowlist(), cfg.hub_cap(len(docs))
     )
     n_ids, n_merges = assign_ids(graph.labels, rank, doc_ids, prev_n, NETWORK_PREFIX, cfg.min_size)
 

@@ -4,11 +4,19 @@ nodes/links (d3, Cytoscape.js).
 Nodes are documents (``doc:<doc_id>``) and the identifiers that link them
 (``id:<kind>:<value>``); an edge joins a document to each linking identifier it mentions, and
 documents carry their campaign or network id as an attribute.
+
+Every export is valid for any input text. JSON (``dumps``, files and ``--json`` output) holds
+every character as it is, except surrogate code points (UTF-8 cannot hold them), which are
+written as JSON ``\\uXXXX`` escapes. XML 1.0 cannot hold most control characters, U+FFFE,
+U+FFFF or surrogates, and its parsers turn a carriage return into a line feed: in GraphML each
+such character is written as the visible text ``\\uXXXX`` (4 lower-case hex digits) and a
+backslash as ``\\\\``, so nothing is dropped and ``xml_unescape`` gives back the exact value.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from pathlib import Path
@@ -45,8 +53,37 @@ def graph(groups: Iterable[dict[str, Any]]) -> dict[str, Any]:
     return {"directed": False, "nodes": list(nodes.values()), "links": links}
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# what XML 1.0 cannot hold (its Char production), a carriage return (parsers read it as a line
+# feed) and the backslash that starts our escapes
+_XML_UNSAFE = re.compile("[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|\\\\")
+_XML_ESCAPE = re.compile(r"\\(?:(\\)|u([0-9a-f]{4}))")
+
+
+def _hex_escape(m: re.Match[str]) -> str:
+    c = m.group(0)
+    return "\\\\" if c == "\\" else f"\\u{ord(c):04x}"
+
+
+def dumps(obj: Any, indent: int | None = 2) -> str:
+    """JSON text of ``obj`` that is valid UTF-8 and strict JSON for any str in it: characters as
+    they are, surrogate code points as ``\\uXXXX`` escapes; keys in the order given."""
+    text = json.dumps(obj, ensure_ascii=False, indent=indent, allow_nan=False, default=str)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def xml_escape(value: str) -> str:
+    """``value`` with every character XML 1.0 cannot hold (and CR) as the text ``\\uXXXX`` and
+    every backslash as ``\\\\``; ``xml_unescape`` reverses it."""
+    return _XML_UNSAFE.sub(_hex_escape, value)
+
+
+def xml_unescape(text: str) -> str:
+    return _XML_ESCAPE.sub(lambda m: "\\" if m.group(1) else chr(int(m.group(2), 16)), text)
+
+
 def write_json(g: dict[str, Any], path: str | Path) -> None:
-    Path(path).write_text(json.dumps(g, ensure_ascii=False, indent=1), encoding="utf-8")
+    Path(path).write_text(dumps(g, indent=1), encoding="utf-8")
 
 
 def write_graphml(g: dict[str, Any], path: str | Path) -> None:
@@ -58,10 +95,11 @@ def write_graphml(g: dict[str, Any], path: str | Path) -> None:
         )
     gr = ET.SubElement(root, "graph", id="waspada", edgedefault="undirected")
     for n in g["nodes"]:
-        el = ET.SubElement(gr, "node", id=n["id"])
+        el = ET.SubElement(gr, "node", id=xml_escape(n["id"]))
         for name, _ in _NODE_KEYS:
             if name in n:
-                ET.SubElement(el, "data", key=name).text = str(n[name])
+                ET.SubElement(el, "data", key=name).text = xml_escape(str(n[name]))
     for i, e in enumerate(g["links"]):
-        ET.SubElement(gr, "edge", id=f"e{i}", source=e["source"], target=e["target"])
+        ET.SubElement(gr, "edge", id=f"e{i}", source=xml_escape(e["source"]),
+                      target=xml_escape(e["target"]))  # fmt: skip
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)

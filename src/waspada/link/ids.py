@@ -25,8 +25,12 @@ def assign_ids(
     previous: Sequence[str | None],
     prefix: str,
     min_size: int = 2,
+    name_after: np.ndarray | None = None,
 ) -> tuple[list[str | None], list[tuple[str, str]]]:
     """Name the clusters ``labels`` (one int per document).
+
+    ``name_after``: per label, the document a new cluster is named after (campaigns: their
+    seed); default the cluster's earliest member.
 
     ``rank``: each document's place in time order (earliest first). ``previous``: each document's
     id from the last run or None. Returns one id per document (None for clusters smaller than
@@ -73,7 +77,8 @@ def assign_ids(
             continue
         got = name.get(lab)
         if got is None:
-            got = new_id(prefix, doc_ids[int(earliest[lab])])
+            by = earliest[lab] if name_after is None else name_after[lab]
+            got = new_id(prefix, doc_ids[int(by)])
             name[lab] = got
         out[i] = got
     return out, merges

@@ -156,3 +156,76 @@ def evaluate_networks(
         out[name] = {"precision": p, "recall": r, "predicted_networks": len(names),
                      "largest": largest}  # fmt: skip
     return out
+
+
+def morph_chain(a: str, b: str, steps: int) -> list[str]:
+    """``steps + 1`` texts turning ``a`` into ``b`` a word block at a time: each is a
+    near-duplicate of the next, the first and the last are unrelated (A~B~C chaining)."""
+    wa, wb = a.split(), b.split()
+    return [
+        " ".join(wb[: k * len(wb) // steps] + wa[k * len(wa) // steps :]) for k in range(steps + 1)
+    ]
+
+
+def chained_pairs(docs: Sequence[LinkDoc], campaign: Sequence[str | None], far: float = 0.5,
+                  unrelated: float = 0.3) -> dict[str, int]:  # fmt: skip
+    """Pairs of documents in one campaign, how many of them are not near-duplicates (exact
+    Jaccard of masked shingles below ``far``) and how many are unrelated (below ``unrelated``):
+    what chaining puts together."""
+    members: dict[str, list[int]] = {}
+    for i, c in enumerate(campaign):
+        if c is not None:
+            members.setdefault(c, []).append(i)
+    sets: dict[int, set[str]] = {}
+    pairs = bad = worse = 0
+    bad_campaigns = 0
+    for idx in members.values():
+        for i in idx:
+            if i not in sets:
+                sets[i] = shingle_set(mask_text(docs[i].text, docs[i].identifiers))
+        before = bad
+        for x in range(len(idx)):
+            a = sets[idx[x]]
+            for y in range(x + 1, len(idx)):
+                b = sets[idx[y]]
+                pairs += 1
+                inter, union = len(a & b), len(a | b)
+                bad += inter < far * union
+                worse += inter < unrelated * union
+        bad_campaigns += bad > before
+    return {"campaigns": len(members), "pairs": pairs, "far_pairs": bad, "unrelated_pairs": worse,
+            "campaigns_with_far_pairs": bad_campaigns,
+            "largest": max(map(len, members.values()), default=0)}  # fmt: skip
+
+
+def evaluate_chaining(
+    texts: Sequence[tuple[str, str]],
+    n_chains: int = 200,
+    steps: int = 10,
+    seed: int = 7,
+    config: LinkConfig | None = None,
+) -> dict[str, Any]:
+    """Campaigns on morph chains between unrelated real texts (``morph_chain``), and on all the
+    real texts as they are (the data sets hold many operator templates and their variants)."""
+    cfg = config or LinkConfig()
+    picked = distinct_templates(texts, 2 * n_chains, seed)
+    templates = [t for _, t in picked if len(t.split()) >= 20]
+    docs: list[LinkDoc] = []
+    for k in range(len(templates) // 2):
+        for j, t in enumerate(morph_chain(templates[2 * k], templates[2 * k + 1], steps)):
+            docs.append(LinkDoc(doc_id=f"m{k}s{j}", text=t,
+                                posted_at=T0 + timedelta(hours=len(docs))))  # fmt: skip
+    res = link_documents(docs, config=cfg, summaries=False)
+    real = [
+        LinkDoc(doc_id=f"r{i}", text=t, posted_at=T0 + timedelta(minutes=i), source=name)
+        for i, (name, t) in enumerate(texts)
+    ]
+    res_real = link_documents(real, config=cfg, summaries=False)
+    return {
+        "chains": len(templates) // 2,
+        "steps": steps,
+        "chain_docs": len(docs),
+        "chain": chained_pairs(docs, res.state.campaign),
+        "real_docs": len(real),
+        "real": chained_pairs(real, res_real.state.campaign),
+    }

@@ -7,7 +7,10 @@ from typing import Any
 
 from waspada.link.allowlist import load_allowlist
 from waspada.link.model import LINKING_KINDS
-from waspada.store.db import Store
+from waspada.store.db import Store, StoreError
+
+#: a group id prefix needs at least this many characters (as ``waspada show`` asks of doc ids)
+MIN_PREFIX = 6
 
 KINDS = {"campaign": ("campaigns", "campaign_members", "campaign_id"),
          "network": ("networks", "network_members", "network_id")}  # fmt: skip
@@ -35,6 +38,33 @@ def resolve(store: Store, kind: str, group_id: str) -> str | None:
             return None
         gid = row[0][0]
     return None
+
+
+def find_group(store: Store, kind: str, group_id: str) -> str:
+    """The current id of a group given its id, an id merged into it, or a unique prefix of
+    either. Raises StoreError when none or several groups match (naming the candidates)."""
+    gid = group_id.strip().lower()
+    found = resolve(store, kind, gid)
+    if found is not None:
+        return found
+    if len(gid) < MIN_PREFIX:
+        raise StoreError(f"give at least {MIN_PREFIX} characters of the {kind} id")
+    table, _, col = KINDS[kind]
+    rows = store.query(
+        f"SELECT {col} FROM {table} WHERE starts_with({col}, ?) UNION "
+        "SELECT absorbed_id FROM link_merges WHERE kind = ? AND starts_with(absorbed_id, ?)",
+        [gid, kind, gid],
+    )
+    hits = sorted({r for r in (resolve(store, kind, row[0]) for row in rows) if r is not None})
+    if not hits:
+        raise StoreError(f"no {kind} with id {group_id.strip()}")
+    if len(hits) > 1:
+        more = f" and {len(hits) - 10} more" if len(hits) > 10 else ""
+        raise StoreError(
+            f"id prefix {gid} is ambiguous: give more characters (matches {', '.join(hits[:10])}"
+            f"{more})"
+        )
+    return hits[0]
 
 
 def list_groups(

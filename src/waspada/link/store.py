@@ -123,7 +123,7 @@ def link_store(store: Store, config: LinkConfig | None = None) -> LinkResult:
                 "new_documents": pa.array([result.new_docs], pa.int64()),
                 "total_documents": pa.array([len(keys)], pa.int64()),
                 "threshold": pa.array([cfg.threshold], pa.float32()),
-                "max_df": pa.array([cfg.max_df], pa.int32()),
+                "max_df": pa.array([min(cfg.hub_cap(len(keys)), 2**31 - 1)], pa.int32()),
                 "campaigns": pa.array([len(result.campaigns)], pa.int64()),
                 "networks": pa.array([len(result.networks)], pa.int64()),
             }

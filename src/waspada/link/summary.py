@@ -74,14 +74,20 @@ def summarise(
         size=len(members),
         first_seen=min(seen) if seen else None,
         last_seen=max(seen) if seen else None,
-        languages=dict(langs.most_common()),
-        countries=dict(countries.most_common()),
-        sources=dict(sources.most_common()),
+        languages=_by_count(langs),
+        countries=_by_count(countries),
+        sources=_by_count(sources),
         max_risk=max(risks) if risks else 0,
         mean_risk=sum(risks) / len(risks) if risks else 0.0,
         top_identifiers=top,
         members=[docs[i] for i in members],
     )
+
+
+def _by_count(c: Counter[str]) -> dict[str, int]:
+    # most first, ties by key: Counter.most_common keeps insertion order on ties, and the
+    # countries come from sets (string hashing differs between processes)
+    return dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _top(c: Counter[tuple[str, str]], n: int) -> list[tuple[tuple[str, str], int]]:
