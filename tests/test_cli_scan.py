@@ -31,14 +31,15 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_scan_summary_adds_up_and_exit_code_says_nothing_was_quarantined(tmp_path: Path) -> None:
     r = run_cli("scan", str(SAMPLES), "--db", "w.duckdb", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    m = re.search(r"([\d,]+) ok \(([\d,]+) new \+ ([\d,]+) already stored\) \+ ([\d,]+) "
+    m = re.search(r"([\d,]+) ok \(([\d,]+) new \+ ([\d,]+) already stored \+ ([\d,]+) "
+                  r"duplicates within the input\) \+ ([\d,]+) "
                   r"quarantined = ([\d,]+) records read", r.stdout)
     assert m, r.stdout
-    ok, new, already, quarantined, read = (int(g.replace(",", "")) for g in m.groups())
+    ok, new, already, dups, quarantined, read = (int(g.replace(",", "")) for g in m.groups())
     # 300 UCI rows (3 of them repeat an earlier text) + 14 synthetic records
     assert (read, quarantined, ok) == (314, 0, 314)
-    assert new + already == ok and ok + quarantined == read
-    assert already == 3
+    assert (already, dups) == (0, 3)  # issue 10: the 3 repeats are duplicates, not stored ones
+    assert new + already + dups == ok and ok + quarantined == read
 
 
 def test_scan_exits_1_when_something_was_quarantined(tmp_path: Path) -> None:

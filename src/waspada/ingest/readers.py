@@ -20,10 +20,13 @@ import contextlib
 import csv
 import io
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
+
+from waspada.errors import WaspadaError
 
 #: a record (a line, or a row's text) longer than this many bytes is quarantined, not assessed
 MAX_RECORD_BYTES = 1_000_000
@@ -43,6 +46,16 @@ EXTENSIONS: dict[str, str] = {
     ".txt": "txt",
 }
 FORMATS = ("auto", "jsonl", "csv", "parquet", "txt")
+#: the UTF-8 byte-order mark some tools put at the start of a text file: not part of the data
+BOM = b"\xef\xbb\xbf"
+#: the csv module's own field limit. A field over MAX_RECORD_BYTES but under this is parsed
+#: whole and quarantined; past this the csv module would resume inside the field and make up
+#: rows, so the rest of the file is quarantined instead
+CSV_FIELD_HARD_LIMIT = 64 * 1024 * 1024
+
+
+class InputError(WaspadaError):
+    """An input named on the command line does not exist or is not a file, folder or "-"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,19 +105,86 @@ def excerpt(raw: bytes | str) -> str:
     return s.encode("utf-8")[:EXCERPT_BYTES].decode("utf-8", "ignore")
 
 
-def discover(inputs: list[str]) -> Iterator[tuple[str, Path | None]]:
-    """Expand inputs: folders recursively (files with a known extension, sorted), "-" = stdin."""
+def _kind_of(mode: int) -> str:
+    for test, what in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return what
+    return "not a regular file"
+
+
+def check_inputs(inputs: list[str]) -> None:
+    """Raise ``InputError`` naming every input that does not exist or is neither a regular
+    file nor a folder ("-" is stdin). A FIFO or device named here would block or read as
+    empty: read a pipe through "-" instead."""
+    problems: list[str] = []
     for item in inputs:
         if item == "-":
-            yield "-", None
+            continue
+        try:
+            mode = os.stat(item).st_mode
+        except FileNotFoundError:
+            problems.append(f"{item}: no such file or folder")
+            continue
+        except OSError as e:
+            problems.append(f"{item}: cannot open: {e.strerror or e}")
+            continue
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            problems.append(f"{item}: {_kind_of(mode)}, not a regular file (read a pipe "
+                            "through - for stdin)")
+    if problems:
+        raise InputError("; ".join(problems))
+
+
+def walk(inputs: list[str]) -> Iterator[tuple[str, Path | None, str | None]]:
+    """Expand inputs: folders recursively (files with a known extension, sorted), "-" = stdin.
+    Yields (name, path, problem): ``problem`` is None for a file to read, else why an entry of
+    a folder is not read (a symbolic link that leaves the folder or leads nowhere, a FIFO)."""
+    for item in inputs:
+        if item == "-":
+            yield "-", None, None
             continue
         p = Path(item)
-        if p.is_dir():
-            for sub in sorted(p.rglob("*")):
-                if sub.is_file() and sub.suffix.lower() in EXTENSIONS:
-                    yield str(sub), sub
-        else:
-            yield item, p
+        if not p.is_dir():
+            yield item, p, None
+            continue
+        root = p.resolve()
+        for sub in sorted(p.rglob("*")):
+            if sub.suffix.lower() not in EXTENSIONS:
+                continue
+            problem = _folder_entry_problem(sub, root)
+            if problem != "folder":
+                yield str(sub), sub, problem
+
+
+def _folder_entry_problem(sub: Path, root: Path) -> str | None:
+    """None for a regular file to read, "folder" for a folder, else why it is not read."""
+    if sub.is_symlink():
+        target = os.readlink(sub)
+        try:
+            real = sub.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return f"dangling symbolic link: not read (to {target})"
+        if not real.is_relative_to(root):
+            return f"symbolic link out of the folder: not followed (to {real})"
+        if real.is_dir():
+            return "folder"
+    try:
+        mode = sub.stat().st_mode
+    except OSError as e:
+        return f"cannot open: {e.strerror or e}"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if not stat.S_ISREG(mode):
+        return f"{_kind_of(mode)}, not a regular file: not read"
+    return None
+
+
+def discover(inputs: list[str]) -> Iterator[tuple[str, Path | None]]:
+    """The inputs ``walk`` reads: (name, path), path None for stdin."""
+    for name, path, problem in walk(inputs):
+        if problem is None:
+            yield name, path
 
 
 def input_size(inputs: list[str]) -> int | None:
@@ -120,8 +200,11 @@ def input_size(inputs: list[str]) -> int | None:
 
 def iter_chunks(inputs: list[str], fields: Fields, fmt: str = "auto") -> Iterator[Chunk]:
     """Every chunk of every input, in input order."""
-    for name, path in discover(inputs):
-        if path is None:
+    for name, path, problem in walk(inputs):
+        if problem is not None:
+            yield Chunk(name, name, "txt", "file",
+                        quarantine=[QRow(name, "file", 0, problem, "")])
+        elif path is None:
             yield from _stdin_chunks(fields, fmt)
         else:
             yield from _file_chunks(name, path, fields, fmt)
@@ -136,13 +219,21 @@ def _file_chunks(name: str, path: Path, fields: Fields, fmt: str) -> Iterator[Ch
                                                                   excerpt(raw))])
 
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # opening a FIFO would block
+            yield from bad(f"{_kind_of(st.st_mode)}, not a regular file: not read")
+            return
+        size = st.st_size
         f = path.open("rb")
     except OSError as e:
         yield from bad(f"cannot open: {e.strerror or e}")
         return
     with f:
-        head = f.read(8192)
+        try:
+            head = f.read(8192)
+        except OSError as e:
+            yield from bad(f"read error: {e.strerror or e} (at the start; nothing read)")
+            return
         if size == 0 or not head:
             yield from bad("empty file")
             return
@@ -154,6 +245,8 @@ def _file_chunks(name: str, path: Path, fields: Fields, fmt: str) -> Iterator[Ch
             yield from bad("binary file (NUL bytes), not text", head[:64])
             return
         f.seek(0)
+        if kind != "parquet" and head.startswith(BOM):
+            f.read(len(BOM))  # a byte-order mark is not part of the first record
         if kind == "parquet":
             yield from _parquet_chunks(name, path, source, fields)
         elif kind == "csv":
@@ -170,16 +263,46 @@ def _stdin_chunks(fields: Fields, fmt: str) -> Iterator[Chunk]:
     stream: io.BufferedReader = (raw if isinstance(raw, io.BufferedReader)
                                  else io.BufferedReader(raw))
     kind = fmt
-    if kind == "auto":
-        first = stream.peek(1)[:1]
-        kind = "jsonl" if first == b"{" else "txt"
     if kind == "parquet":
         yield Chunk("-", "stdin", kind, "file",
                     quarantine=[QRow("-", "file", 0, "Parquet cannot be read from stdin", "")])
     elif kind == "csv":
         yield from _csv_chunks("-", stream, "stdin", fields, ",")
     else:
-        yield from _line_chunks("-", stream, "stdin", kind)
+        head = _Prefixed(stream)
+        if kind == "auto":
+            first = head.first_record()
+            kind = "jsonl" if first.lstrip().startswith(b"{") else "txt"
+        yield from _line_chunks("-", head, "stdin", kind)  # type: ignore[arg-type]
+
+
+class _Prefixed:
+    """stdin with its leading lines read ahead (to tell JSON Lines from text by the first
+    non-blank line, past a byte-order mark and blank lines) and served again by ``readline``."""
+
+    def __init__(self, f: io.BufferedReader) -> None:
+        self._f = f
+        self._pre: list[bytes] = []
+
+    def first_record(self) -> bytes:
+        """The first non-blank line (its first MAX_RECORD_BYTES + 1 bytes; b"" if none)."""
+        while True:
+            line = self._f.readline(MAX_RECORD_BYTES + 1)
+            if not self._pre and line.startswith(BOM):
+                line = line[len(BOM):]
+            self._pre.append(line)
+            if not line or line.strip():
+                return line
+
+    def readline(self, size: int = -1) -> bytes:
+        if not self._pre:
+            return self._f.readline(size)
+        line = self._pre[0]
+        if 0 <= size < len(line):
+            self._pre[0] = line[size:]
+            return line[:size]
+        del self._pre[0]
+        return line
 
 
 def iter_lines(f: BinaryIO, cap: int = MAX_RECORD_BYTES) -> Iterator[tuple[int, bytes, bool]]:
@@ -202,19 +325,32 @@ def iter_lines(f: BinaryIO, cap: int = MAX_RECORD_BYTES) -> Iterator[tuple[int, 
             yield lineno, line, False
 
 
+def _read_error(name: str, unit: str, at: int, e: BaseException) -> QRow:
+    """The quarantine row of a file whose reading failed at record ``at``: what was read before
+    is kept, the rest of the file is not read."""
+    msg = (e.strerror or str(e)) if isinstance(e, OSError) else str(e)
+    return QRow(name, "file", at, f"read error: {msg} (at {unit} {at:,}; the rest of the "
+                "file is not read)", "")
+
+
 def _line_chunks(name: str, f: BinaryIO, source: str, kind: str) -> Iterator[Chunk]:
     chunk = Chunk(name, source, kind, "line")
-    for lineno, line, oversized in iter_lines(f):
-        chunk.nbytes += len(line)
-        if oversized:
-            chunk.quarantine.append(QRow(name, "line", lineno,
-                                         f"record over {MAX_RECORD_BYTES:,} bytes", excerpt(line)))
-        elif line.strip():
-            chunk.lines.append(lineno)
-            chunk.items.append(line)
-        if len(chunk) >= CHUNK_RECORDS or chunk.nbytes >= CHUNK_BYTES:
-            yield chunk
-            chunk = Chunk(name, source, kind, "line")
+    lineno = 0
+    try:
+        for lineno, line, oversized in iter_lines(f):
+            chunk.nbytes += len(line)
+            if oversized:
+                chunk.quarantine.append(QRow(name, "line", lineno,
+                                             f"record over {MAX_RECORD_BYTES:,} bytes",
+                                             excerpt(line)))
+            elif line.strip():
+                chunk.lines.append(lineno)
+                chunk.items.append(line)
+            if len(chunk) >= CHUNK_RECORDS or chunk.nbytes >= CHUNK_BYTES:
+                yield chunk
+                chunk = Chunk(name, source, kind, "line")
+    except OSError as e:  # e.g. EIO: keep what was read, quarantine the rest
+        chunk.quarantine.append(_read_error(name, "line", lineno + 1, e))
     if len(chunk) or chunk.nbytes:
         yield chunk
 
@@ -226,8 +362,9 @@ def _field(row: dict[str, Any], key: str) -> Any:
 
 def _csv_chunks(name: str, f: BinaryIO, source: str, fields: Fields,
                 delim: str) -> Iterator[Chunk]:
-    csv.field_size_limit(MAX_RECORD_BYTES)
-    text = io.TextIOWrapper(f, encoding="utf-8", errors="surrogateescape", newline="")
+    csv.field_size_limit(CSV_FIELD_HARD_LIMIT)
+    # utf-8-sig: a byte-order mark at the start is not part of the header
+    text = io.TextIOWrapper(f, encoding="utf-8-sig", errors="surrogateescape", newline="")
     reader = csv.reader(text, delimiter=delim)
     try:
         header = next(reader)
@@ -251,11 +388,28 @@ def _csv_chunks(name: str, f: BinaryIO, source: str, fields: Fields,
         except StopIteration:
             break
         except csv.Error as e:
+            if "field limit" in str(e):
+                # the csv module would go on inside the field and make up rows from its lines
+                chunk.quarantine.append(QRow(
+                    name, "file", rowno, f"bad CSV row: a field over {CSV_FIELD_HARD_LIMIT:,} "
+                    f"bytes (at row {rowno:,}; the rest of the file is not read)", ""))
+                break
             chunk.quarantine.append(QRow(name, "row", rowno, f"bad CSV row: {e}", ""))
+            continue
+        except OSError as e:  # e.g. EIO: keep what was read, quarantine the rest
+            chunk.quarantine.append(_read_error(name, "row", rowno, e))
+            break
+        size = sum(len(c) for c in row)
+        chunk.nbytes += size + len(row)
+        if size > MAX_RECORD_BYTES:
+            big = max(row, key=len)
+            why = (f"bad CSV row: field larger than field limit ({MAX_RECORD_BYTES:,})"
+                   if len(big) > MAX_RECORD_BYTES else f"record over {MAX_RECORD_BYTES:,} bytes")
+            chunk.quarantine.append(QRow(name, "row", rowno, why,
+                                         excerpt(big[:EXCERPT_BYTES].encode("utf-8", "replace"))))
             continue
         vals = tuple((row[i] if i is not None and i < len(row) and row[i] != "" else None)
                      for i in idx)
-        chunk.nbytes += sum(len(c) for c in row) + len(row)
         try:
             for v in vals:
                 if v is not None:
@@ -292,8 +446,17 @@ def _parquet_chunks(name: str, path: Path, source: str, fields: Fields) -> Itera
     wanted = [fields.text, fields.id, fields.time, fields.source, fields.url]
     cols = [c for c in dict.fromkeys(wanted) if c in names]
     rowno = 0
-    for batch in pf.iter_batches(batch_size=CHUNK_RECORDS, columns=cols):
-        data = {c: batch.column(c).to_pylist() for c in cols}
+    batches = pf.iter_batches(batch_size=CHUNK_RECORDS, columns=cols)
+    while True:
+        try:
+            batch = next(batches)
+            data = {c: batch.column(c).to_pylist() for c in cols}
+        except StopIteration:
+            return
+        except Exception as e:  # a corrupt page, or a read error: pyarrow raises several types
+            yield Chunk(name, source, "rows", "file",
+                        quarantine=[_read_error(name, "row", rowno + 1, e)])
+            return
         n = batch.num_rows
         none = [None] * n
         series = [data.get(k, none) for k in wanted]

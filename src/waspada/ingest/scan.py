@@ -14,6 +14,7 @@ at once (the open transaction rolls back, committed batches stay).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import multiprocessing as mp
@@ -23,7 +24,7 @@ import sys
 import time
 import uuid
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -42,14 +43,31 @@ from waspada.ingest.fastjson import (
     dumps_probabilities,
     loads_record,
 )
-from waspada.ingest.readers import MAX_RECORD_BYTES, Chunk, Fields, QRow, excerpt, iter_chunks
-from waspada.store.db import ArrowBatch, Store, WriteBatch
+from waspada.ingest.guard import (
+    PARENT_ENV,
+    RecordBudget,
+    RecordTimeout,
+    die_with_parent,
+    watch_parent,
+)
+from waspada.ingest.readers import (
+    MAX_RECORD_BYTES,
+    Chunk,
+    Fields,
+    QRow,
+    check_inputs,
+    excerpt,
+    iter_chunks,
+)
+from waspada.store.db import ArrowBatch, Store, StoreError, WriteBatch
 from waspada.types import Assessment, Entity, IndicatorHit
 
 #: documents per write transaction (results of several chunks are merged up to this)
 WRITE_ROWS = 10_000
 #: characters of a bad value kept when quarantining a parsed record
 EXCERPT = 1024
+#: seconds of CPU one record may spend in assess() before it is quarantined ("took too long")
+RECORD_BUDGET_S = 5.0
 
 QTuple = tuple[str, str, int, str, str]
 
@@ -75,6 +93,8 @@ class ChunkResult:
     nbytes: int
     skipped: list[tuple[int, str]]
     assessed: int
+    #: records whose time field was given but could not be read (kept in ``posted_raw``)
+    unparsed_times: int = 0
 
 
 @dataclass(slots=True)
@@ -83,8 +103,15 @@ class ScanReport:
 
     read: int = 0
     new: int = 0
+    #: stored before this scan began
     already_stored: int = 0
+    #: the same text (content id) as an earlier record of this scan's input
+    duplicates: int = 0
     quarantined: int = 0
+    #: records stored with a time field that could not be read (posted_at NULL, posted_raw kept)
+    unparsed_times: int = 0
+    #: where each quarantine reason (its part before ":") was first met: "input unit line"
+    first_at: dict[str, str] = field(default_factory=dict)
     #: records that went through assess() (a re-run of stored input: 0)
     assessed: int = 0
     bytes: int = 0
@@ -94,15 +121,17 @@ class ScanReport:
 
     @property
     def ok(self) -> int:
-        return self.new + self.already_stored
+        return self.new + self.already_stored + self.duplicates
 
     def to_dict(self) -> dict[str, Any]:
         return {"read": self.read, "ok": self.ok, "new": self.new,
-                "already_stored": self.already_stored, "quarantined": self.quarantined,
+                "already_stored": self.already_stored, "duplicates": self.duplicates,
+                "quarantined": self.quarantined, "unparsed_times": self.unparsed_times,
                 "assessed": self.assessed, "bytes": self.bytes, "seconds": round(self.seconds, 3),
                 "docs_per_s": round(self.read / self.seconds, 1) if self.seconds else None,
                 "interrupted": self.interrupted,
-                "quarantine_reasons": dict(self.reasons.most_common())}
+                "quarantine_reasons": dict(self.reasons.most_common()),
+                "quarantine_first_at": self.first_at}
 
 
 def content_id(text: str) -> str:
@@ -138,12 +167,28 @@ def parse_time_plain(v: Any) -> datetime | None:
             s = str(v).strip()
             if not s:
                 return None
-            dt = datetime.fromisoformat(s)
+            try:
+                dt = datetime.fromisoformat(s)
+            except ValueError:
+                epoch = _epoch_string(s)
+                if epoch is None:
+                    raise
+                return parse_time_plain(epoch)
         if dt.tzinfo is not None:
             dt = dt.astimezone(UTC).replace(tzinfo=None)
         return dt
     except (ValueError, OverflowError, OSError):
         return None
+
+
+def _epoch_string(s: str) -> float | int | None:
+    """Epoch seconds or milliseconds written as a string ("1764000000", as CSV gives them):
+    at least 9 digits (1973 on), optionally signed and with a fraction; None otherwise."""
+    digits = s.lstrip("+-")
+    whole, _, frac = digits.partition(".")
+    if len(whole) < 9 or not whole.isdigit() or (frac and not frac.isdigit()):
+        return None
+    return float(s) if frac else int(s)
 
 
 def _opt_str(v: Any) -> str | None:
@@ -190,6 +235,7 @@ def process_chunk(chunk: Chunk, fields: Fields, chunk_no: int = 0,
     sources: list[str | None] = []
     urls: list[str | None] = []
     posted: list[datetime | None] = []
+    raw_times: list[str | None] = []
     fmt = chunk.fmt
     ftext, fid, ftime = fields.text, fields.id, fields.time
     fsource, furl = fields.source, fields.url
@@ -243,35 +289,85 @@ def process_chunk(chunk: Chunk, fields: Fields, chunk_no: int = 0,
         ext_ids.append(_opt_str(ext_id))
         sources.append(source)
         urls.append(_opt_str(url))
-        posted.append(parse_time(t_raw))
+        when = parse_time(t_raw)
+        posted.append(when)
+        # a time that was given but not read: keep it as given (never silently dropped)
+        raw_times.append(None if when is not None or t_raw is None or t_raw == ""
+                         else _opt_str(t_raw))
 
-    # 2. assess
+    # 2. assess, each record within the CPU budget
     results: list[Assessment] = []
     failed: list[int] = []
-    for i, text in enumerate(texts):
-        try:
-            results.append(assess(text))
-        except Exception as e:  # one record never stops the batch
-            failed.append(i)
-            bad(lines[i], f"assess failed: {type(e).__name__}: {e}", text)
+    budget = _BUDGET
+    with budget.running() if budget is not None else _no_budget() as current:
+        for i, text in enumerate(texts):
+            try:
+                current[0] = i
+                results.append(assess(text))
+                current[0] = -1
+            except RecordTimeout:
+                current[0] = -1
+                failed.append(i)
+                bad(lines[i], f"took too long: over {budget.seconds if budget else 0:g} s of "
+                    "CPU in assess()", text)
+            except Exception as e:  # one record never stops the batch
+                current[0] = -1
+                failed.append(i)
+                bad(lines[i], f"assess failed: {type(e).__name__}: {e}", text)
     assessed = len(texts)
+    cols: list[list[Any]] = [lines, ids, ext_ids, sources, urls, posted, raw_times, texts]
     if failed:
-        ok = sorted(set(range(assessed)) - set(failed))
-        ids, texts = [ids[i] for i in ok], [texts[i] for i in ok]
-        ext_ids, sources = [ext_ids[i] for i in ok], [sources[i] for i in ok]
-        urls, posted = [urls[i] for i in ok], [posted[i] for i in ok]
+        cols = _without(cols, failed)
+
+    # 3. columns (a value Arrow cannot take costs its record, not the chunk)
+    try:
+        data = _batch(cols, results).to_arrow(chunk_no << IDX_BITS).to_ipc()
+    except Exception:
+        unfit = _unstorable(cols, results, bad)
+        cols = _without(cols, unfit)
+        results = [r for i, r in enumerate(results) if i not in set(unfit)]
+        data = _batch(cols, results).to_arrow(chunk_no << IDX_BITS).to_ipc()
+    if len(q) > len(chunk.quarantine):
         # keep the quarantine rows in input order (the chunk's own rows first, as read)
         head = len(chunk.quarantine)
         q[head:] = sorted(q[head:], key=lambda r: r[2])
+    unparsed = len(raw_times) - raw_times.count(None) if raw_times else 0
+    return ChunkResult(data, len(results), q, reasons, chunk.nbytes, skipped, assessed,
+                       unparsed)
 
-    # 3. columns
-    b = batch_of(ids, ext_ids, sources, urls, posted, texts, results)
-    return ChunkResult(b.to_arrow(chunk_no << IDX_BITS).to_ipc(), len(b), q, reasons,
-                       chunk.nbytes, skipped, assessed)
+
+def _batch(cols: list[list[Any]], results: list[Assessment]) -> WriteBatch:
+    """``batch_of`` the columns of ``process_chunk`` (lines first, not stored)."""
+    _, ids, ext_ids, sources, urls, posted, raw_times, texts = cols
+    return batch_of(ids, ext_ids, sources, urls, posted, raw_times, texts, results)
+
+
+def _without(cols: list[list[Any]], drop: list[int]) -> list[list[Any]]:
+    gone = set(drop)
+    return [[v for i, v in enumerate(c) if i not in gone] for c in cols]
+
+
+def _unstorable(cols: list[list[Any]], results: list[Assessment],
+                bad: Callable[[int, str, str], None]) -> list[int]:
+    """Positions of the records that Arrow cannot take (each quarantined with the reason)."""
+    out: list[int] = []
+    for i, a in enumerate(results):
+        try:
+            _batch([[c[i]] for c in cols], [a]).to_arrow()
+        except Exception as e:
+            out.append(i)
+            bad(cols[0][i], f"cannot store: {type(e).__name__}: {e}", cols[-1][i])
+    return out
+
+
+@contextlib.contextmanager
+def _no_budget() -> Iterator[list[int]]:
+    yield [-1]
 
 
 def batch_of(ids: list[str], external_ids: list[str | None], sources: list[str | None],
-             urls: list[str | None], posted: list[datetime | None], texts: list[str],
+             urls: list[str | None], posted: list[datetime | None],
+             posted_raw: list[str | None], texts: list[str],
              results: list[Assessment]) -> WriteBatch:
     """A write batch of documents and their assessments (the lists are taken, not copied)."""
     ent_doc: list[int] = []
@@ -287,7 +383,7 @@ def batch_of(ids: list[str], external_ids: list[str | None], sources: list[str |
             hit_doc.extend([i] * len(a.indicators))
     return WriteBatch(
         ids=ids, external_ids=external_ids, sources=sources, urls=urls, posted=posted,
-        texts=texts,
+        posted_raw=posted_raw, texts=texts,
         languages=[a.language for a in results], scripts=[a.script for a in results],
         model_versions=[a.model_version for a in results], risks=[a.risk for a in results],
         levels=[a.level for a in results], categories=[a.category for a in results],
@@ -304,12 +400,17 @@ def batch_of(ids: list[str], external_ids: list[str | None], sources: list[str |
 
 #: why this worker's warm-up failed (reported by ``_check_worker``), None when it did not
 _INIT_ERROR: Exception | None = None
+#: this process's per-record CPU budget for assess(), None for none
+_BUDGET: RecordBudget | None = None
 
 
-def _init_worker(stored: np.ndarray) -> None:
-    global _STORED, _INIT_ERROR
+def _init_worker(stored: np.ndarray, budget: float | None, scan_pid: int) -> None:
+    global _STORED, _INIT_ERROR, _BUDGET
+    die_with_parent()  # the fork server (or, without one, the scan)
+    watch_parent(scan_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     _STORED = stored
+    _BUDGET = RecordBudget(budget) if budget else None
     try:
         assess("warm up")  # at once when forked from the preloaded fork server
     except Exception as e:  # kept for _check_worker: a raising initializer breaks the pool
@@ -334,11 +435,18 @@ Progress = Callable[[int, int], None]  # (records done, bytes done)
 
 def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: str = "auto",
          workers: int | None = None, on_progress: Progress | None = None,
-         write_rows: int = WRITE_ROWS, memory_limit: str = "256MB") -> ScanReport:
+         write_rows: int = WRITE_ROWS, memory_limit: str = "256MB",
+         record_budget: float | None = RECORD_BUDGET_S) -> ScanReport:
     """Scan ``inputs`` into ``store``. ``workers=0`` runs assess in this process; about
     ``write_rows`` documents are committed per transaction; DuckDB's memory is capped at
-    ``memory_limit``."""
-    global _STORED
+    ``memory_limit``; a record that spends over ``record_budget`` seconds of CPU in assess()
+    is quarantined ("took too long"; None or 0: no budget).
+
+    Raises ``InputError`` (nothing done) when an input does not exist or is not a file or
+    folder, ``StoreError`` when the database cannot be written (e.g. the disk is full; the
+    batches committed before stay) and ``ScanError`` when a worker process died."""
+    global _STORED, _BUDGET
+    check_inputs(inputs)
     fields = fields or Fields()
     n = (os.cpu_count() or 1) if workers is None else workers
     report = ScanReport()
@@ -348,8 +456,9 @@ def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: 
     stop = {"requested": False}
     parts: list[ArrowBatch] = []
     pending_q: list[QTuple] = []
-    # records, quarantined, documents, confirmed-stored (pre-filter) in the pending batch
-    pend = {"read": 0, "q": 0, "docs": 0, "skip": 0}
+    # records, quarantined, documents, confirmed-stored (pre-filter), unparsed times in the
+    # pending batch
+    pend = {"read": 0, "q": 0, "docs": 0, "skip": 0, "times": 0}
     next_no = [0]
 
     def on_sigint(signum: int, frame: FrameType | None) -> None:
@@ -364,12 +473,16 @@ def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: 
         if parts or pending_q:
             new = store.write(ArrowBatch.concat(parts) if parts else WriteBatch(), pending_q)
         report.new += new
-        report.already_stored += pend["docs"] - new + pend["skip"]
+        # the pre-filter holds every id stored before this scan: a record that reached the
+        # writer and was not inserted repeats an earlier record of this scan
+        report.already_stored += pend["skip"]
+        report.duplicates += pend["docs"] - new
         report.quarantined += pend["q"]
         report.read += pend["read"]
+        report.unparsed_times += pend["times"]
         parts.clear()
         pending_q.clear()
-        pend.update(read=0, q=0, docs=0, skip=0)
+        pend.update(read=0, q=0, docs=0, skip=0, times=0)
 
     def take(res: ChunkResult, chunk: Chunk) -> None:
         if res.skipped:
@@ -396,6 +509,9 @@ def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: 
         if res.ndocs:
             parts.append(ArrowBatch.from_ipc(res.batch))
         pending_q.extend(res.quarantine)
+        for qi, unit, line, reason, _ in res.quarantine:
+            report.first_at.setdefault(reason.split(":")[0], f"{qi} {unit} {line}")
+        pend["times"] += res.unparsed_times
         pend["read"] += res.ndocs + len(res.quarantine) + skipped
         pend["q"] += len(res.quarantine)
         pend["docs"] += res.ndocs
@@ -405,6 +521,7 @@ def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: 
         if count_bytes:
             report.bytes += res.nbytes
 
+    budget = record_budget or None
     if n <= 0:
         assess("warm up")  # a broken pipeline (e.g. ConfigError) fails here, before any work
     store.tune_for_bulk_writes(memory_limit)
@@ -415,6 +532,7 @@ def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: 
         chunks = iter_chunks(inputs, fields, fmt)
         if n <= 0:
             saved, _STORED = _STORED, stored
+            saved_budget, _BUDGET = _BUDGET, RecordBudget(budget) if budget else None
             try:
                 for ch in chunks:
                     next_no[0] += 1
@@ -422,14 +540,16 @@ def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: 
                     if stop["requested"]:
                         break
             finally:
-                _STORED = saved
+                _STORED, _BUDGET = saved, saved_budget
         else:
             ctx = mp.get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
             if ctx.get_start_method() == "forkserver":
-                # workers fork from a server that has imported and warmed up assess() once
+                # workers fork from a server that has imported and warmed up assess() once,
+                # and that dies with this process (guard.guard_fork_server)
+                os.environ[PARENT_ENV] = str(os.getpid())
                 ctx.set_forkserver_preload(["__main__", "waspada.ingest._preload"])
             with ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker,
-                                     initargs=(stored,)) as pool:
+                                     initargs=(stored, budget, os.getpid())) as pool:
                 # a broken pipeline fails here, before any work; the parent does not warm up
                 # an assess() of its own (about half a second of CPU) when workers run it
                 try:
@@ -455,6 +575,9 @@ def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: 
         flush()
         raise ScanError(f"a worker process died ({e}); {report.read:,} records were committed "
                         "before it: run the same command again to resume") from e
+    except StoreError as e:
+        raise StoreError(f"{e}; {report.read:,} records were committed before it: fix that "
+                         "(e.g. free disk space) and run the same command again") from e
     finally:
         if old is not None:
             signal.signal(signal.SIGINT, old)
@@ -463,7 +586,7 @@ def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: 
     store.log_scan(scan_id, " ".join(inputs)[:1000],
                    "interrupted" if report.interrupted else "complete",
                    {"read": report.read, "new": report.new,
-                    "already_stored": report.already_stored,
+                    "already_stored": report.already_stored, "duplicates": report.duplicates,
                     "quarantined": report.quarantined}, started)
     return report
 
