@@ -445,33 +445,40 @@ def _parquet_chunks(name: str, path: Path, source: str, fields: Fields) -> Itera
         return
     wanted = [fields.text, fields.id, fields.time, fields.source, fields.url]
     cols = [c for c in dict.fromkeys(wanted) if c in names]
-    rowno = 0
-    batches = pf.iter_batches(batch_size=CHUNK_RECORDS, columns=cols)
-    while True:
+    chunk = Chunk(name, source, "rows", "row")
+    first = 0  # rows before this row group
+    # row group by row group: a corrupt page or a read error costs its row group, not the file
+    for rg in range(pf.metadata.num_row_groups):
+        rowno = first
         try:
-            batch = next(batches)
-            data = {c: batch.column(c).to_pylist() for c in cols}
-        except StopIteration:
-            return
+            for batch in pf.iter_batches(batch_size=CHUNK_RECORDS, row_groups=[rg],
+                                         columns=cols):
+                data = {c: batch.column(c).to_pylist() for c in cols}
+                n = batch.num_rows
+                none = [None] * n
+                series = [data.get(k, none) for k in wanted]
+                for i in range(n):
+                    rowno += 1
+                    text = series[0][i]
+                    if isinstance(text, str) and len(text) > MAX_RECORD_BYTES:
+                        chunk.quarantine.append(QRow(name, "row", rowno,
+                                                     f"record over {MAX_RECORD_BYTES:,} bytes",
+                                                     excerpt(text[:EXCERPT_BYTES])))
+                        continue
+                    chunk.lines.append(rowno)
+                    chunk.items.append(tuple(s[i] for s in series))
+                    chunk.nbytes += len(text) if isinstance(text, str) else 0
+                if len(chunk) >= CHUNK_RECORDS:
+                    yield chunk
+                    chunk = Chunk(name, source, "rows", "row")
         except Exception as e:  # a corrupt page, or a read error: pyarrow raises several types
-            yield Chunk(name, source, "rows", "file",
-                        quarantine=[_read_error(name, "row", rowno + 1, e)])
-            return
-        n = batch.num_rows
-        none = [None] * n
-        series = [data.get(k, none) for k in wanted]
-        chunk = Chunk(name, source, "rows", "row")
-        for i in range(n):
-            rowno += 1
-            text = series[0][i]
-            if isinstance(text, str) and len(text) > MAX_RECORD_BYTES:
-                chunk.quarantine.append(QRow(name, "row", rowno,
-                                             f"record over {MAX_RECORD_BYTES:,} bytes",
-                                             excerpt(text[:EXCERPT_BYTES])))
-                continue
-            chunk.lines.append(rowno)
-            chunk.items.append(tuple(s[i] for s in series))
-            chunk.nbytes += len(text) if isinstance(text, str) else 0
+            last = first + pf.metadata.row_group(rg).num_rows
+            msg = (e.strerror or str(e)) if isinstance(e, OSError) else str(e)
+            chunk.quarantine.append(QRow(
+                name, "file", rowno + 1, f"unreadable Parquet data: {msg} (rows {rowno + 1:,} "
+                f"to {last:,}, in row group {rg + 1}, are not read)", ""))
+        first += pf.metadata.row_group(rg).num_rows
+    if len(chunk):
         yield chunk
 
 
