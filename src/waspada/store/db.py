@@ -304,13 +304,18 @@ class Store:
             new = self._write_docs(ab) if len(ab) else 0
             if quarantine:
                 self._write_quarantine(quarantine)
-            con.commit()
         except BaseException as e:
             with contextlib.suppress(duckdb.Error):  # a failed write may end the transaction
                 con.rollback()
             if isinstance(e, _WRITE_ERRORS):
                 raise self._write_error(e) from e
             raise
+        try:
+            con.commit()
+        except duckdb.Error as e:  # every statement ran: writing the file failed
+            with contextlib.suppress(duckdb.Error):
+                con.rollback()
+            raise self._write_error(e) from e
         return new
 
     def _write_error(self, e: duckdb.Error) -> StoreError:
