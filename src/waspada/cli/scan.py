@@ -104,8 +104,8 @@ def scan(
         _print_json(report.to_dict())
     else:
         r = report
-        out.print(f"{r.ok:,} ok ({r.new:,} new + {r.already_stored:,} already stored + "
-                  f"{r.duplicates:,} duplicates within the input) + "
+        dups = f" + {r.duplicates:,} duplicates within the input" if r.duplicates else ""
+        out.print(f"{r.ok:,} ok ({r.new:,} new + {r.already_stored:,} already stored{dups}) + "
                   f"{r.quarantined:,} quarantined = {r.read:,} records read "
                   f"in {r.seconds:.1f} s ({r.read / max(r.seconds, 1e-6):,.0f} docs/s; "
                   f"{r.assessed:,} assessed) -> {db}", markup=False, highlight=False)

@@ -16,7 +16,6 @@ a line longer than the cap is never held whole.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import os
@@ -26,7 +25,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from waspada.errors import WaspadaError
+from waspada.ingest.inputs import (
+    EXTENSIONS,
+    InputError,
+    check_inputs,
+    discover,
+    input_size,
+    kind_of,
+    walk,
+)
 
 #: a record (a line, or a row's text) longer than this many bytes is quarantined, not assessed
 MAX_RECORD_BYTES = 1_000_000
@@ -37,14 +44,6 @@ CHUNK_RECORDS = 2000
 #: raw bytes per chunk sent to a worker (whichever limit comes first)
 CHUNK_BYTES = 4_000_000
 
-EXTENSIONS: dict[str, str] = {
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".csv": "csv",
-    ".tsv": "csv",
-    ".parquet": "parquet",
-    ".txt": "txt",
-}
 FORMATS = ("auto", "jsonl", "csv", "parquet", "txt")
 #: the UTF-8 byte-order mark some tools put at the start of a text file: not part of the data
 BOM = b"\xef\xbb\xbf"
@@ -52,10 +51,6 @@ BOM = b"\xef\xbb\xbf"
 #: whole and quarantined; past this the csv module would resume inside the field and make up
 #: rows, so the rest of the file is quarantined instead
 CSV_FIELD_HARD_LIMIT = 64 * 1024 * 1024
-
-
-class InputError(WaspadaError):
-    """An input named on the command line does not exist or is not a file, folder or "-"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,99 +100,6 @@ def excerpt(raw: bytes | str) -> str:
     return s.encode("utf-8")[:EXCERPT_BYTES].decode("utf-8", "ignore")
 
 
-def _kind_of(mode: int) -> str:
-    for test, what in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
-                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
-        if test(mode):
-            return what
-    return "not a regular file"
-
-
-def check_inputs(inputs: list[str]) -> None:
-    """Raise ``InputError`` naming every input that does not exist or is neither a regular
-    file nor a folder ("-" is stdin). A FIFO or device named here would block or read as
-    empty: read a pipe through "-" instead."""
-    problems: list[str] = []
-    for item in inputs:
-        if item == "-":
-            continue
-        try:
-            mode = os.stat(item).st_mode
-        except FileNotFoundError:
-            problems.append(f"{item}: no such file or folder")
-            continue
-        except OSError as e:
-            problems.append(f"{item}: cannot open: {e.strerror or e}")
-            continue
-        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-            problems.append(f"{item}: {_kind_of(mode)}, not a regular file (read a pipe "
-                            "through - for stdin)")
-    if problems:
-        raise InputError("; ".join(problems))
-
-
-def walk(inputs: list[str]) -> Iterator[tuple[str, Path | None, str | None]]:
-    """Expand inputs: folders recursively (files with a known extension, sorted), "-" = stdin.
-    Yields (name, path, problem): ``problem`` is None for a file to read, else why an entry of
-    a folder is not read (a symbolic link that leaves the folder or leads nowhere, a FIFO)."""
-    for item in inputs:
-        if item == "-":
-            yield "-", None, None
-            continue
-        p = Path(item)
-        if not p.is_dir():
-            yield item, p, None
-            continue
-        root = p.resolve()
-        for sub in sorted(p.rglob("*")):
-            if sub.suffix.lower() not in EXTENSIONS:
-                continue
-            problem = _folder_entry_problem(sub, root)
-            if problem != "folder":
-                yield str(sub), sub, problem
-
-
-def _folder_entry_problem(sub: Path, root: Path) -> str | None:
-    """None for a regular file to read, "folder" for a folder, else why it is not read."""
-    if sub.is_symlink():
-        target = os.readlink(sub)
-        try:
-            real = sub.resolve(strict=True)
-        except (OSError, RuntimeError):
-            return f"dangling symbolic link: not read (to {target})"
-        if not real.is_relative_to(root):
-            return f"symbolic link out of the folder: not followed (to {real})"
-        if real.is_dir():
-            return "folder"
-    try:
-        mode = sub.stat().st_mode
-    except OSError as e:
-        return f"cannot open: {e.strerror or e}"
-    if stat.S_ISDIR(mode):
-        return "folder"
-    if not stat.S_ISREG(mode):
-        return f"{_kind_of(mode)}, not a regular file: not read"
-    return None
-
-
-def discover(inputs: list[str]) -> Iterator[tuple[str, Path | None]]:
-    """The inputs ``walk`` reads: (name, path), path None for stdin."""
-    for name, path, problem in walk(inputs):
-        if problem is None:
-            yield name, path
-
-
-def input_size(inputs: list[str]) -> int | None:
-    """Total bytes of the inputs, or None when stdin is among them (unknown)."""
-    total = 0
-    for _name, path in discover(inputs):
-        if path is None:
-            return None
-        with contextlib.suppress(OSError):
-            total += path.stat().st_size
-    return total
-
-
 def iter_chunks(inputs: list[str], fields: Fields, fmt: str = "auto") -> Iterator[Chunk]:
     """Every chunk of every input, in input order."""
     for name, path, problem in walk(inputs):
@@ -221,7 +123,7 @@ def _file_chunks(name: str, path: Path, fields: Fields, fmt: str) -> Iterator[Ch
     try:
         st = path.stat()
         if not stat.S_ISREG(st.st_mode):  # opening a FIFO would block
-            yield from bad(f"{_kind_of(st.st_mode)}, not a regular file: not read")
+            yield from bad(f"{kind_of(st.st_mode)}, not a regular file: not read")
             return
         size = st.st_size
         f = path.open("rb")
@@ -487,3 +389,8 @@ def file_size(path: str) -> int:
         return os.path.getsize(path)
     except OSError:
         return 0
+
+
+__all__ = ["BOM", "CHUNK_BYTES", "CHUNK_RECORDS", "EXTENSIONS", "FORMATS", "MAX_RECORD_BYTES",
+           "Chunk", "Fields", "InputError", "QRow", "check_inputs", "discover", "excerpt",
+           "input_size", "iter_chunks", "iter_lines", "walk"]

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import multiprocessing as mp
 import os
 import signal
@@ -36,13 +35,8 @@ import numpy as np
 
 from waspada.assess import assess
 from waspada.errors import WaspadaError
-from waspada.ingest.fastjson import (
-    Bad,
-    dumps_attrs,
-    dumps_evidence,
-    dumps_probabilities,
-    loads_record,
-)
+from waspada.ingest.batches import batch_of, columns_batch, unstorable, without
+from waspada.ingest.fastjson import Bad, loads_record
 from waspada.ingest.guard import (
     PARENT_ENV,
     RecordBudget,
@@ -59,8 +53,9 @@ from waspada.ingest.readers import (
     excerpt,
     iter_chunks,
 )
+from waspada.ingest.values import content_id, opt_str, parse_time, parse_time_plain
 from waspada.store.db import ArrowBatch, Store, StoreError, WriteBatch
-from waspada.types import Assessment, Entity, IndicatorHit
+from waspada.types import Assessment
 
 #: documents per write transaction (results of several chunks are merged up to this)
 WRITE_ROWS = 10_000
@@ -134,69 +129,6 @@ class ScanReport:
                 "quarantine_first_at": self.first_at}
 
 
-def content_id(text: str) -> str:
-    """The document id: sha256 (hex) of the text with whitespace runs collapsed, ends stripped."""
-    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
-
-
-def parse_time(v: Any) -> datetime | None:
-    """ISO 8601 string (date or date-time, 'Z' ok) or epoch seconds (ms if > 1e11) -> naive UTC."""
-    if type(v) is str and len(v) == 20 and v[19] == "Z":
-        # the common form (2026-03-05T08:00:00Z) without the tz-aware round trip; anything
-        # else, or anything this does not read as a naive date-time, takes the general path
-        try:
-            dt = datetime.fromisoformat(v[:19])
-        except ValueError:
-            dt = None
-        if dt is not None and dt.tzinfo is None:
-            return dt
-    return parse_time_plain(v)
-
-
-def parse_time_plain(v: Any) -> datetime | None:
-    """``parse_time`` without its fast path (the reference it is tested against)."""
-    if v is None or isinstance(v, bool):
-        return None
-    try:
-        if isinstance(v, int | float):
-            secs = v / 1000 if abs(v) > 1e11 else v
-            return datetime.fromtimestamp(secs, UTC).replace(tzinfo=None)
-        if isinstance(v, datetime):
-            dt = v
-        else:
-            s = str(v).strip()
-            if not s:
-                return None
-            try:
-                dt = datetime.fromisoformat(s)
-            except ValueError:
-                epoch = _epoch_string(s)
-                if epoch is None:
-                    raise
-                return parse_time_plain(epoch)
-        if dt.tzinfo is not None:
-            dt = dt.astimezone(UTC).replace(tzinfo=None)
-        return dt
-    except (ValueError, OverflowError, OSError):
-        return None
-
-
-def _epoch_string(s: str) -> float | int | None:
-    """Epoch seconds or milliseconds written as a string ("1764000000", as CSV gives them):
-    at least 9 digits (1973 on), optionally signed and with a fraction; None otherwise."""
-    digits = s.lstrip("+-")
-    whole, _, frac = digits.partition(".")
-    if len(whole) < 9 or not whole.isdigit() or (frac and not frac.isdigit()):
-        return None
-    return float(s) if frac else int(s)
-
-
-def _opt_str(v: Any) -> str | None:
-    if v is None:
-        return None
-    return v if isinstance(v, str) else str(v)
-
-
 #: the pre-filter of this process: sorted uint64 first-64-bits of the stored ids
 _STORED: np.ndarray = np.empty(0, np.uint64)
 
@@ -250,11 +182,11 @@ def process_chunk(chunk: Chunk, fields: Fields, chunk_no: int = 0,
                 continue
             text, ext_id, t_raw, src, url = rec  # type: ignore[misc]
             if src is not None:
-                source = _opt_str(src)
+                source = opt_str(src)
         elif fmt == "rows":
             text, ext_id, t_raw, src, url = item
             if src is not None:
-                source = _opt_str(src)
+                source = opt_str(src)
             if text is None:
                 bad(line, f"missing text field {ftext!r}", repr(item)[:EXCERPT])
                 continue
@@ -286,14 +218,14 @@ def process_chunk(chunk: Chunk, fields: Fields, chunk_no: int = 0,
         lines.append(line)
         ids.append(doc_id)
         texts.append(text)
-        ext_ids.append(_opt_str(ext_id))
+        ext_ids.append(opt_str(ext_id))
         sources.append(source)
-        urls.append(_opt_str(url))
+        urls.append(opt_str(url))
         when = parse_time(t_raw)
         posted.append(when)
         # a time that was given but not read: keep it as given (never silently dropped)
         raw_times.append(None if when is not None or t_raw is None or t_raw == ""
-                         else _opt_str(t_raw))
+                         else opt_str(t_raw))
 
     # 2. assess, each record within the CPU budget
     results: list[Assessment] = []
@@ -301,32 +233,38 @@ def process_chunk(chunk: Chunk, fields: Fields, chunk_no: int = 0,
     budget = _BUDGET
     with budget.running() if budget is not None else _no_budget() as current:
         for i, text in enumerate(texts):
+            # the timer raises RecordTimeout only while current[0] is this record's position,
+            # and at most once per budget: a result is kept only once current[0] is reset
             try:
-                current[0] = i
-                results.append(assess(text))
-                current[0] = -1
+                try:
+                    current[0] = i
+                    a = assess(text)
+                    current[0] = -1
+                except Exception as e:  # one record never stops the batch
+                    current[0] = -1
+                    why = f"assess failed: {type(e).__name__}: {e}"
+                else:
+                    results.append(a)
+                    continue
             except RecordTimeout:
                 current[0] = -1
-                failed.append(i)
-                bad(lines[i], f"took too long: over {budget.seconds if budget else 0:g} s of "
-                    "CPU in assess()", text)
-            except Exception as e:  # one record never stops the batch
-                current[0] = -1
-                failed.append(i)
-                bad(lines[i], f"assess failed: {type(e).__name__}: {e}", text)
+                why = (f"took too long: over {budget.seconds if budget else 0:g} s of CPU in "
+                       "assess()")
+            failed.append(i)
+            bad(lines[i], why, text)
     assessed = len(texts)
     cols: list[list[Any]] = [lines, ids, ext_ids, sources, urls, posted, raw_times, texts]
     if failed:
-        cols = _without(cols, failed)
+        cols = without(cols, failed)
 
     # 3. columns (a value Arrow cannot take costs its record, not the chunk)
     try:
-        data = _batch(cols, results).to_arrow(chunk_no << IDX_BITS).to_ipc()
+        data = columns_batch(cols, results).to_arrow(chunk_no << IDX_BITS).to_ipc()
     except Exception:
-        unfit = _unstorable(cols, results, bad)
-        cols = _without(cols, unfit)
+        unfit = unstorable(cols, results, bad)
+        cols = without(cols, unfit)
         results = [r for i, r in enumerate(results) if i not in set(unfit)]
-        data = _batch(cols, results).to_arrow(chunk_no << IDX_BITS).to_ipc()
+        data = columns_batch(cols, results).to_arrow(chunk_no << IDX_BITS).to_ipc()
     if len(q) > len(chunk.quarantine):
         # keep the quarantine rows in input order (the chunk's own rows first, as read)
         head = len(chunk.quarantine)
@@ -336,66 +274,9 @@ def process_chunk(chunk: Chunk, fields: Fields, chunk_no: int = 0,
                        unparsed)
 
 
-def _batch(cols: list[list[Any]], results: list[Assessment]) -> WriteBatch:
-    """``batch_of`` the columns of ``process_chunk`` (lines first, not stored)."""
-    _, ids, ext_ids, sources, urls, posted, raw_times, texts = cols
-    return batch_of(ids, ext_ids, sources, urls, posted, raw_times, texts, results)
-
-
-def _without(cols: list[list[Any]], drop: list[int]) -> list[list[Any]]:
-    gone = set(drop)
-    return [[v for i, v in enumerate(c) if i not in gone] for c in cols]
-
-
-def _unstorable(cols: list[list[Any]], results: list[Assessment],
-                bad: Callable[[int, str, str], None]) -> list[int]:
-    """Positions of the records that Arrow cannot take (each quarantined with the reason)."""
-    out: list[int] = []
-    for i, a in enumerate(results):
-        try:
-            _batch([[c[i]] for c in cols], [a]).to_arrow()
-        except Exception as e:
-            out.append(i)
-            bad(cols[0][i], f"cannot store: {type(e).__name__}: {e}", cols[-1][i])
-    return out
-
-
 @contextlib.contextmanager
 def _no_budget() -> Iterator[list[int]]:
     yield [-1]
-
-
-def batch_of(ids: list[str], external_ids: list[str | None], sources: list[str | None],
-             urls: list[str | None], posted: list[datetime | None],
-             posted_raw: list[str | None], texts: list[str],
-             results: list[Assessment]) -> WriteBatch:
-    """A write batch of documents and their assessments (the lists are taken, not copied)."""
-    ent_doc: list[int] = []
-    ents: list[Entity] = []
-    hit_doc: list[int] = []
-    hits: list[IndicatorHit] = []
-    for i, a in enumerate(results):
-        if a.entities:
-            ents.extend(a.entities)
-            ent_doc.extend([i] * len(a.entities))
-        if a.indicators:
-            hits.extend(a.indicators)
-            hit_doc.extend([i] * len(a.indicators))
-    return WriteBatch(
-        ids=ids, external_ids=external_ids, sources=sources, urls=urls, posted=posted,
-        posted_raw=posted_raw, texts=texts,
-        languages=[a.language for a in results], scripts=[a.script for a in results],
-        model_versions=[a.model_version for a in results], risks=[a.risk for a in results],
-        levels=[a.level for a in results], categories=[a.category for a in results],
-        explanations=[a.explanation for a in results],
-        probabilities=[dumps_probabilities(a.probabilities) for a in results],
-        ent_doc=ent_doc, ent_kind=[e.kind for e in ents], ent_value=[e.value for e in ents],
-        ent_start=[e.start for e in ents], ent_end=[e.end for e in ents],
-        ent_recognizer=[e.recognizer for e in ents], ent_score=[e.score for e in ents],
-        ent_attrs=[dumps_attrs(e.attrs) for e in ents],
-        hit_doc=hit_doc, hit_id=[h.id for h in hits], hit_category=[h.category for h in hits],
-        hit_weight=[h.weight for h in hits], hit_evidence=[dumps_evidence(h.evidence)
-                                                           for h in hits])
 
 
 #: why this worker's warm-up failed (reported by ``_check_worker``), None when it did not
@@ -597,5 +478,5 @@ def _is_main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-__all__ = ["IDX_BITS", "ChunkResult", "QRow", "ScanReport", "content_id", "parse_time",
-           "process_chunk", "scan"]
+__all__ = ["IDX_BITS", "ChunkResult", "QRow", "ScanReport", "batch_of", "content_id",
+           "parse_time", "parse_time_plain", "process_chunk", "scan"]
