@@ -224,3 +224,17 @@ def test_quarantine_command_lists_where_and_why(tmp_path: Path) -> None:
     t = run_cli("quarantine", "--db", "w.duckdb", "-n", "1", cwd=tmp_path)
     assert t.returncode == 0, t.stderr
     assert t.stdout.count("in.jsonl") == 1 and "oops" not in t.stdout  # no excerpt in tables
+
+
+@pytest.mark.parametrize("head", [b"\xef\xbb\xbf", b"\n", b"\xef\xbb\xbf\n  \n"],
+                         ids=["bom", "blank-line", "bom-and-blank-lines"])
+def test_jsonl_on_stdin_after_a_bom_or_blank_lines_is_read_as_json(tmp_path: Path,
+                                                                   head: bytes) -> None:
+    body = b'{"text": "Lowongan kerja di Batam", "id": "a1"}\n{"text": "Kerja di Dubai"}\n'
+    r = run_cli("scan", "-", "--db", "w.duckdb", "--workers", "0", "--json", cwd=tmp_path,
+                stdin=head + body)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["new"] == 2
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        rows = con.execute("SELECT text, external_id FROM documents ORDER BY doc_key").fetchall()
+    assert rows == [("Lowongan kerja di Batam", "a1"), ("Kerja di Dubai", None)]
