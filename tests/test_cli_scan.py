@@ -238,3 +238,11 @@ def test_jsonl_on_stdin_after_a_bom_or_blank_lines_is_read_as_json(tmp_path: Pat
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
         rows = con.execute("SELECT text, external_id FROM documents ORDER BY doc_key").fetchall()
     assert rows == [("Lowongan kerja di Batam", "a1"), ("Kerja di Dubai", None)]
+
+
+def test_jsonl_on_stdin_with_a_forced_format_drops_the_bom_too(tmp_path: Path) -> None:
+    body = b'\xef\xbb\xbf{"text": "Lowongan kerja di Batam"}\n'
+    r = run_cli("scan", "-", "--format", "jsonl", "--db", "w.duckdb", "--workers", "0",
+                "--json", cwd=tmp_path, stdin=body)
+    assert r.returncode == 0, r.stdout
+    assert (json.loads(r.stdout)["new"], json.loads(r.stdout)["quarantined"]) == (1, 0)

@@ -172,8 +172,8 @@ def _stdin_chunks(fields: Fields, fmt: str) -> Iterator[Chunk]:
         yield from _csv_chunks("-", stream, "stdin", fields, ",")
     else:
         head = _Prefixed(stream)
+        first = head.first_record()  # past a byte-order mark, whatever the format
         if kind == "auto":
-            first = head.first_record()
             kind = "jsonl" if first.lstrip().startswith(b"{") else "txt"
         yield from _line_chunks("-", head, "stdin", kind)  # type: ignore[arg-type]
 
