@@ -31,14 +31,15 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_scan_summary_adds_up_and_exit_code_says_nothing_was_quarantined(tmp_path: Path) -> None:
     r = run_cli("scan", str(SAMPLES), "--db", "w.duckdb", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    m = re.search(r"([\d,]+) ok \(([\d,]+) new \+ ([\d,]+) already stored\) \+ ([\d,]+) "
+    m = re.search(r"([\d,]+) ok \(([\d,]+) new \+ ([\d,]+) already stored \+ ([\d,]+) "
+                  r"duplicates within the input\) \+ ([\d,]+) "
                   r"quarantined = ([\d,]+) records read", r.stdout)
     assert m, r.stdout
-    ok, new, already, quarantined, read = (int(g.replace(",", "")) for g in m.groups())
+    ok, new, already, dups, quarantined, read = (int(g.replace(",", "")) for g in m.groups())
     # 300 UCI rows (3 of them repeat an earlier text) + 14 synthetic records
     assert (read, quarantined, ok) == (314, 0, 314)
-    assert new + already == ok and ok + quarantined == read
-    assert already == 3
+    assert (already, dups) == (0, 3)  # issue 10: the 3 repeats are duplicates, not stored ones
+    assert new + already + dups == ok and ok + quarantined == read
 
 
 def test_scan_exits_1_when_something_was_quarantined(tmp_path: Path) -> None:
@@ -188,3 +189,60 @@ def test_cli_rescan_reports_nothing_assessed(tmp_path: Path) -> None:
     assert (rep["new"], rep["assessed"]) == (120, 120)
     assert "120 ok (0 new + 120 already stored) + 0 quarantined = 120 records read" in again.stdout
     assert "; 0 assessed)" in again.stdout
+
+
+def test_scan_of_a_missing_path_is_a_usage_error_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "ok.txt").write_text("Lowongan kerja di Batam\n", encoding="utf-8")
+    r = run_cli("scan", "ok.txt", "missing.jsonl", "--db", "w.duckdb", cwd=tmp_path)
+    assert r.returncode == 2, r.stdout
+    assert "missing.jsonl: no such file or folder" in r.stderr
+    assert not (tmp_path / "w.duckdb").exists()  # nothing done, not even the database
+
+
+def test_scan_refuses_a_fifo_named_on_the_command_line_without_blocking(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "p.jsonl")
+    r = run_cli("scan", "p.jsonl", "--db", "w.duckdb", cwd=tmp_path, timeout=120)
+    assert r.returncode == 2
+    assert "p.jsonl: a FIFO, not a regular file (read a pipe through - for stdin)" in r.stderr
+
+
+def test_quarantine_command_lists_where_and_why(tmp_path: Path) -> None:
+    (tmp_path / "in.jsonl").write_text('{"text": "Lowongan kerja"}\n{oops\n{"id": 3}\n',
+                                       encoding="utf-8")
+    r = run_cli("scan", "in.jsonl", "--db", "w.duckdb", "--workers", "0", cwd=tmp_path)
+    assert r.returncode == 1
+    # the summary names the file and line of each reason's first record
+    assert "quarantined 1: broken JSON (first: in.jsonl line 2)" in r.stdout
+    assert "quarantined 1: missing text field 'text' (first: in.jsonl line 3)" in r.stdout
+    j = run_cli("quarantine", "--db", "w.duckdb", "--json", cwd=tmp_path)
+    assert j.returncode == 0, j.stderr
+    rows = sorted(json.loads(j.stdout), key=lambda x: x["line"])
+    assert [(x["input"], x["unit"], x["line"], x["reason"], x["excerpt"]) for x in rows] == [
+        ("in.jsonl", "line", 2, "broken JSON: Expecting property name enclosed in double "
+         "quotes (column 2)", "{oops\n"),
+        ("in.jsonl", "line", 3, "missing text field 'text'", '{"id": 3}\n')]
+    t = run_cli("quarantine", "--db", "w.duckdb", "-n", "1", cwd=tmp_path)
+    assert t.returncode == 0, t.stderr
+    assert t.stdout.count("in.jsonl") == 1 and "oops" not in t.stdout  # no excerpt in tables
+
+
+@pytest.mark.parametrize("head", [b"\xef\xbb\xbf", b"\n", b"\xef\xbb\xbf\n  \n"],
+                         ids=["bom", "blank-line", "bom-and-blank-lines"])
+def test_jsonl_on_stdin_after_a_bom_or_blank_lines_is_read_as_json(tmp_path: Path,
+                                                                   head: bytes) -> None:
+    body = b'{"text": "Lowongan kerja di Batam", "id": "a1"}\n{"text": "Kerja di Dubai"}\n'
+    r = run_cli("scan", "-", "--db", "w.duckdb", "--workers", "0", "--json", cwd=tmp_path,
+                stdin=head + body)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["new"] == 2
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        rows = con.execute("SELECT text, external_id FROM documents ORDER BY doc_key").fetchall()
+    assert rows == [("Lowongan kerja di Batam", "a1"), ("Kerja di Dubai", None)]
+
+
+def test_jsonl_on_stdin_with_a_forced_format_drops_the_bom_too(tmp_path: Path) -> None:
+    body = b'\xef\xbb\xbf{"text": "Lowongan kerja di Batam"}\n'
+    r = run_cli("scan", "-", "--format", "jsonl", "--db", "w.duckdb", "--workers", "0",
+                "--json", cwd=tmp_path, stdin=body)
+    assert r.returncode == 0, r.stdout
+    assert (json.loads(r.stdout)["new"], json.loads(r.stdout)["quarantined"]) == (1, 0)

@@ -9,6 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from hypothesis import HealthCheck, settings
+
+#: the settings of every Hypothesis test here. The first ``st.text()`` draw in a fresh clone
+#: builds Hypothesis's Unicode table (seconds on a loaded 2-core machine), which its health check
+#: counts as slow input generation: a one-time cost, not the strategy's; and no deadline, as
+#: timings vary with the machine's load.
+SAFE = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_CSV = ROOT / "samples" / "uci_sms_sample.csv"
 

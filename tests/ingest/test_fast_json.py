@@ -30,6 +30,8 @@ from waspada.ingest.fastjson import (
 from waspada.ingest.scan import parse_time, parse_time_plain
 from waspada.types import Span
 
+from ._util import SAFE
+
 NAMES = ("text", "id", "timestamp", "source", "url")
 
 
@@ -92,19 +94,19 @@ def check_loads(line: bytes) -> None:
         assert same(list(fast), list(plain))
 
 
-@settings(max_examples=400)
+@settings(SAFE, max_examples=400)
 @given(records)
 def test_loads_record_matches_json_on_records(obj: dict[str, Any]) -> None:
     check_loads(_line(obj))
 
 
-@settings(max_examples=300)
+@settings(SAFE, max_examples=300)
 @given(values)
 def test_loads_record_matches_json_on_any_value(v: Any) -> None:
     check_loads(_line(v))
 
 
-@settings(max_examples=300)
+@settings(SAFE, max_examples=300)
 @given(st.binary(max_size=60), st.sampled_from([b"", b"\n", b"\r\n"]))
 def test_loads_record_matches_json_on_any_bytes(b: bytes, end: bytes) -> None:
     check_loads(b + end)
@@ -137,7 +139,7 @@ attr_values = values | st.floats().map(Money) | st.just(datetime(2026, 1, 2, 3, 
     date(2026, 1, 2))
 
 
-@settings(max_examples=400)
+@settings(SAFE, max_examples=400)
 @given(st.dictionaries(st.text(max_size=6) | st.integers(0, 3), attr_values, max_size=6))
 def test_dumps_attrs_matches_json(attrs: dict[Any, Any]) -> None:
     assert same_dumps(dumps_attrs, dumps_attrs_plain, attrs)
@@ -162,7 +164,7 @@ spans = st.builds(Span, st.integers(0, 10**6) | st.booleans() | st.floats(),
                   st.integers(0, 2**65), st.text(max_size=8) | st.just("\udc80"))
 
 
-@settings(max_examples=300)
+@settings(SAFE, max_examples=300)
 @given(st.lists(spans, max_size=4))
 def test_dumps_evidence_matches_json(evidence: list[Span]) -> None:
     assert same_dumps(dumps_evidence, dumps_evidence_plain, evidence)
@@ -173,7 +175,7 @@ def test_dumps_evidence_is_compact() -> None:
         '[[3,7,"gaji"],[10,12,"WA"]]'
 
 
-@settings(max_examples=300)
+@settings(SAFE, max_examples=300)
 @given(st.dictionaries(st.text(max_size=6) | st.integers(0, 3),
                        st.floats() | st.integers() | st.floats().map(Money), max_size=4))
 def test_dumps_probabilities_matches_json(p: dict[Any, Any]) -> None:
@@ -192,7 +194,7 @@ zulu_like = st.text(alphabet="0123456789-:T .+WZ", min_size=19, max_size=19).map
     lambda s: s + "Z")
 
 
-@settings(max_examples=500)
+@settings(SAFE, max_examples=500)
 @given(zulu_like | st.datetimes().map(lambda d: d.isoformat()[:19] + "Z")
        | st.datetimes(timezones=st.just(timezone(timedelta(hours=7)))).map(
            lambda d: d.isoformat()) | st.text(max_size=25) | st.integers() | st.floats()

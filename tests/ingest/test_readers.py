@@ -7,13 +7,16 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from waspada.ingest import readers
 from waspada.ingest.readers import Fields, excerpt, iter_chunks, iter_lines
 
+from ._util import SAFE
 
+
+@settings(SAFE)
 @given(st.lists(st.binary(max_size=40).filter(lambda b: b"\n" not in b), max_size=30))
 def test_iter_lines_gives_back_every_line_in_order(lines: list[bytes]) -> None:
     data = b"".join(x + b"\n" for x in lines)
@@ -21,6 +24,7 @@ def test_iter_lines_gives_back_every_line_in_order(lines: list[bytes]) -> None:
     assert got == [(i + 1, x + b"\n") for i, x in enumerate(lines)]
 
 
+@settings(SAFE)
 @given(st.lists(st.integers(min_value=0, max_value=60), min_size=1, max_size=20))
 def test_iter_lines_flags_exactly_the_lines_over_the_cap(lengths: list[int]) -> None:
     cap = 30
@@ -32,6 +36,7 @@ def test_iter_lines_flags_exactly_the_lines_over_the_cap(lengths: list[int]) -> 
     assert all(len(b) <= max(cap + 1, readers.EXCERPT_BYTES) for _, b, _ in out)
 
 
+@settings(SAFE)
 @given(st.text(max_size=3000))
 def test_excerpt_is_valid_utf8_of_at_most_1_kb(s: str) -> None:
     e = excerpt(s.encode("utf-8", "surrogatepass"))

@@ -116,3 +116,31 @@ def test_version_4_rebuilds_documents_keeping_rows_keys_and_the_sequence(tmp_pat
         indexed = st.query("SELECT count(*) FROM duckdb_constraints() WHERE table_name = "
                            "'documents' AND constraint_type = 'UNIQUE'")
         assert indexed == [(0,)]
+
+
+def test_version_5_adds_posted_raw_and_scan_duplicates_keeping_rows(tmp_path: Path) -> None:
+    path = tmp_path / "v4.duckdb"
+    con = duckdb.connect(str(path))
+    assert schema.migrate(con, target=4) == 4
+    con.execute("INSERT INTO documents (id, posted_at, ingested_at, text) VALUES "
+                "('a', TIMESTAMP '2026-01-02 03:04:05', now(), 'one')")
+    con.execute("INSERT INTO scans VALUES ('s1', now(), now(), 'in.jsonl', 'complete', 1, 1, 0, "
+                "0)")
+    con.close()
+    with Store.open(path) as st:
+        assert st.version() == schema.latest_version() >= 5
+        assert st.query("SELECT doc_key, id, text, posted_raw FROM documents") == [
+            (1, "a", "one", None)]
+        assert st.query("SELECT scan_id, records_read, duplicates FROM scans") == [
+            ("s1", 1, None)]
+        # the writer fills the new column: a time that could not be read is kept as given
+        from waspada.store.db import WriteBatch
+
+        b = WriteBatch()
+        b.add_document("b", external_id=None, source=None, url=None, posted=None,
+                       language="id", script="latin", text="two", model_version="m", risk=1,
+                       level="low", category="benign", explanation="", probabilities=None,
+                       posted_raw="kemarin sore")
+        assert st.write(b, []) == 1
+        assert st.query("SELECT posted_at, posted_raw FROM documents WHERE id = 'b'") == [
+            (None, "kemarin sore")]

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,7 +18,7 @@ from rich.table import Table
 
 from waspada.cli import app
 from waspada.errors import WaspadaError
-from waspada.ingest.readers import FORMATS, Fields, input_size
+from waspada.ingest.readers import FORMATS, Fields, check_inputs, input_size
 from waspada.store import queries
 from waspada.store.db import DEFAULT_DB, Store
 
@@ -57,16 +59,21 @@ def scan(
     batch_rows: Annotated[int, typer.Option(min=1, help="Documents per committed "
                                             "transaction.")] = 10_000,
     progress: Annotated[bool, typer.Option(help="Show a progress bar.")] = True,
+    record_budget: Annotated[float, typer.Option(
+        min=0, help="Seconds of CPU one record may take in assess() before it is quarantined "
+        "as 'took too long' (0 = no limit).")] = 5.0,
     as_json: JsonOpt = False,
 ) -> None:
     """Assess every record of INPUTS into the store. Exit 0: all stored; 1: some quarantined;
-    130: interrupted (what was done is committed)."""
+    2: usage or database error (e.g. an input that does not exist, a full disk); 130:
+    interrupted (what was done is committed)."""
     from waspada.ingest.scan import scan as run_scan
 
     if fmt not in FORMATS:
         raise _fail(ValueError(f"--format must be one of {', '.join(FORMATS)}"))
     fields = Fields(text_field, id_field, time_field, source_field, url_field)
     try:
+        check_inputs(inputs)  # before the database is created
         store = Store.open(db)
     except WaspadaError as e:
         raise _fail(e) from e
@@ -76,7 +83,7 @@ def scan(
                    TimeElapsedColumn(), console=err, transient=True,
                    disable=not (progress and err.is_terminal))
     t0 = time.perf_counter()
-    with store, bar:
+    with _closing(store), bar:
         task = bar.add_task("scan", total=total or None, docs=0, rate=0.0)
 
         def tick(docs: int, nbytes: int) -> None:
@@ -85,7 +92,8 @@ def scan(
 
         try:
             report = run_scan(inputs, store, fields=fields, fmt=fmt, workers=workers,
-                              on_progress=tick, write_rows=batch_rows)
+                              on_progress=tick, write_rows=batch_rows,
+                              record_budget=record_budget)
         except WaspadaError as e:
             raise _fail(e) from e
         except KeyboardInterrupt:
@@ -96,12 +104,22 @@ def scan(
         _print_json(report.to_dict())
     else:
         r = report
-        out.print(f"{r.ok:,} ok ({r.new:,} new + {r.already_stored:,} already stored) + "
+        dups = f" + {r.duplicates:,} duplicates within the input" if r.duplicates else ""
+        out.print(f"{r.ok:,} ok ({r.new:,} new + {r.already_stored:,} already stored{dups}) + "
                   f"{r.quarantined:,} quarantined = {r.read:,} records read "
                   f"in {r.seconds:.1f} s ({r.read / max(r.seconds, 1e-6):,.0f} docs/s; "
-                  f"{r.assessed:,} assessed) -> {db}")
+                  f"{r.assessed:,} assessed) -> {db}", markup=False, highlight=False)
         for reason, n in r.reasons.most_common(10):
-            out.print(f"  quarantined {n:,}: {reason}")
+            where = r.first_at.get(reason)
+            out.print(f"  quarantined {n:,}: {reason}" + (f" (first: {where})" if where else ""),
+                      markup=False, highlight=False)
+        if r.quarantined:
+            out.print(f"  list them with: waspada quarantine --db {db}", markup=False,
+                      highlight=False)
+        if r.unparsed_times:
+            out.print(f"  {r.unparsed_times:,} stored with a time that could not be read "
+                      f"(--time-field {time_field}): posted_at left empty, the value kept in "
+                      "posted_raw", markup=False, highlight=False)
         if r.interrupted:
             out.print("[yellow]interrupted: everything above is committed; run the same "
                       "command again to finish[/yellow]")
@@ -238,3 +256,39 @@ def export(
         _print_json({"rows": n, "path": str(target), "format": fmt, "text": text})
     else:
         out.print(f"exported {n:,} documents to {target}")
+
+
+@contextlib.contextmanager
+def _closing(store: Store) -> Iterator[Store]:
+    """Close the store; a close that fails (e.g. its last checkpoint on a full disk) after an
+    error already reported does not hide that error's exit."""
+    try:
+        yield store
+    except BaseException:
+        with contextlib.suppress(Exception):
+            store.close()
+        raise
+    try:
+        store.close()
+    except WaspadaError as e:
+        raise _fail(e) from e
+
+
+@app.command()
+def quarantine(
+    n: Annotated[int, typer.Option("-n", help="How many rows (most recent first).")] = 50,
+    db: DbOpt = Path(DEFAULT_DB),
+    as_json: JsonOpt = False,
+) -> None:
+    """Records and files that were quarantined: input, line, reason (--json adds the stored
+    excerpt of at most 1 kB)."""
+    with _reader(db) as store:
+        rows = queries.quarantined(store, n)
+    if as_json:
+        _print_json(rows)
+        return
+    t = Table("when", "input", "unit", "line", "reason", title="Quarantined")
+    for r in rows:
+        t.add_row(str(r["quarantined_at"])[:19], r["input"], r["unit"], str(r["line"]),
+                  r["reason"])
+    out.print(t)

@@ -67,7 +67,17 @@ def loads_record_plain(item: bytes, text: str, id_: str, time: str, source: str,
     t = obj.get(text)
     if t is None:
         return Bad(f"missing text field {text!r}", item)
-    return t, obj.get(id_), obj.get(time), obj.get(source), obj.get(url)
+    rec = (t, obj.get(id_), obj.get(time), obj.get(source), obj.get(url))
+    for name, v in zip((id_, time, source, url), rec[1:], strict=True):
+        # a lone surrogate (json reads "\ud800"; orjson refuses it, so only this path sees one)
+        # cannot be stored as UTF-8; the text field's own check is the scan's
+        if type(v) is str:
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError as e:
+                return Bad(f"invalid Unicode in field {name!r} (lone surrogate at character "
+                           f"{e.start})", item)
+    return rec
 
 
 def loads_record(item: bytes, text: str, id_: str, time: str, source: str,

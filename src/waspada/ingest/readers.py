@@ -16,14 +16,24 @@ a line longer than the cap is never held whole.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
+
+from waspada.ingest.inputs import (
+    EXTENSIONS,
+    InputError,
+    check_inputs,
+    discover,
+    input_size,
+    kind_of,
+    walk,
+)
 
 #: a record (a line, or a row's text) longer than this many bytes is quarantined, not assessed
 MAX_RECORD_BYTES = 1_000_000
@@ -34,15 +44,13 @@ CHUNK_RECORDS = 2000
 #: raw bytes per chunk sent to a worker (whichever limit comes first)
 CHUNK_BYTES = 4_000_000
 
-EXTENSIONS: dict[str, str] = {
-    ".jsonl": "jsonl",
-    ".ndjson": "jsonl",
-    ".csv": "csv",
-    ".tsv": "csv",
-    ".parquet": "parquet",
-    ".txt": "txt",
-}
 FORMATS = ("auto", "jsonl", "csv", "parquet", "txt")
+#: the UTF-8 byte-order mark some tools put at the start of a text file: not part of the data
+BOM = b"\xef\xbb\xbf"
+#: the csv module's own field limit. A field over MAX_RECORD_BYTES but under this is parsed
+#: whole and quarantined; past this the csv module would resume inside the field and make up
+#: rows, so the rest of the file is quarantined instead
+CSV_FIELD_HARD_LIMIT = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,36 +100,13 @@ def excerpt(raw: bytes | str) -> str:
     return s.encode("utf-8")[:EXCERPT_BYTES].decode("utf-8", "ignore")
 
 
-def discover(inputs: list[str]) -> Iterator[tuple[str, Path | None]]:
-    """Expand inputs: folders recursively (files with a known extension, sorted), "-" = stdin."""
-    for item in inputs:
-        if item == "-":
-            yield "-", None
-            continue
-        p = Path(item)
-        if p.is_dir():
-            for sub in sorted(p.rglob("*")):
-                if sub.is_file() and sub.suffix.lower() in EXTENSIONS:
-                    yield str(sub), sub
-        else:
-            yield item, p
-
-
-def input_size(inputs: list[str]) -> int | None:
-    """Total bytes of the inputs, or None when stdin is among them (unknown)."""
-    total = 0
-    for _name, path in discover(inputs):
-        if path is None:
-            return None
-        with contextlib.suppress(OSError):
-            total += path.stat().st_size
-    return total
-
-
 def iter_chunks(inputs: list[str], fields: Fields, fmt: str = "auto") -> Iterator[Chunk]:
     """Every chunk of every input, in input order."""
-    for name, path in discover(inputs):
-        if path is None:
+    for name, path, problem in walk(inputs):
+        if problem is not None:
+            yield Chunk(name, name, "txt", "file",
+                        quarantine=[QRow(name, "file", 0, problem, "")])
+        elif path is None:
             yield from _stdin_chunks(fields, fmt)
         else:
             yield from _file_chunks(name, path, fields, fmt)
@@ -136,13 +121,21 @@ def _file_chunks(name: str, path: Path, fields: Fields, fmt: str) -> Iterator[Ch
                                                                   excerpt(raw))])
 
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # opening a FIFO would block
+            yield from bad(f"{kind_of(st.st_mode)}, not a regular file: not read")
+            return
+        size = st.st_size
         f = path.open("rb")
     except OSError as e:
         yield from bad(f"cannot open: {e.strerror or e}")
         return
     with f:
-        head = f.read(8192)
+        try:
+            head = f.read(8192)
+        except OSError as e:
+            yield from bad(f"read error: {e.strerror or e} (at the start; nothing read)")
+            return
         if size == 0 or not head:
             yield from bad("empty file")
             return
@@ -154,6 +147,8 @@ def _file_chunks(name: str, path: Path, fields: Fields, fmt: str) -> Iterator[Ch
             yield from bad("binary file (NUL bytes), not text", head[:64])
             return
         f.seek(0)
+        if kind != "parquet" and head.startswith(BOM):
+            f.read(len(BOM))  # a byte-order mark is not part of the first record
         if kind == "parquet":
             yield from _parquet_chunks(name, path, source, fields)
         elif kind == "csv":
@@ -170,16 +165,46 @@ def _stdin_chunks(fields: Fields, fmt: str) -> Iterator[Chunk]:
     stream: io.BufferedReader = (raw if isinstance(raw, io.BufferedReader)
                                  else io.BufferedReader(raw))
     kind = fmt
-    if kind == "auto":
-        first = stream.peek(1)[:1]
-        kind = "jsonl" if first == b"{" else "txt"
     if kind == "parquet":
         yield Chunk("-", "stdin", kind, "file",
                     quarantine=[QRow("-", "file", 0, "Parquet cannot be read from stdin", "")])
     elif kind == "csv":
         yield from _csv_chunks("-", stream, "stdin", fields, ",")
     else:
-        yield from _line_chunks("-", stream, "stdin", kind)
+        head = _Prefixed(stream)
+        first = head.first_record()  # past a byte-order mark, whatever the format
+        if kind == "auto":
+            kind = "jsonl" if first.lstrip().startswith(b"{") else "txt"
+        yield from _line_chunks("-", head, "stdin", kind)  # type: ignore[arg-type]
+
+
+class _Prefixed:
+    """stdin with its leading lines read ahead (to tell JSON Lines from text by the first
+    non-blank line, past a byte-order mark and blank lines) and served again by ``readline``."""
+
+    def __init__(self, f: io.BufferedReader) -> None:
+        self._f = f
+        self._pre: list[bytes] = []
+
+    def first_record(self) -> bytes:
+        """The first non-blank line (its first MAX_RECORD_BYTES + 1 bytes; b"" if none)."""
+        while True:
+            line = self._f.readline(MAX_RECORD_BYTES + 1)
+            if not self._pre and line.startswith(BOM):
+                line = line[len(BOM):]
+            self._pre.append(line)
+            if not line or line.strip():
+                return line
+
+    def readline(self, size: int = -1) -> bytes:
+        if not self._pre:
+            return self._f.readline(size)
+        line = self._pre[0]
+        if 0 <= size < len(line):
+            self._pre[0] = line[size:]
+            return line[:size]
+        del self._pre[0]
+        return line
 
 
 def iter_lines(f: BinaryIO, cap: int = MAX_RECORD_BYTES) -> Iterator[tuple[int, bytes, bool]]:
@@ -202,19 +227,32 @@ def iter_lines(f: BinaryIO, cap: int = MAX_RECORD_BYTES) -> Iterator[tuple[int, 
             yield lineno, line, False
 
 
+def _read_error(name: str, unit: str, at: int, e: BaseException) -> QRow:
+    """The quarantine row of a file whose reading failed at record ``at``: what was read before
+    is kept, the rest of the file is not read."""
+    msg = (e.strerror or str(e)) if isinstance(e, OSError) else str(e)
+    return QRow(name, "file", at, f"read error: {msg} (at {unit} {at:,}; the rest of the "
+                "file is not read)", "")
+
+
 def _line_chunks(name: str, f: BinaryIO, source: str, kind: str) -> Iterator[Chunk]:
     chunk = Chunk(name, source, kind, "line")
-    for lineno, line, oversized in iter_lines(f):
-        chunk.nbytes += len(line)
-        if oversized:
-            chunk.quarantine.append(QRow(name, "line", lineno,
-                                         f"record over {MAX_RECORD_BYTES:,} bytes", excerpt(line)))
-        elif line.strip():
-            chunk.lines.append(lineno)
-            chunk.items.append(line)
-        if len(chunk) >= CHUNK_RECORDS or chunk.nbytes >= CHUNK_BYTES:
-            yield chunk
-            chunk = Chunk(name, source, kind, "line")
+    lineno = 0
+    try:
+        for lineno, line, oversized in iter_lines(f):
+            chunk.nbytes += len(line)
+            if oversized:
+                chunk.quarantine.append(QRow(name, "line", lineno,
+                                             f"record over {MAX_RECORD_BYTES:,} bytes",
+                                             excerpt(line)))
+            elif line.strip():
+                chunk.lines.append(lineno)
+                chunk.items.append(line)
+            if len(chunk) >= CHUNK_RECORDS or chunk.nbytes >= CHUNK_BYTES:
+                yield chunk
+                chunk = Chunk(name, source, kind, "line")
+    except OSError as e:  # e.g. EIO: keep what was read, quarantine the rest
+        chunk.quarantine.append(_read_error(name, "line", lineno + 1, e))
     if len(chunk) or chunk.nbytes:
         yield chunk
 
@@ -226,8 +264,9 @@ def _field(row: dict[str, Any], key: str) -> Any:
 
 def _csv_chunks(name: str, f: BinaryIO, source: str, fields: Fields,
                 delim: str) -> Iterator[Chunk]:
-    csv.field_size_limit(MAX_RECORD_BYTES)
-    text = io.TextIOWrapper(f, encoding="utf-8", errors="surrogateescape", newline="")
+    csv.field_size_limit(CSV_FIELD_HARD_LIMIT)
+    # utf-8-sig: a byte-order mark at the start is not part of the header
+    text = io.TextIOWrapper(f, encoding="utf-8-sig", errors="surrogateescape", newline="")
     reader = csv.reader(text, delimiter=delim)
     try:
         header = next(reader)
@@ -251,11 +290,28 @@ def _csv_chunks(name: str, f: BinaryIO, source: str, fields: Fields,
         except StopIteration:
             break
         except csv.Error as e:
+            if "field limit" in str(e):
+                # the csv module would go on inside the field and make up rows from its lines
+                chunk.quarantine.append(QRow(
+                    name, "file", rowno, f"bad CSV row: a field over {CSV_FIELD_HARD_LIMIT:,} "
+                    f"bytes (at row {rowno:,}; the rest of the file is not read)", ""))
+                break
             chunk.quarantine.append(QRow(name, "row", rowno, f"bad CSV row: {e}", ""))
+            continue
+        except OSError as e:  # e.g. EIO: keep what was read, quarantine the rest
+            chunk.quarantine.append(_read_error(name, "row", rowno, e))
+            break
+        size = sum(len(c) for c in row)
+        chunk.nbytes += size + len(row)
+        if size > MAX_RECORD_BYTES:
+            big = max(row, key=len)
+            why = (f"bad CSV row: field larger than field limit ({MAX_RECORD_BYTES:,})"
+                   if len(big) > MAX_RECORD_BYTES else f"record over {MAX_RECORD_BYTES:,} bytes")
+            chunk.quarantine.append(QRow(name, "row", rowno, why,
+                                         excerpt(big[:EXCERPT_BYTES].encode("utf-8", "replace"))))
             continue
         vals = tuple((row[i] if i is not None and i < len(row) and row[i] != "" else None)
                      for i in idx)
-        chunk.nbytes += sum(len(c) for c in row) + len(row)
         try:
             for v in vals:
                 if v is not None:
@@ -291,24 +347,40 @@ def _parquet_chunks(name: str, path: Path, source: str, fields: Fields) -> Itera
         return
     wanted = [fields.text, fields.id, fields.time, fields.source, fields.url]
     cols = [c for c in dict.fromkeys(wanted) if c in names]
-    rowno = 0
-    for batch in pf.iter_batches(batch_size=CHUNK_RECORDS, columns=cols):
-        data = {c: batch.column(c).to_pylist() for c in cols}
-        n = batch.num_rows
-        none = [None] * n
-        series = [data.get(k, none) for k in wanted]
-        chunk = Chunk(name, source, "rows", "row")
-        for i in range(n):
-            rowno += 1
-            text = series[0][i]
-            if isinstance(text, str) and len(text) > MAX_RECORD_BYTES:
-                chunk.quarantine.append(QRow(name, "row", rowno,
-                                             f"record over {MAX_RECORD_BYTES:,} bytes",
-                                             excerpt(text[:EXCERPT_BYTES])))
-                continue
-            chunk.lines.append(rowno)
-            chunk.items.append(tuple(s[i] for s in series))
-            chunk.nbytes += len(text) if isinstance(text, str) else 0
+    chunk = Chunk(name, source, "rows", "row")
+    first = 0  # rows before this row group
+    # row group by row group: a corrupt page or a read error costs its row group, not the file
+    for rg in range(pf.metadata.num_row_groups):
+        rowno = first
+        try:
+            for batch in pf.iter_batches(batch_size=CHUNK_RECORDS, row_groups=[rg],
+                                         columns=cols):
+                data = {c: batch.column(c).to_pylist() for c in cols}
+                n = batch.num_rows
+                none = [None] * n
+                series = [data.get(k, none) for k in wanted]
+                for i in range(n):
+                    rowno += 1
+                    text = series[0][i]
+                    if isinstance(text, str) and len(text) > MAX_RECORD_BYTES:
+                        chunk.quarantine.append(QRow(name, "row", rowno,
+                                                     f"record over {MAX_RECORD_BYTES:,} bytes",
+                                                     excerpt(text[:EXCERPT_BYTES])))
+                        continue
+                    chunk.lines.append(rowno)
+                    chunk.items.append(tuple(s[i] for s in series))
+                    chunk.nbytes += len(text) if isinstance(text, str) else 0
+                if len(chunk) >= CHUNK_RECORDS:
+                    yield chunk
+                    chunk = Chunk(name, source, "rows", "row")
+        except Exception as e:  # a corrupt page, or a read error: pyarrow raises several types
+            last = first + pf.metadata.row_group(rg).num_rows
+            msg = (e.strerror or str(e)) if isinstance(e, OSError) else str(e)
+            chunk.quarantine.append(QRow(
+                name, "file", rowno + 1, f"unreadable Parquet data: {msg} (rows {rowno + 1:,} "
+                f"to {last:,}, in row group {rg + 1}, are not read)", ""))
+        first += pf.metadata.row_group(rg).num_rows
+    if len(chunk):
         yield chunk
 
 
@@ -317,3 +389,8 @@ def file_size(path: str) -> int:
         return os.path.getsize(path)
     except OSError:
         return 0
+
+
+__all__ = ["BOM", "CHUNK_BYTES", "CHUNK_RECORDS", "EXTENSIONS", "FORMATS", "MAX_RECORD_BYTES",
+           "Chunk", "Fields", "InputError", "QRow", "check_inputs", "discover", "excerpt",
+           "input_size", "iter_chunks", "iter_lines", "walk"]

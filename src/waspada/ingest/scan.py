@@ -14,8 +14,8 @@ at once (the open transaction rolls back, committed batches stay).
 
 from __future__ import annotations
 
+import contextlib
 import gc
-import hashlib
 import multiprocessing as mp
 import os
 import signal
@@ -23,7 +23,7 @@ import sys
 import time
 import uuid
 from collections import Counter, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -35,21 +35,34 @@ import numpy as np
 
 from waspada.assess import assess
 from waspada.errors import WaspadaError
-from waspada.ingest.fastjson import (
-    Bad,
-    dumps_attrs,
-    dumps_evidence,
-    dumps_probabilities,
-    loads_record,
+from waspada.ingest.batches import batch_of, columns_batch, unstorable, without
+from waspada.ingest.fastjson import Bad, loads_record
+from waspada.ingest.guard import (
+    PARENT_ENV,
+    RecordBudget,
+    RecordTimeout,
+    die_with_parent,
+    watch_parent,
 )
-from waspada.ingest.readers import MAX_RECORD_BYTES, Chunk, Fields, QRow, excerpt, iter_chunks
-from waspada.store.db import ArrowBatch, Store, WriteBatch
-from waspada.types import Assessment, Entity, IndicatorHit
+from waspada.ingest.readers import (
+    MAX_RECORD_BYTES,
+    Chunk,
+    Fields,
+    QRow,
+    check_inputs,
+    excerpt,
+    iter_chunks,
+)
+from waspada.ingest.values import content_id, opt_str, parse_time, parse_time_plain
+from waspada.store.db import ArrowBatch, Store, StoreError, WriteBatch
+from waspada.types import Assessment
 
 #: documents per write transaction (results of several chunks are merged up to this)
 WRITE_ROWS = 10_000
 #: characters of a bad value kept when quarantining a parsed record
 EXCERPT = 1024
+#: seconds of CPU one record may spend in assess() before it is quarantined ("took too long")
+RECORD_BUDGET_S = 5.0
 
 QTuple = tuple[str, str, int, str, str]
 
@@ -75,6 +88,8 @@ class ChunkResult:
     nbytes: int
     skipped: list[tuple[int, str]]
     assessed: int
+    #: records whose time field was given but could not be read (kept in ``posted_raw``)
+    unparsed_times: int = 0
 
 
 @dataclass(slots=True)
@@ -83,8 +98,15 @@ class ScanReport:
 
     read: int = 0
     new: int = 0
+    #: stored before this scan began
     already_stored: int = 0
+    #: the same text (content id) as an earlier record of this scan's input
+    duplicates: int = 0
     quarantined: int = 0
+    #: records stored with a time field that could not be read (posted_at NULL, posted_raw kept)
+    unparsed_times: int = 0
+    #: where each quarantine reason (its part before ":") was first met: "input unit line"
+    first_at: dict[str, str] = field(default_factory=dict)
     #: records that went through assess() (a re-run of stored input: 0)
     assessed: int = 0
     bytes: int = 0
@@ -94,62 +116,17 @@ class ScanReport:
 
     @property
     def ok(self) -> int:
-        return self.new + self.already_stored
+        return self.new + self.already_stored + self.duplicates
 
     def to_dict(self) -> dict[str, Any]:
         return {"read": self.read, "ok": self.ok, "new": self.new,
-                "already_stored": self.already_stored, "quarantined": self.quarantined,
+                "already_stored": self.already_stored, "duplicates": self.duplicates,
+                "quarantined": self.quarantined, "unparsed_times": self.unparsed_times,
                 "assessed": self.assessed, "bytes": self.bytes, "seconds": round(self.seconds, 3),
                 "docs_per_s": round(self.read / self.seconds, 1) if self.seconds else None,
                 "interrupted": self.interrupted,
-                "quarantine_reasons": dict(self.reasons.most_common())}
-
-
-def content_id(text: str) -> str:
-    """The document id: sha256 (hex) of the text with whitespace runs collapsed, ends stripped."""
-    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
-
-
-def parse_time(v: Any) -> datetime | None:
-    """ISO 8601 string (date or date-time, 'Z' ok) or epoch seconds (ms if > 1e11) -> naive UTC."""
-    if type(v) is str and len(v) == 20 and v[19] == "Z":
-        # the common form (2026-03-05T08:00:00Z) without the tz-aware round trip; anything
-        # else, or anything this does not read as a naive date-time, takes the general path
-        try:
-            dt = datetime.fromisoformat(v[:19])
-        except ValueError:
-            dt = None
-        if dt is not None and dt.tzinfo is None:
-            return dt
-    return parse_time_plain(v)
-
-
-def parse_time_plain(v: Any) -> datetime | None:
-    """``parse_time`` without its fast path (the reference it is tested against)."""
-    if v is None or isinstance(v, bool):
-        return None
-    try:
-        if isinstance(v, int | float):
-            secs = v / 1000 if abs(v) > 1e11 else v
-            return datetime.fromtimestamp(secs, UTC).replace(tzinfo=None)
-        if isinstance(v, datetime):
-            dt = v
-        else:
-            s = str(v).strip()
-            if not s:
-                return None
-            dt = datetime.fromisoformat(s)
-        if dt.tzinfo is not None:
-            dt = dt.astimezone(UTC).replace(tzinfo=None)
-        return dt
-    except (ValueError, OverflowError, OSError):
-        return None
-
-
-def _opt_str(v: Any) -> str | None:
-    if v is None:
-        return None
-    return v if isinstance(v, str) else str(v)
+                "quarantine_reasons": dict(self.reasons.most_common()),
+                "quarantine_first_at": self.first_at}
 
 
 #: the pre-filter of this process: sorted uint64 first-64-bits of the stored ids
@@ -190,6 +167,7 @@ def process_chunk(chunk: Chunk, fields: Fields, chunk_no: int = 0,
     sources: list[str | None] = []
     urls: list[str | None] = []
     posted: list[datetime | None] = []
+    raw_times: list[str | None] = []
     fmt = chunk.fmt
     ftext, fid, ftime = fields.text, fields.id, fields.time
     fsource, furl = fields.source, fields.url
@@ -204,11 +182,11 @@ def process_chunk(chunk: Chunk, fields: Fields, chunk_no: int = 0,
                 continue
             text, ext_id, t_raw, src, url = rec  # type: ignore[misc]
             if src is not None:
-                source = _opt_str(src)
+                source = opt_str(src)
         elif fmt == "rows":
             text, ext_id, t_raw, src, url = item
             if src is not None:
-                source = _opt_str(src)
+                source = opt_str(src)
             if text is None:
                 bad(line, f"missing text field {ftext!r}", repr(item)[:EXCERPT])
                 continue
@@ -240,76 +218,80 @@ def process_chunk(chunk: Chunk, fields: Fields, chunk_no: int = 0,
         lines.append(line)
         ids.append(doc_id)
         texts.append(text)
-        ext_ids.append(_opt_str(ext_id))
+        ext_ids.append(opt_str(ext_id))
         sources.append(source)
-        urls.append(_opt_str(url))
-        posted.append(parse_time(t_raw))
+        urls.append(opt_str(url))
+        when = parse_time(t_raw)
+        posted.append(when)
+        # a time that was given but not read: keep it as given (never silently dropped)
+        raw_times.append(None if when is not None or t_raw is None or t_raw == ""
+                         else opt_str(t_raw))
 
-    # 2. assess
+    # 2. assess, each record within the CPU budget
     results: list[Assessment] = []
     failed: list[int] = []
-    for i, text in enumerate(texts):
-        try:
-            results.append(assess(text))
-        except Exception as e:  # one record never stops the batch
+    budget = _BUDGET
+    with budget.running() if budget is not None else _no_budget() as current:
+        for i, text in enumerate(texts):
+            # the timer raises RecordTimeout only while current[0] is this record's position,
+            # and at most once per budget: a result is kept only once current[0] is reset
+            try:
+                try:
+                    current[0] = i
+                    a = assess(text)
+                    current[0] = -1
+                except Exception as e:  # one record never stops the batch
+                    current[0] = -1
+                    why = f"assess failed: {type(e).__name__}: {e}"
+                else:
+                    results.append(a)
+                    continue
+            except RecordTimeout:
+                current[0] = -1
+                why = (f"took too long: over {budget.seconds if budget else 0:g} s of CPU in "
+                       "assess()")
             failed.append(i)
-            bad(lines[i], f"assess failed: {type(e).__name__}: {e}", text)
+            bad(lines[i], why, text)
     assessed = len(texts)
+    cols: list[list[Any]] = [lines, ids, ext_ids, sources, urls, posted, raw_times, texts]
     if failed:
-        ok = sorted(set(range(assessed)) - set(failed))
-        ids, texts = [ids[i] for i in ok], [texts[i] for i in ok]
-        ext_ids, sources = [ext_ids[i] for i in ok], [sources[i] for i in ok]
-        urls, posted = [urls[i] for i in ok], [posted[i] for i in ok]
+        cols = without(cols, failed)
+
+    # 3. columns (a value Arrow cannot take costs its record, not the chunk)
+    try:
+        data = columns_batch(cols, results).to_arrow(chunk_no << IDX_BITS).to_ipc()
+    except Exception:
+        unfit = unstorable(cols, results, bad)
+        cols = without(cols, unfit)
+        results = [r for i, r in enumerate(results) if i not in set(unfit)]
+        data = columns_batch(cols, results).to_arrow(chunk_no << IDX_BITS).to_ipc()
+    if len(q) > len(chunk.quarantine):
         # keep the quarantine rows in input order (the chunk's own rows first, as read)
         head = len(chunk.quarantine)
         q[head:] = sorted(q[head:], key=lambda r: r[2])
-
-    # 3. columns
-    b = batch_of(ids, ext_ids, sources, urls, posted, texts, results)
-    return ChunkResult(b.to_arrow(chunk_no << IDX_BITS).to_ipc(), len(b), q, reasons,
-                       chunk.nbytes, skipped, assessed)
+    unparsed = len(raw_times) - raw_times.count(None) if raw_times else 0
+    return ChunkResult(data, len(results), q, reasons, chunk.nbytes, skipped, assessed,
+                       unparsed)
 
 
-def batch_of(ids: list[str], external_ids: list[str | None], sources: list[str | None],
-             urls: list[str | None], posted: list[datetime | None], texts: list[str],
-             results: list[Assessment]) -> WriteBatch:
-    """A write batch of documents and their assessments (the lists are taken, not copied)."""
-    ent_doc: list[int] = []
-    ents: list[Entity] = []
-    hit_doc: list[int] = []
-    hits: list[IndicatorHit] = []
-    for i, a in enumerate(results):
-        if a.entities:
-            ents.extend(a.entities)
-            ent_doc.extend([i] * len(a.entities))
-        if a.indicators:
-            hits.extend(a.indicators)
-            hit_doc.extend([i] * len(a.indicators))
-    return WriteBatch(
-        ids=ids, external_ids=external_ids, sources=sources, urls=urls, posted=posted,
-        texts=texts,
-        languages=[a.language for a in results], scripts=[a.script for a in results],
-        model_versions=[a.model_version for a in results], risks=[a.risk for a in results],
-        levels=[a.level for a in results], categories=[a.category for a in results],
-        explanations=[a.explanation for a in results],
-        probabilities=[dumps_probabilities(a.probabilities) for a in results],
-        ent_doc=ent_doc, ent_kind=[e.kind for e in ents], ent_value=[e.value for e in ents],
-        ent_start=[e.start for e in ents], ent_end=[e.end for e in ents],
-        ent_recognizer=[e.recognizer for e in ents], ent_score=[e.score for e in ents],
-        ent_attrs=[dumps_attrs(e.attrs) for e in ents],
-        hit_doc=hit_doc, hit_id=[h.id for h in hits], hit_category=[h.category for h in hits],
-        hit_weight=[h.weight for h in hits], hit_evidence=[dumps_evidence(h.evidence)
-                                                           for h in hits])
+@contextlib.contextmanager
+def _no_budget() -> Iterator[list[int]]:
+    yield [-1]
 
 
 #: why this worker's warm-up failed (reported by ``_check_worker``), None when it did not
 _INIT_ERROR: Exception | None = None
+#: this process's per-record CPU budget for assess(), None for none
+_BUDGET: RecordBudget | None = None
 
 
-def _init_worker(stored: np.ndarray) -> None:
-    global _STORED, _INIT_ERROR
+def _init_worker(stored: np.ndarray, budget: float | None, scan_pid: int) -> None:
+    global _STORED, _INIT_ERROR, _BUDGET
+    die_with_parent()  # the fork server (or, without one, the scan)
+    watch_parent(scan_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     _STORED = stored
+    _BUDGET = RecordBudget(budget) if budget else None
     try:
         assess("warm up")  # at once when forked from the preloaded fork server
     except Exception as e:  # kept for _check_worker: a raising initializer breaks the pool
@@ -334,11 +316,18 @@ Progress = Callable[[int, int], None]  # (records done, bytes done)
 
 def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: str = "auto",
          workers: int | None = None, on_progress: Progress | None = None,
-         write_rows: int = WRITE_ROWS, memory_limit: str = "256MB") -> ScanReport:
+         write_rows: int = WRITE_ROWS, memory_limit: str = "256MB",
+         record_budget: float | None = RECORD_BUDGET_S) -> ScanReport:
     """Scan ``inputs`` into ``store``. ``workers=0`` runs assess in this process; about
     ``write_rows`` documents are committed per transaction; DuckDB's memory is capped at
-    ``memory_limit``."""
-    global _STORED
+    ``memory_limit``; a record that spends over ``record_budget`` seconds of CPU in assess()
+    is quarantined ("took too long"; None or 0: no budget).
+
+    Raises ``InputError`` (nothing done) when an input does not exist or is not a file or
+    folder, ``StoreError`` when the database cannot be written (e.g. the disk is full; the
+    batches committed before stay) and ``ScanError`` when a worker process died."""
+    global _STORED, _BUDGET
+    check_inputs(inputs)
     fields = fields or Fields()
     n = (os.cpu_count() or 1) if workers is None else workers
     report = ScanReport()
@@ -348,8 +337,9 @@ def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: 
     stop = {"requested": False}
     parts: list[ArrowBatch] = []
     pending_q: list[QTuple] = []
-    # records, quarantined, documents, confirmed-stored (pre-filter) in the pending batch
-    pend = {"read": 0, "q": 0, "docs": 0, "skip": 0}
+    # records, quarantined, documents, confirmed-stored (pre-filter), unparsed times in the
+    # pending batch
+    pend = {"read": 0, "q": 0, "docs": 0, "skip": 0, "times": 0}
     next_no = [0]
 
     def on_sigint(signum: int, frame: FrameType | None) -> None:
@@ -364,12 +354,16 @@ def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: 
         if parts or pending_q:
             new = store.write(ArrowBatch.concat(parts) if parts else WriteBatch(), pending_q)
         report.new += new
-        report.already_stored += pend["docs"] - new + pend["skip"]
+        # the pre-filter holds every id stored before this scan: a record that reached the
+        # writer and was not inserted repeats an earlier record of this scan
+        report.already_stored += pend["skip"]
+        report.duplicates += pend["docs"] - new
         report.quarantined += pend["q"]
         report.read += pend["read"]
+        report.unparsed_times += pend["times"]
         parts.clear()
         pending_q.clear()
-        pend.update(read=0, q=0, docs=0, skip=0)
+        pend.update(read=0, q=0, docs=0, skip=0, times=0)
 
     def take(res: ChunkResult, chunk: Chunk) -> None:
         if res.skipped:
@@ -396,6 +390,9 @@ def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: 
         if res.ndocs:
             parts.append(ArrowBatch.from_ipc(res.batch))
         pending_q.extend(res.quarantine)
+        for qi, unit, line, reason, _ in res.quarantine:
+            report.first_at.setdefault(reason.split(":")[0], f"{qi} {unit} {line}")
+        pend["times"] += res.unparsed_times
         pend["read"] += res.ndocs + len(res.quarantine) + skipped
         pend["q"] += len(res.quarantine)
         pend["docs"] += res.ndocs
@@ -405,6 +402,7 @@ def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: 
         if count_bytes:
             report.bytes += res.nbytes
 
+    budget = record_budget or None
     if n <= 0:
         assess("warm up")  # a broken pipeline (e.g. ConfigError) fails here, before any work
     store.tune_for_bulk_writes(memory_limit)
@@ -415,6 +413,7 @@ def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: 
         chunks = iter_chunks(inputs, fields, fmt)
         if n <= 0:
             saved, _STORED = _STORED, stored
+            saved_budget, _BUDGET = _BUDGET, RecordBudget(budget) if budget else None
             try:
                 for ch in chunks:
                     next_no[0] += 1
@@ -422,14 +421,16 @@ def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: 
                     if stop["requested"]:
                         break
             finally:
-                _STORED = saved
+                _STORED, _BUDGET = saved, saved_budget
         else:
             ctx = mp.get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
             if ctx.get_start_method() == "forkserver":
-                # workers fork from a server that has imported and warmed up assess() once
+                # workers fork from a server that has imported and warmed up assess() once,
+                # and that dies with this process (guard.guard_fork_server)
+                os.environ[PARENT_ENV] = str(os.getpid())
                 ctx.set_forkserver_preload(["__main__", "waspada.ingest._preload"])
             with ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker,
-                                     initargs=(stored,)) as pool:
+                                     initargs=(stored, budget, os.getpid())) as pool:
                 # a broken pipeline fails here, before any work; the parent does not warm up
                 # an assess() of its own (about half a second of CPU) when workers run it
                 try:
@@ -455,6 +456,9 @@ def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: 
         flush()
         raise ScanError(f"a worker process died ({e}); {report.read:,} records were committed "
                         "before it: run the same command again to resume") from e
+    except StoreError as e:
+        raise StoreError(f"{e}; {report.read:,} records were committed before it: fix that "
+                         "(e.g. free disk space) and run the same command again") from e
     finally:
         if old is not None:
             signal.signal(signal.SIGINT, old)
@@ -463,7 +467,7 @@ def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: 
     store.log_scan(scan_id, " ".join(inputs)[:1000],
                    "interrupted" if report.interrupted else "complete",
                    {"read": report.read, "new": report.new,
-                    "already_stored": report.already_stored,
+                    "already_stored": report.already_stored, "duplicates": report.duplicates,
                     "quarantined": report.quarantined}, started)
     return report
 
@@ -474,5 +478,5 @@ def _is_main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-__all__ = ["IDX_BITS", "ChunkResult", "QRow", "ScanReport", "content_id", "parse_time",
-           "process_chunk", "scan"]
+__all__ = ["IDX_BITS", "ChunkResult", "QRow", "ScanReport", "batch_of", "content_id",
+           "parse_time", "parse_time_plain", "process_chunk", "scan"]

@@ -15,6 +15,7 @@ and resumed scans are idempotent.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -29,6 +30,9 @@ from waspada.errors import WaspadaError
 from waspada.store import schema
 
 DEFAULT_DB = "waspada.duckdb"
+#: what DuckDB raises when it cannot write the file (disk full, a file size limit, an I/O error,
+#: the database invalidated by one): the user's to fix, reported as a ``StoreError``
+_WRITE_ERRORS = (duckdb.IOException, duckdb.FatalException, duckdb.OutOfMemoryException)
 
 
 class StoreError(WaspadaError):
@@ -44,6 +48,8 @@ class WriteBatch:
     sources: list[str | None] = field(default_factory=list)
     urls: list[str | None] = field(default_factory=list)
     posted: list[Any] = field(default_factory=list)
+    #: the time value as given when it could not be read (posted NULL); may be left empty
+    posted_raw: list[str | None] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
     scripts: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
@@ -87,8 +93,10 @@ class WriteBatch:
         category: str,
         explanation: str,
         probabilities: str | None,
+        posted_raw: str | None = None,
     ) -> int:
         """Append one document with its assessment; returns its index for entities and hits."""
+        self.posted_raw.append(posted_raw)
         self.ids.append(doc_id)
         self.external_ids.append(external_id)
         self.sources.append(source)
@@ -143,6 +151,7 @@ class WriteBatch:
             pa.array(range(base, base + n), pa.int64()), pa.array(self.ids, pa.string()),
             pa.array(self.external_ids, pa.string()), pa.array(self.sources, pa.string()),
             pa.array(self.urls, pa.string()), pa.array(self.posted, pa.timestamp("us")),
+            pa.array(self.posted_raw or [None] * n, pa.string()),
             pa.array(self.languages, pa.string()), pa.array(self.scripts, pa.string()),
             pa.array(self.texts, pa.string()), pa.array(self.model_versions, pa.string()),
             pa.array(self.risks, pa.int16()), pa.array(self.levels, pa.string()),
@@ -166,7 +175,8 @@ class WriteBatch:
 _DOC_SCHEMA = pa.schema([
     ("idx", pa.int64()), ("id", pa.string()), ("external_id", pa.string()),
     ("source", pa.string()), ("url", pa.string()), ("posted_at", pa.timestamp("us")),
-    ("language", pa.string()), ("script", pa.string()), ("text", pa.string()),
+    ("posted_raw", pa.string()), ("language", pa.string()), ("script", pa.string()),
+    ("text", pa.string()),
     ("model_version", pa.string()), ("risk", pa.int16()), ("level", pa.string()),
     ("category", pa.string()), ("explanation", pa.string()), ("probabilities", pa.string()),
 ])
@@ -257,7 +267,10 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        self.con.close()
+        try:
+            self.con.close()  # a writer checkpoints here
+        except _WRITE_ERRORS as e:
+            raise self._write_error(e) from e
 
     def version(self) -> int:
         return schema.current_version(self.con)
@@ -286,25 +299,39 @@ class Store:
         """
         ab = b.to_arrow() if isinstance(b, WriteBatch) else b
         con = self.con
-        con.begin()
         try:
+            con.begin()
             new = self._write_docs(ab) if len(ab) else 0
             if quarantine:
                 self._write_quarantine(quarantine)
-            con.commit()
-        except BaseException:
-            con.rollback()
+        except BaseException as e:
+            with contextlib.suppress(duckdb.Error):  # a failed write may end the transaction
+                con.rollback()
+            if isinstance(e, _WRITE_ERRORS):
+                raise self._write_error(e) from e
             raise
+        try:
+            con.commit()
+        except duckdb.Error as e:  # every statement ran: writing the file failed
+            with contextlib.suppress(duckdb.Error):
+                con.rollback()
+            raise self._write_error(e) from e
         return new
+
+    def _write_error(self, e: duckdb.Error) -> StoreError:
+        """A clear error for a write DuckDB refused (a full disk, a file size limit, ...): the
+        transaction is rolled back, committed batches stay."""
+        return StoreError(f"cannot write to the database {self.path}: {e}")
 
     def _write_docs(self, b: ArrowBatch) -> int:
         con = self.con
         con.register("_batch_docs", b.docs)
         try:
             ret = con.sql(
-                "INSERT INTO documents (id, external_id, source, url, posted_at, ingested_at, "
-                "language, script, text) SELECT id, external_id, source, url, posted_at, "
-                "now()::TIMESTAMP, language, script, text FROM _batch_docs b SEMI JOIN "
+                "INSERT INTO documents (id, external_id, source, url, posted_at, posted_raw, "
+                "ingested_at, language, script, text) SELECT id, external_id, source, url, "
+                "posted_at, posted_raw, now()::TIMESTAMP, language, script, text "
+                "FROM _batch_docs b SEMI JOIN "
                 # the first row of each id not stored yet, chosen on (id, idx) alone: the
                 # anti-join and grouping then carry no text
                 "(SELECT min(idx) AS idx FROM _batch_docs k WHERE NOT EXISTS "
@@ -386,10 +413,16 @@ class Store:
 
     def log_scan(self, scan_id: str, inputs: str, status: str, counts: dict[str, int],
                  started: Any) -> None:
-        self.con.execute(
-            "INSERT OR REPLACE INTO scans VALUES (?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
-            [scan_id, started, inputs, status, counts.get("read", 0), counts.get("new", 0),
-             counts.get("already_stored", 0), counts.get("quarantined", 0)])
+        try:
+            self.con.execute(
+                "INSERT OR REPLACE INTO scans (scan_id, started_at, finished_at, inputs, status, "
+                "records_read, new_documents, already_stored, quarantined, duplicates) "
+                "VALUES (?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?)",
+                [scan_id, started, inputs, status, counts.get("read", 0), counts.get("new", 0),
+                 counts.get("already_stored", 0), counts.get("quarantined", 0),
+                 counts.get("duplicates", 0)])
+        except _WRITE_ERRORS as e:
+            raise self._write_error(e) from e
 
     # ---- bulk reads (for linking and exports) -----------------------------------------------
 

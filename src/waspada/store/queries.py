@@ -108,7 +108,8 @@ def shared_entities(store: Store, kind: str | None = None, min_docs: int = 2,
         params.append(kind)
     rows = store.query(
         "SELECT x.kind, x.value, count(DISTINCT de.doc_key) AS docs, max(a.risk), "
-        "min(coalesce(d.posted_at, d.ingested_at)), max(coalesce(d.posted_at, d.ingested_at)) "
+        # an unknown posting time stays unknown (NULL), never the day it was scanned
+        "min(d.posted_at), max(d.posted_at) "
         "FROM entities x JOIN doc_entities de USING (entity_id) "
         "JOIN documents d USING (doc_key) LEFT JOIN assessments a USING (doc_key) "
         f"WHERE {' AND '.join(where)} GROUP BY x.kind, x.value HAVING count(DISTINCT "
@@ -140,7 +141,7 @@ def stats(store: Store) -> dict[str, Any]:
                                       "documents GROUP BY 1 ORDER BY 2 DESC, 1"),
         "by_source": _counts(store, "SELECT coalesce(source, ''), count(*) FROM documents "
                                     "GROUP BY 1 ORDER BY 2 DESC, 1"),
-        "by_day": _counts(store, "SELECT strftime(coalesce(posted_at, ingested_at), '%Y-%m-%d'),"
+        "by_day": _counts(store, "SELECT coalesce(strftime(posted_at, '%Y-%m-%d'), 'unknown'),"
                                  " count(*) FROM documents GROUP BY 1 ORDER BY 1"),
         "by_entity_kind": _counts(store, "SELECT kind, count(*) FROM entities GROUP BY 1 "
                                          "ORDER BY 2 DESC, 1"),
@@ -163,3 +164,12 @@ def export(store: Store, out: str | Path, fmt: str = "parquet", text: bool = Tru
         f"COPY (SELECT {cols} FROM documents d LEFT JOIN assessments a USING (doc_key) "
         f"ORDER BY d.doc_key) TO '{path}' ({opts})")
     return int(store.query("SELECT count(*) FROM documents")[0][0])
+
+
+def quarantined(store: Store, n: int = 50) -> list[dict[str, Any]]:
+    """The ``n`` most recently quarantined records and files: where, why, and the excerpt."""
+    rows = store.query(
+        "SELECT input, unit, line, reason, excerpt, quarantined_at FROM quarantine "
+        "ORDER BY quarantined_at DESC, input, line LIMIT ?", [n])
+    return [{"input": r[0], "unit": r[1], "line": r[2], "reason": r[3], "excerpt": r[4],
+             "quarantined_at": _iso(r[5])} for r in rows]

@@ -171,12 +171,20 @@ _V4 = (
     "ALTER TABLE documents_v4 RENAME TO documents",
 )
 
+# a time value that could not be read is kept as given (``posted_raw``; ``posted_at`` is NULL
+# then), and a scan's log counts the records that repeated an earlier one of the same input
+_V5 = (
+    "ALTER TABLE documents ADD COLUMN posted_raw VARCHAR",
+    "ALTER TABLE scans ADD COLUMN duplicates BIGINT",
+)
+
 #: every migration, in order; append only (see module docstring)
 MIGRATIONS: list[Migration] = [
     Migration(1, "documents, assessments, entities, indicator hits, quarantine", _V1),
     Migration(2, "scan run log", _V2),
     Migration(3, "campaigns, networks and link state", _V3),
     Migration(4, "documents: id kept unique by the writer's anti-join, not by an index", _V4),
+    Migration(5, "documents.posted_raw (an unreadable time as given), scans.duplicates", _V5),
 ]
 
 

@@ -1,0 +1,129 @@
+"""Guards for the scan's worker processes: a per-record CPU-time budget, and dying with the scan.
+
+**Time budget.** ``RecordBudget`` arms a CPU-time interval timer (``ITIMER_PROF``, SIGPROF) for
+the length of a chunk's ``assess()`` pass. The loop only stores the position of the record it
+is on; the timer's handler, every quarter of the budget, counts how many ticks in a row found the
+same record and raises ``RecordTimeout`` into it after four more, i.e. once the record has used
+between 1 and 1.25 times the budget of CPU. So the normal path costs one list store per record
+and a signal every quarter budget. CPU time, not wall time: a loaded machine does not make a
+normal record "take too long". A signal is handled between Python bytecodes and inside the
+``re``/``regex`` matchers, which check for signals while they backtrack; a C call that never
+returns to Python would not be interrupted.
+
+**Orphans.** A worker is forked from the fork server, which the scan's process started. If the
+scan is killed (SIGKILL), nothing tells them: the workers would wait for work forever, holding
+their memory. ``die_with_parent`` asks Linux to SIGKILL this process when its parent exits
+(``prctl(PR_SET_PDEATHSIG)``), for the fork server (parent: the scan) and each worker (parent:
+the fork server); ``watch_parent`` is the fallback elsewhere: a thread that exits the process
+when its parent changes or the scan's process is gone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from types import FrameType
+
+#: the environment variable naming the scan's process id, read by the fork server's preload
+PARENT_ENV = "WASPADA_SCAN_PARENT"
+_PR_SET_PDEATHSIG = 1
+
+
+class RecordTimeout(BaseException):
+    """Raised into ``assess()`` by the budget's timer (a BaseException, so that no
+    ``except Exception`` on the way swallows it)."""
+
+
+class RecordBudget:
+    """At most ``seconds`` of CPU per record in the ``running()`` block (see module doc)."""
+
+    TICKS = 4
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        #: the position of the record being assessed, -1 between records
+        self.current = [-1]
+        self._last = -1
+        self._count = 0
+
+    def _tick(self, signum: int, frame: FrameType | None) -> None:
+        c = self.current[0]
+        if c < 0 or c != self._last:
+            self._last, self._count = c, 0
+            return
+        self._count += 1
+        if self._count >= self.TICKS:
+            self._count = 0
+            raise RecordTimeout
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator[list[int]]:
+        """Arm the timer (main thread only; elsewhere the budget is not enforced)."""
+        if threading.current_thread() is not threading.main_thread():
+            yield self.current
+            return
+        self.current[0], self._last, self._count = -1, -1, 0
+        tick = self.seconds / self.TICKS
+        old = signal.signal(signal.SIGPROF, self._tick)
+        signal.setitimer(signal.ITIMER_PROF, tick, tick)
+        try:
+            yield self.current
+        finally:
+            signal.setitimer(signal.ITIMER_PROF, 0, 0)
+            signal.signal(signal.SIGPROF, old)
+            self.current[0] = -1
+
+
+def die_with_parent() -> None:
+    """Linux: the kernel sends this process SIGKILL when its parent exits. Elsewhere nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+
+
+def _gone(pid: int) -> bool:
+    """Whether process ``pid`` has exited (a zombie counts as exited)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] == b"Z"
+    except (OSError, IndexError):
+        return False
+
+
+def watch_parent(scan_pid: int, interval: float = 1.0) -> None:
+    """A daemon thread that ends this process when its parent changes (it died and this one
+    was adopted) or the scan's process ``scan_pid`` is gone."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent or _gone(scan_pid):
+                os._exit(1)
+            time.sleep(interval)
+
+    threading.Thread(target=watch, name="waspada-watch-parent", daemon=True).start()
+
+
+def guard_fork_server() -> None:
+    """In the scan's fork server (its preload): die with the scan's process. Nothing in any
+    other process: the variable names the fork server's parent."""
+    want = os.environ.get(PARENT_ENV)
+    if not want or not want.isdigit() or os.getppid() != int(want):
+        return
+    die_with_parent()
+    if os.getppid() != int(want):  # the scan died before prctl took effect
+        os._exit(1)
