@@ -12,27 +12,23 @@ returns to Python would not be interrupted.
 
 **Orphans.** A worker is forked from the fork server, which the scan's process started. If the
 scan is killed (SIGKILL), nothing tells them: the workers would wait for work forever, holding
-their memory. ``die_with_parent`` asks Linux to SIGKILL this process when its parent exits
-(``prctl(PR_SET_PDEATHSIG)``), for the fork server (parent: the scan) and each worker (parent:
-the fork server); ``watch_parent`` is the fallback elsewhere: a thread that exits the process
-when its parent changes or the scan's process is gone.
+their memory. ``waspada.procs`` makes them die with it: the fork server with the scan's process,
+each worker with the fork server, and (the fallback) each worker when the scan's process is gone.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import signal
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from types import FrameType
 
+from waspada.procs import die_with_parent
+
 #: the environment variable naming the scan's process id, read by the fork server's preload
 PARENT_ENV = "WASPADA_SCAN_PARENT"
-_PR_SET_PDEATHSIG = 1
 
 
 class RecordTimeout(BaseException):
@@ -78,44 +74,6 @@ class RecordBudget:
             signal.setitimer(signal.ITIMER_PROF, 0, 0)
             signal.signal(signal.SIGPROF, old)
             self.current[0] = -1
-
-
-def die_with_parent() -> None:
-    """Linux: the kernel sends this process SIGKILL when its parent exits. Elsewhere nothing."""
-    if not sys.platform.startswith("linux"):
-        return
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
-
-
-def _gone(pid: int) -> bool:
-    """Whether process ``pid`` has exited (a zombie counts as exited)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as f:
-            return f.read().rsplit(b")", 1)[1].split()[0] == b"Z"
-    except (OSError, IndexError):
-        return False
-
-
-def watch_parent(scan_pid: int, interval: float = 1.0) -> None:
-    """A daemon thread that ends this process when its parent changes (it died and this one
-    was adopted) or the scan's process ``scan_pid`` is gone."""
-    parent = os.getppid()
-
-    def watch() -> None:
-        while True:
-            if os.getppid() != parent or _gone(scan_pid):
-                os._exit(1)
-            time.sleep(interval)
-
-    threading.Thread(target=watch, name="waspada-watch-parent", daemon=True).start()
 
 
 def guard_fork_server() -> None:

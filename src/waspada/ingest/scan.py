@@ -37,13 +37,7 @@ from waspada.assess import assess
 from waspada.errors import WaspadaError
 from waspada.ingest.batches import batch_of, columns_batch, unstorable, without
 from waspada.ingest.fastjson import Bad, loads_record
-from waspada.ingest.guard import (
-    PARENT_ENV,
-    RecordBudget,
-    RecordTimeout,
-    die_with_parent,
-    watch_parent,
-)
+from waspada.ingest.guard import PARENT_ENV, RecordBudget, RecordTimeout
 from waspada.ingest.readers import (
     MAX_RECORD_BYTES,
     Chunk,
@@ -54,6 +48,7 @@ from waspada.ingest.readers import (
     iter_chunks,
 )
 from waspada.ingest.values import content_id, opt_str, parse_time, parse_time_plain
+from waspada.procs import die_with_parent, watch_parent
 from waspada.store.db import ArrowBatch, Store, StoreError, WriteBatch
 from waspada.types import Assessment
 

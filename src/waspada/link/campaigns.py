@@ -27,7 +27,7 @@ from waspada.link.minhash import (
     is_empty,
 )
 from waspada.link.model import LinkDoc
-from waspada.link.workers import die_with_parent
+from waspada.procs import pool_initializer
 
 #: default Jaccard threshold for two documents to be one campaign
 THRESHOLD = 0.7
@@ -61,7 +61,7 @@ def signatures(
     if n_workers > 1 and len(docs) >= PARALLEL_MIN:
         ctx = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(
-            n_workers, mp_context=ctx, initializer=die_with_parent, initargs=(os.getpid(),)
+            n_workers, mp_context=ctx, initializer=pool_initializer, initargs=(os.getpid(),)
         ) as pool:
             parts = list(pool.map(_signature_batch, jobs))
     else:
