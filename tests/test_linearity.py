@@ -52,7 +52,7 @@ HOSTILE: dict[str, list[str]] = {
     "web": ["x.com ", "a.a@", "http://", "http://a.", "www.", "a.b", "a@b.co "],
     "crypto": ["1" * 26 + " ", "1" * 200 + " ", "bc1qqqqqqqqq ", "0x" + "a" * 40 + " "],
     "bank": ["rek BCA 1234567890 ", "no rek 1234 5678 9012 ", "BCA ", "1234567890 "],
-    "money": ["$1 ", "Rp 1.000 ", "1 juta ", "USD 1,500 - 2,000 ", "1."],
+    "money": ["$1 ", "Rp 1.000 ", "USD 1,500 - 2,000 ", "1."],
     "places": ["kamboja ", "lào cai "],
     "normalize": [
         "a ",

@@ -42,13 +42,17 @@ def assess(text: str, *, lang: str | None = None, country: str | None = None) ->
     phone formats. Raises ``waspada.AssessError`` (and only that) when the input cannot be taken.
     A step that a pattern's time limit cut short is named in ``incomplete`` and the explanation.
     """
-    with patterns.recording() as cut_short:
+    cut_short: list[str] = []  # names of the patterns a time limit cuts short
+    token = patterns.CUT_SHORT.set(cut_short)
+    try:
         ctx, entities, hits = analyse(text, lang=lang, country=country)
         detected, script = ctx.language, ctx.script
         out_lang = _output_language(lang, detected)
         result = combine_mod.combine(
             risk_mod.score(hits, entities, ctx), model_mod.predict(ctx, hits, entities)
         )
+    finally:
+        patterns.CUT_SHORT.reset(token)
     explanation = explain_mod.explain(result, hits, entities, out_lang)
     if cut_short:
         note = _INCOMPLETE.get(out_lang, _INCOMPLETE["en"])

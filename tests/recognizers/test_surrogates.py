@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.recognizers.helpers import entities
+
+from .helpers import entities
 
 KINDS = (
     "phone", "telegram", "whatsapp", "line", "wechat", "zalo", "facebook", "instagram", "tiktok",
