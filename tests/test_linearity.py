@@ -32,7 +32,7 @@ LIMIT = 10.0
 ATTEMPTS = 3
 REPEATS = 3
 #: the short text should take at least this long (seconds) ...
-MIN_SHORT_S = 0.005
+MIN_SHORT_S = 0.015
 #: ... up to this many characters
 MAX_N = 64_000
 
@@ -122,7 +122,7 @@ def _time(call: Callable[[], object], calls: int) -> float:
 def _ratio(step: str, unit: str) -> tuple[int, float, float]:
     """(n, best time at n, best time at 4n); a cheap step is called several times per timing,
     so that the short timing lasts MIN_SHORT_S and is not noise."""
-    n, calls = 8_000, 1
+    n, calls = 2_000, 1
     short = _prepare(step, _repeat(unit, n))
     while _time(short, calls) < MIN_SHORT_S:
         if n < MAX_N:
