@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -193,3 +194,18 @@ def test_a_pattern_cut_short_by_its_time_limit_is_named(monkeypatch: pytest.Monk
     assert "tidak diperiksa sepenuhnya" in assess(text).explanation  # an Indonesian text
     monkeypatch.setattr(patterns, "REGEX_TIMEOUT_S", 1.0)
     assert assess(text[:2_000]).incomplete == ()  # nothing carries over to the next text
+
+
+def test_a_caller_busy_between_matches_does_not_cut_the_pattern_short() -> None:
+    # The regex module counts CPU time from the first call, the caller's work between two lazy
+    # matches included: a recogniser that did much per match lost its later matches.
+    from waspada.recognizers.phone import _RUN
+
+    text = ("x" * 993 + "1234567") * 400
+    found = 0
+    for _ in patterns.finditer(_RUN, text, timeout=0.2):
+        until = time.process_time() + 0.002  # 2 ms of CPU per match, 0.8 s in all
+        while time.process_time() < until:
+            pass
+        found += 1
+    assert found == 400

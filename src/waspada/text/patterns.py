@@ -64,12 +64,20 @@ def finditer(
     pos: int = 0,
     endpos: int | None = None,
     timeout: float | None = None,
-) -> Iterator[regex.Match[str]]:
-    """Iterate matches, giving up (with a log line) after ``timeout`` seconds."""
+) -> list[regex.Match[str]]:
+    """The matches, found before any is handed over; when ``timeout`` seconds run out, those
+    found so far (the time-out is reported with ``timed_out``).
+
+    Eager on purpose: the regex module counts the CPU time from the first call, the caller's
+    work between two lazy matches included, so a recogniser that did a lot per match (money on
+    ``"$1 " * 100_000``) was cut short by its own work, not by the pattern."""
+    found: list[regex.Match[str]] = []
     try:
-        yield from rx.finditer(text, pos, endpos, timeout=timeout or REGEX_TIMEOUT_S)
+        for m in rx.finditer(text, pos, endpos, timeout=timeout or REGEX_TIMEOUT_S):
+            found.append(m)
     except TimeoutError:
         timed_out(rx, text)
+    return found
 
 
 def finditer_linear(rx: regex.Pattern[str], text: str) -> Iterator[regex.Match[str]]:
@@ -78,7 +86,7 @@ def finditer_linear(rx: regex.Pattern[str], text: str) -> Iterator[regex.Match[s
     so only texts from LINEAR_TIMEOUT_FROM_CHARS characters on pay for it."""
     if len(text) < LINEAR_TIMEOUT_FROM_CHARS:
         return rx.finditer(text)
-    return finditer(rx, text, timeout=max(REGEX_TIMEOUT_S, len(text) / 1_000_000))
+    return iter(finditer(rx, text, timeout=max(REGEX_TIMEOUT_S, len(text) / 1_000_000)))
 
 
 def search(rx: regex.Pattern[str], text: str, **kw: Any) -> regex.Match[str] | None:
