@@ -50,3 +50,12 @@ def test_empty_keywords_and_texts() -> None:
     assert Keywords([("a", 1)]).find("") == []
     assert len(Keywords([("a", 1), ("a", 2)])) == 1
     assert Keywords([("a", 1), ("a", 2)]).find("a") == [(0, 1, 2)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(keys=KEYS, text=st.text(alphabet=ALPHABET + "\ud800\udbff\udc00\udfff", max_size=40))
+def test_find_reads_lone_surrogates_as_unknown_characters(keys: list[str], text: str) -> None:
+    # ahocorasick-rs takes valid UTF-8 only; a str may still hold lone surrogates (from
+    # surrogateescape or broken JSON): they match no keyword and shift no offset
+    kw = Keywords((k, i) for i, k in enumerate(keys))
+    assert kw.find(text) == _reference(keys, text)

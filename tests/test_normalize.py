@@ -212,6 +212,24 @@ def test_offsets_and_spans_are_valid(text: str, data: st.DataObject) -> None:
     assert len(n.lower) == len(n.text)
 
 
+#: lone surrogates (Hypothesis leaves them out of text() unless asked)
+_SURROGATE = st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF, categories=["Cs"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.one_of(st.sampled_from(_SPECIAL), _SURROGATE), max_size=60))
+def test_lone_surrogates_become_replacement_characters(text: str) -> None:
+    n = normalize(text)
+    n.text.encode("utf-8")  # no surrogate is left: the Rust keyword search can read the text
+    _check_offsets(n)
+    # one U+FFFD for each surrogate (the alphabet has no U+FFFD of its own), mapped back to it
+    assert n.text.count("\ufffd") == sum("\ud800" <= c <= "\udfff" for c in text)
+    for j, c in enumerate(n.text):
+        if c == "\ufffd":
+            a, b = n.to_original(j, j + 1)
+            assert b - a == 1 and "\ud800" <= text[a] <= "\udfff"
+
+
 @settings(max_examples=500, deadline=None)
 @given(st.one_of(_texts, st.text(max_size=60)))
 def test_nfkc_by_runs_equals_nfkc_of_the_whole(text: str) -> None:

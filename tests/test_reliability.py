@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 
 from waspada import MAX_TEXT_CHARS, AssessError, assess
 from waspada.errors import TextTooLongError
+from waspada.text import patterns
 
 
 def _check_spans(text: str) -> None:
@@ -134,3 +136,76 @@ def test_the_model_gives_no_opinion_on_texts_without_words(text: str) -> None:
     # The model only echoes its intercept on such input; the verdict must rest on indicators.
     d = assess(text).to_dict()
     assert (d["risk"], d["category"]) == (0, "benign")
+
+
+# -- lone surrogates, the error contract, a step cut short ---------------------------------------
+
+#: lone surrogates: a str from ``surrogateescape`` or broken JSON holds them; Hypothesis's text()
+#: leaves them out unless asked
+_SURROGATE = st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF, categories=["Cs"])
+
+
+def test_lone_surrogates_are_read_as_unknown_characters() -> None:
+    text = "Loker Kamboja gaji tinggi \ud83d hubungi WA 0812-3456-7890 \udfff telegram @rekrut_asia"
+    d = assess(text, country="ID").to_dict()
+    got = {(e["kind"], e["value"]) for e in d["entities"]}
+    assert {("phone", "+6281234567890"), ("telegram", "rekrut_asia")} <= got
+    assert any(e["kind"] == "place" for e in d["entities"])
+    _check_spans(text)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_ALPHABET, _SURROGATE), max_size=80).map("".join))
+def test_identifier_soup_with_lone_surrogates_maps_spans_back(text: str) -> None:
+    _check_spans(text)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.characters(exclude_categories=()), _SURROGATE), max_size=300))
+def test_any_code_point_sequence_is_assessed(chars: list[str]) -> None:
+    # a list, not st.text(): text() drops surrogates even when its alphabet draws them
+    text = "".join(chars)
+    _check_spans(text)
+
+
+@pytest.mark.parametrize(
+    "kwargs", [{"lang": 5}, {"country": 62}, {"country": b"ID"}, {"lang": ["id"]}]
+)
+def test_arguments_of_the_wrong_type_raise_the_documented_error(kwargs: dict[str, object]) -> None:
+    with pytest.raises(AssessError, match="must be a str or None"):
+        assess("hubungi 0812345678", **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_normal_text_is_complete() -> None:
+    a = assess("Lowongan kerja di Kamboja, gaji 15 juta/bulan, hubungi WA 0812-3456-7890")
+    assert a.incomplete == ()
+    assert a.to_dict()["incomplete"] == []
+
+
+def test_a_pattern_cut_short_by_its_time_limit_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the indicator patterns run over the whole text under REGEX_TIMEOUT_S; a millisecond is
+    # far too little for 400 kB of job ads, so the real regex engine stops them part-way
+    monkeypatch.setattr(patterns, "REGEX_TIMEOUT_S", 0.001)
+    text = "Lowongan kerja di Kamboja, gaji tinggi tanpa pengalaman, paspor ditanggung. " * 5_000
+    a = assess(text, lang="en")
+    assert "indicator patterns" in a.incomplete
+    assert "indicator patterns" in a.to_dict()["incomplete"]
+    assert "not fully checked" in a.explanation and "indicator patterns" in a.explanation
+    assert "tidak diperiksa sepenuhnya" in assess(text).explanation  # an Indonesian text
+    monkeypatch.setattr(patterns, "REGEX_TIMEOUT_S", 1.0)
+    assert assess(text[:2_000]).incomplete == ()  # nothing carries over to the next text
+
+
+def test_a_caller_busy_between_matches_does_not_cut_the_pattern_short() -> None:
+    # The regex module counts CPU time from the first call, the caller's work between two lazy
+    # matches included: a recogniser that did much per match lost its later matches.
+    from waspada.recognizers.phone import _RUN
+
+    text = ("x" * 993 + "1234567") * 400
+    found = 0
+    for _ in patterns.finditer(_RUN, text, timeout=0.2):
+        until = time.process_time() + 0.002  # 2 ms of CPU per match, 0.8 s in all
+        while time.process_time() < until:
+            pass
+        found += 1
+    assert found == 400

@@ -15,7 +15,7 @@ from waspada.scoring import combine as combine_mod
 from waspada.scoring import explain as explain_mod
 from waspada.scoring import model as model_mod
 from waspada.scoring import risk as risk_mod
-from waspada.text import language
+from waspada.text import language, patterns
 from waspada.text.normalize import normalize
 from waspada.types import Assessment, Entity, IndicatorHit
 
@@ -25,6 +25,13 @@ log = logging.getLogger(__name__)
 MAX_TEXT_CHARS = 10_000_000
 #: languages that descriptions and explanations are written in
 EXPLANATION_LANGUAGES = ("en", "id")
+#: appended to the explanation when a pattern's time limit cut a step short
+_INCOMPLETE = {
+    "en": "Part of the text was not fully checked (time limit reached: {names}); identifiers or "
+    "red flags after that point may be missing.",
+    "id": "Sebagian teks tidak diperiksa sepenuhnya (batas waktu tercapai: {names}); identitas "
+    "atau tanda bahaya setelah titik itu mungkin terlewat.",
+}
 
 
 def assess(text: str, *, lang: str | None = None, country: str | None = None) -> Assessment:
@@ -33,14 +40,23 @@ def assess(text: str, *, lang: str | None = None, country: str | None = None) ->
     ``lang``: language of descriptions and explanation ("en" or "id"; default: the text's own
     language when it is one of those, else English). ``country``: ISO 3166 alpha-2 hint for local
     phone formats. Raises ``waspada.AssessError`` (and only that) when the input cannot be taken.
+    A step that a pattern's time limit cut short is named in ``incomplete`` and the explanation.
     """
-    ctx, entities, hits = analyse(text, lang=lang, country=country)
-    detected, script = ctx.language, ctx.script
-    out_lang = _output_language(lang, detected)
-    result = combine_mod.combine(
-        risk_mod.score(hits, entities, ctx), model_mod.predict(ctx, hits, entities)
-    )
+    cut_short: list[str] = []  # names of the patterns a time limit cuts short
+    token = patterns.CUT_SHORT.set(cut_short)
+    try:
+        ctx, entities, hits = analyse(text, lang=lang, country=country)
+        detected, script = ctx.language, ctx.script
+        out_lang = _output_language(lang, detected)
+        result = combine_mod.combine(
+            risk_mod.score(hits, entities, ctx), model_mod.predict(ctx, hits, entities)
+        )
+    finally:
+        patterns.CUT_SHORT.reset(token)
     explanation = explain_mod.explain(result, hits, entities, out_lang)
+    if cut_short:
+        note = _INCOMPLETE.get(out_lang, _INCOMPLETE["en"])
+        explanation += " " + note.format(names=", ".join(cut_short))
     return Assessment(
         risk=result.risk,
         level=result.level,
@@ -53,6 +69,7 @@ def assess(text: str, *, lang: str | None = None, country: str | None = None) ->
         probabilities=result.probabilities,
         features=result.features,
         model_version=result.model_version,
+        incomplete=tuple(cut_short),
     )
 
 
@@ -63,7 +80,7 @@ def analyse(
 
     ``assess`` uses it; the model's training calls it to compute the same features as run time.
     """
-    _check_input(text)
+    _check_input(text, lang, country)
     norm = normalize(text)
     detected, script = language.detect(norm.text)
     ctx = Context(
@@ -119,9 +136,13 @@ def _output_language(lang: str | None, detected: str) -> str:
     return "en"
 
 
-def _check_input(text: object) -> None:
+def _check_input(text: object, lang: object = None, country: object = None) -> None:
     if not isinstance(text, str):
         raise InvalidTextError(f"assess() takes a str, not {type(text).__name__}")
+    for name, arg in (("lang", lang), ("country", country)):
+        if arg is not None and not isinstance(arg, str):
+            kind = type(arg).__name__
+            raise InvalidTextError(f"assess(): {name} must be a str or None, not {kind}")
     if len(text) > MAX_TEXT_CHARS:
         raise TextTooLongError(
             f"text has {len(text):,} characters; assess() takes at most {MAX_TEXT_CHARS:,}"

@@ -2,7 +2,7 @@
 
     WaspadaError                 base of everything Waspada raises on purpose
     ├── AssessError              assess() cannot take this input (the one error assess() raises)
-    │   ├── InvalidTextError     not a str
+    │   ├── InvalidTextError     not a str (the text, or the lang or country argument)
     │   └── TextTooLongError     longer than MAX_TEXT_CHARS
     ├── ConfigError              a data file (indicator, recogniser, rate table, model) is invalid;
     │                            raised when it loads, naming the file and the field
@@ -22,7 +22,7 @@ class AssessError(WaspadaError):
 
 
 class InvalidTextError(AssessError, TypeError):
-    """The text is not a str."""
+    """The text (or the ``lang`` or ``country`` argument, when given) is not a str."""
 
 
 class TextTooLongError(AssessError, ValueError):

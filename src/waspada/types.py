@@ -91,6 +91,9 @@ class Assessment:
     probabilities: dict[str, float] = field(default_factory=dict)
     features: list[dict[str, Any]] = field(default_factory=list)
     model_version: str = "indicators-1"
+    #: names of the patterns whose time limit cut a step short (later matches were not seen;
+    #: empty on a normal text): "phone.candidate", "money", "indicator patterns", ...
+    incomplete: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -105,4 +108,5 @@ class Assessment:
             "probabilities": dict(self.probabilities),
             "features": list(self.features),
             "model_version": self.model_version,
+            "incomplete": list(self.incomplete),
         }

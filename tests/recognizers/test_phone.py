@@ -307,3 +307,37 @@ def test_property_phone_values_are_valid_and_spans_map_back(text: str, country: 
         num = phonenumbers.parse(e.value, None)
         assert phonenumbers.is_valid_number(num)
         assert e.value == phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+
+
+#: real English SMS of the UCI spam collection (uci_sms_spam_collection/data.csv) with UK premium
+#: or national-rate numbers: 0870/0871 numbers of 12-13 digits (no valid UK number, but valid in
+#: ID) and numbers in texts that are plainly British (£, .co.uk)
+UK_SMS = [
+    "5 Free Top Polyphonic Tones call 087018728737, National Rate. Get a toppoly tune sent every "
+    "week, just text SUBPOLY to 81618, £3 per pole. UnSub 08718727870.",
+    "CALL 09090900040 & LISTEN TO EXTREME DIRTY LIVE CHAT GOING ON IN THE OFFICE RIGHT NOW TOTAL "
+    "PRIVACY NO ONE KNOWS YOUR [sic] LISTENING 60P MIN 24/7MP 0870753331018+",
+    "You are a winner U have been specially selected 2 receive £1000 cash or a 4* holiday "
+    "(flights inc) speak to a live operator 2 claim 0871277810810",
+    "Tone Club: Your subs has now expired 2 re-sub reply MONOC 4 monos or POLYC 4 polys 1 weekly "
+    "@ 150p per week Txt STOP 2 stop This msg free Stream 0871212025016",
+    "Enjoy the jamster videosound gold club with your credits for 2 new videosounds+2 logos"
+    "+musicnews! get more fun from jamster.co.uk! 16+only Help? call: 09701213186 ",
+    "3 FREE TAROT TEXTS! Find out about your love life now! TRY 3 FOR FREE! Text CHANCE to "
+    "85555 16 only! After 3 Free, Msgs £1.50 each",
+]
+#: real English scam SMS from the Philippines (philippines_scam_sms_reports): their mobiles stay
+PH_SMS = [
+    ("EE 38 Peso \nhttps://6t.ae/game\n\nText me 09562949044", ["+639562949044"]),
+    ("NEED MORE DETAILS.. Txt/Call Ms.jen.09504250181", ["+639504250181"]),
+    ("dt0pr0cess with l0wrate call or text at 09852592068", ["+639852592068"]),
+]
+
+
+def test_uk_premium_numbers_in_english_sms_are_not_read_as_asian_numbers() -> None:
+    for text in UK_SMS:
+        assert waspada.assess(text).language == "en"
+        assert entities(text, PHONE) == [], text
+    for text, values in PH_SMS:
+        found = entities(text, PHONE, language="en")
+        assert [(e.value, e.attrs["region"]) for e in found] == [(v, "PH") for v in values]

@@ -18,7 +18,7 @@ from waspada.datafiles import read_yaml
 from waspada.errors import ConfigError
 from waspada.recognizers.base import Context
 from waspada.text.keywords import Keywords
-from waspada.text.patterns import compile_pattern
+from waspada.text.patterns import compile_pattern, named
 
 DATA_DIR = Path(__file__).parent / "data"
 _LATIN = regex.compile(r"[\p{Latin}0-9]")
@@ -71,9 +71,10 @@ def regex_field(data: dict[str, Any], key: str, file: str, flags: int = 0) -> re
     """``data[key]`` compiled as a regex (ConfigError naming file and field if invalid)."""
     src = get(data, key, str, file)
     try:
-        return regex.compile(src, flags)
+        rx = regex.compile(src, flags)
     except regex.error as exc:
         raise ConfigError(f"{file}: field {key!r} is not a valid regex: {exc}") from exc
+    return named(rx, f"{file.rsplit('.', 1)[0]}.{key}")
 
 
 def lower_text(ctx: Context) -> str:

@@ -75,9 +75,10 @@ def _kind(item: dict[str, Any], where: str) -> str:
 
 def _compile(src: str, where: str, flags: int = regex.IGNORECASE) -> regex.Pattern[str]:
     try:
-        return regex.compile(src, flags)
+        rx = regex.compile(src, flags)
     except regex.error as exc:
         raise ConfigError(f"{where}: not a valid regex: {exc}") from exc
+    return patterns.named(rx, where.replace(f"{_FILE}: ", "handles.").split(" ", 1)[0])
 
 
 def _link_rule(item: Any, i: int) -> tuple[LinkRule, list[str]]:
@@ -212,10 +213,7 @@ class HandleRecognizer(Recognizer):
         out: list[Entity],
     ) -> None:
         rx = label.loose if loose else label.strict
-        try:
-            m = rx.match(ctx.text, pos, timeout=patterns.REGEX_TIMEOUT_S)
-        except TimeoutError:  # pragma: no cover - bounded patterns
-            return
+        m = patterns.match(rx, ctx.text, pos)  # bounded patterns
         if m is None:
             return
         s = m.start("value")

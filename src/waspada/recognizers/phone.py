@@ -89,6 +89,9 @@ class PhoneData:
     regions: tuple[str, ...]
     country_codes: tuple[str, ...]
     guess_witnesses: tuple[str, ...]
+    guess_witness_prefixes: tuple[str, ...]
+    guess_witness_prefix_digits: int  # the prefixes count from this many digits on
+    guess_witness_marks: tuple[str, ...]
     language_regions: dict[str, str]
     channel_regions: dict[str, str]
     script_regions: dict[str, str]
@@ -133,6 +136,11 @@ def phone_data() -> PhoneData:
         regions=regions,
         country_codes=codes,
         guess_witnesses=tuple(str_list(rd, "guess_witnesses", _REGIONS_FILE)),
+        guess_witness_prefixes=tuple(str_list(rd, "guess_witness_prefixes", _REGIONS_FILE)),
+        guess_witness_prefix_digits=get(rd, "guess_witness_prefix_digits", int, _REGIONS_FILE),
+        guess_witness_marks=tuple(
+            m.lower() for m in str_list(rd, "guess_witness_marks", _REGIONS_FILE)
+        ),
         language_regions=_region_map(rd, "language_regions", regions),
         channel_regions=_region_map(rd, "channel_regions", regions),
         script_regions=_region_map(rd, "script_regions", regions),
@@ -204,9 +212,24 @@ def resolve(
     # Vietnamese SMS that turned codes invalid in VN into "Lao" numbers
     if region is not None:
         return None
+    if (
+        len(digits) >= data.guess_witness_prefix_digits
+        and digits.startswith(data.guess_witness_prefixes)
+    ) or _witness_mark(ctx, data):
+        return None  # "087018728737": a UK-style premium number; "£3/wk": a British text
     if any(parse_valid(digits, w) for w in data.guess_witnesses):
         return None  # "09061701461": a UK premium number as much as a Philippine mobile
     return _guess(digits, data.regions)
+
+
+def _witness_mark(ctx: Context, data: PhoneData) -> bool:
+    """The text holds a mark of a country outside the regions ("£", ".co.uk"); looked up once
+    per text (a text may hold thousands of numbers)."""
+    found = ctx.cache.get("phone.witness_mark")
+    if found is None:
+        low = lower_text(ctx)
+        found = ctx.cache["phone.witness_mark"] = any(m in low for m in data.guess_witness_marks)
+    return bool(found)
 
 
 @lru_cache(maxsize=16384)
@@ -266,9 +289,13 @@ def _candidates(text: str) -> Iterator[tuple[int, int, str, str]]:
 
 
 def _candidates_in(text: str, pos: int, endpos: int) -> Iterator[tuple[int, int, str, str]]:
-    # no endpos: the lookarounds must see the text around the run
+    # A candidate after its first digit holds only characters of _RUN, so it ends inside the
+    # run; the search stops two characters after the run (what the final lookahead reads), so
+    # it costs the run's length, not the rest of the text (which made the recogniser quadratic
+    # on "kode A1234567, " * n). The lookbehinds still see the text before ``pos``.
     matches = []
-    for m in patterns.finditer(CANDIDATE_RX, text, pos=pos):
+    stop = min(len(text), endpos + 2)
+    for m in patterns.finditer(CANDIDATE_RX, text, pos=pos, endpos=stop):
         if m.start() >= endpos:
             break
         matches.append(m)

@@ -129,10 +129,7 @@ def _bare_candidates(text: str, bare_url: regex.Pattern[str]) -> Iterator[tuple[
         if i > covered and 0 < i < n - 1 and _ASCII_ALPHA(text[i + 1]) and _HOST_CHAR(text[i - 1]):
             back = _BACK.match(text, 0, i)
             start = back.start() if back else i
-            try:
-                m = bare_url.match(text, start, timeout=patterns.REGEX_TIMEOUT_S)
-            except TimeoutError:  # pragma: no cover - possessive pattern, linear
-                m = None
+            m = patterns.match(bare_url, text, start)  # possessive pattern: linear
             if m is not None and m.end() > i:
                 covered = m.end()
                 yield m.start(), m.group()

@@ -4,7 +4,8 @@
 
 1. *invisibles*: zero-width, bidi, format (``\\p{Cf}``) and control characters deleted (tab, newline
    and carriage return kept; vertical tab, form feed and other whitespace controls become a space),
-   variation selectors 15/16 and Hangul filler characters deleted;
+   variation selectors 15/16 and Hangul filler characters deleted, lone surrogates replaced by
+   U+FFFD one for one;
 2. *NFKC*: ``unicodedata`` NFKC, applied only to the runs that are not already normalised, so
    that the map stays per character (fullwidth ``０８１２`` -> ``0812``, ``①`` -> ``1``);
 3. *de-obfuscation*: local digits (Thai, Lao, Khmer, Myanmar ...) -> ASCII, emoji keycaps
@@ -153,6 +154,8 @@ def _invisible_edits(b: EditBuilder) -> None:
     for m in rules_mod.rules().invisible.finditer(b.src):
         if m.lastgroup == "ws":
             b.replace(m.start(), m.end(), " " * (m.end() - m.start()), positional=True)
+        elif m.lastgroup == "sur":
+            b.replace(m.start(), m.end(), "\ufffd" * (m.end() - m.start()), positional=True)
         else:
             b.replace(m.start(), m.end(), "")
 

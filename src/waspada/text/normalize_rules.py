@@ -26,6 +26,9 @@ _DELETE = (
 )
 #: whitespace controls (vertical tab, form feed, file/group/record/unit separators, NEL) -> space
 _WS_CONTROL = r"[\x0B\x0C\x1C-\x1F\x85]"
+#: lone surrogates (a str from ``surrogateescape`` or broken JSON) -> U+FFFD, one for one: they
+#: are not text, and the Rust keyword search (valid UTF-8 only) cannot read them
+_SURROGATE = r"[\uD800-\uDFFF]"
 #: between single digits: spaces, dots, dashes, underscores (and emoji keycaps after a digit)
 _DIGIT_SEP_CHAR = r"[ .\-\u2010-\u2015_]"
 _DIGIT_SEP = _DIGIT_SEP_CHAR + "{1,3}"
@@ -178,7 +181,8 @@ def build(data: dict[str, Any]) -> Rules:
         at_words=frozenset(at_words),
         trigger=re.compile(f"[{char_class(trigger_cps)}]"),
         invisible=compile_pattern(
-            f"(?P<del>{_DELETE})|(?P<ws>{_WS_CONTROL}+)", name="normalize.invisible"
+            f"(?P<del>{_DELETE})|(?P<ws>{_WS_CONTROL}+)|(?P<sur>{_SURROGATE}+)",
+            name="normalize.invisible",
         ),
         local_digit=compile_pattern(local, name="normalize.local_digit"),
         digit_table=table,
@@ -198,10 +202,11 @@ def _tld_before_slash(tlds: tuple[str, ...], low: str) -> bool:
 
 
 def _invisible_codepoints() -> list[int]:
-    """Code points of pass 1 (the ``_DELETE`` and ``_WS_CONTROL`` classes), from unicodedata."""
+    """Code points of pass 1 (the ``_DELETE``, ``_WS_CONTROL`` and ``_SURROGATE`` classes)."""
     cps = [cp for cp in range(0x20) if cp not in (0x09, 0x0A, 0x0D)]
     cps += list(range(0x7F, 0xA0))
     cps += [0x034F, 0xFE0E, 0xFE0F, 0x115F, 0x1160, 0x3164, 0xFFA0, 0x180B, 0x180C, 0x180D, 0x20E3]
+    cps += list(range(0xD800, 0xE000))  # lone surrogates (replaced, not deleted)
     for lo, hi in ((0xA0, 0x30000), (0xE0000, 0xE1000)):
         cps += [cp for cp in range(lo, hi) if unicodedata.category(chr(cp)) == "Cf"]
     return cps
