@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from waspada.cli import app
+from waspada.cli import app, common
 from waspada.errors import WaspadaError
 from waspada.ingest.readers import FORMATS, Fields, input_size
 from waspada.store import queries
@@ -25,6 +26,8 @@ err = Console(stderr=True)
 
 DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB file of the intel store.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+T = TypeVar("T")
 
 #: exit code of `scan` when some records were quarantined (0 = all stored, 130 = interrupted)
 EXIT_QUARANTINED = 1
@@ -111,31 +114,32 @@ def scan(
         raise typer.Exit(EXIT_QUARANTINED)
 
 
-def _reader(db: Path) -> Store:
+def _read(db: Path, fn: Callable[[Store], T]) -> T:
+    """``fn`` over the store at ``db`` opened read-only; any store error is a one-line exit 2."""
     try:
-        return Store.open(db, read_only=True)
+        with Store.open(db, read_only=True) as store:
+            return fn(store)
     except WaspadaError as e:
-        raise _fail(e) from e
+        raise common.fail(e) from e
 
 
 @app.command()
 def top(
-    n: Annotated[int, typer.Option("-n", help="How many documents.")] = 10,
+    n: Annotated[int, typer.Option("-n", min=0, help="How many documents (0 or more).")] = 10,
     category: Annotated[str | None, typer.Option(help="recruitment_lure, scam or benign.")] = None,
     since: Annotated[str | None, typer.Option(help="Posted on or after DATE (YYYY-MM-DD).")] = None,
     lang: Annotated[str | None, typer.Option(help="Language code, e.g. id, en, th.")] = None,
-    db: DbOpt = Path(DEFAULT_DB),
-    as_json: JsonOpt = False,
+    db: common.DbOpt = common.DEFAULT_DB_PATH,
+    as_json: common.JsonOpt = False,
 ) -> None:
     """The riskiest documents in the store."""
     try:
         day = date.fromisoformat(since) if since else None
     except ValueError as e:
-        raise _fail(ValueError(f"--since: {e}")) from e
-    with _reader(db) as store:
-        rows = queries.top(store, n, category, day, lang)
+        raise common.fail(f"--since: {e}") from e
+    rows = _read(db, lambda store: queries.top(store, n, category, day, lang))
     if as_json:
-        _print_json(rows)
+        common.print_json(rows)
         return
     wide = out.width >= 120  # the source column only on wide terminals
     cols = ["risk", "category", "lang", *(["source"] if wide else []), "id", "preview"]
@@ -146,75 +150,71 @@ def top(
         cells = [str(r["risk"]), r["category"], r["language"] or "",
                  *([(r["source"] or "")[:20]] if wide else []), r["id"][:10],
                  p if len(p) <= room else p[: room - 1] + "…"]
-        t.add_row(*cells)
+        t.add_row(*map(common.cell, cells))
     out.print(t)
 
 
 @app.command()
 def show(
     doc_id: Annotated[str, typer.Argument(help="Document id (or a unique prefix).")],
-    db: DbOpt = Path(DEFAULT_DB),
-    as_json: JsonOpt = False,
+    db: common.DbOpt = common.DEFAULT_DB_PATH,
+    as_json: common.JsonOpt = False,
 ) -> None:
     """One document in full: fields, assessment, entities and indicator evidence."""
-    with _reader(db) as store:
-        try:
-            rec = queries.show(store, doc_id)
-        except WaspadaError as e:
-            raise _fail(e) from e
+    rec = _read(db, lambda store: queries.show(store, doc_id))
     if as_json:
-        _print_json(rec)
+        common.print_json(rec)
         return
-    out.print(f"[bold]{rec['id']}[/bold]  {rec['source'] or ''}  {rec['posted_at'] or ''}")
-    out.print(f"risk {rec['risk']} ({rec['level']}, {rec['category']}), language "
-              f"{rec['language']}, model {rec['model_version']}")
-    out.print(rec["text"], markup=False, highlight=False)
+    line = common.cell
+    out.print(line(f"{rec['id']}  {rec['source'] or ''}  {rec['posted_at'] or ''}"),
+              style="bold")
+    out.print(line(f"risk {rec['risk']} ({rec['level']}, {rec['category']}), language "
+                   f"{rec['language']}, model {rec['model_version']}"))
+    out.print(line(rec["text"]))
     if rec["explanation"]:
-        out.print(f"[italic]{rec['explanation']}[/italic]", highlight=False)
+        out.print(line(rec["explanation"]), style="italic")
     for h in rec["indicators"]:
         ev = "; ".join(e["text"] for e in h["evidence"])
-        out.print(f"  flag {h['id']} ({h['category']}, {h['weight']}): {ev}", markup=False)
+        out.print(line(f"  flag {h['id']} ({h['category']}, {h['weight']}): {ev}"))
     for ent in rec["entities"]:
-        out.print(f"  {ent['kind']}: {ent['value']} (in {ent['documents']} documents)",
-                  markup=False)
+        out.print(line(f"  {ent['kind']}: {ent['value']} (in {ent['documents']} documents)"))
 
 
 @app.command()
 def entities(
     kind: Annotated[str | None, typer.Option(help="phone, telegram, url, crypto_wallet, ...")]
     = None,
-    min_docs: Annotated[int, typer.Option(help="Shared by at least this many documents.")] = 2,
-    n: Annotated[int, typer.Option("-n", help="How many identifiers.")] = 20,
-    db: DbOpt = Path(DEFAULT_DB),
-    as_json: JsonOpt = False,
+    min_docs: Annotated[int, typer.Option(min=1, help="Shared by at least this many "
+                                          "documents (1 or more).")] = 2,
+    n: Annotated[int, typer.Option("-n", min=0, help="How many identifiers (0 or more).")] = 20,
+    db: common.DbOpt = common.DEFAULT_DB_PATH,
+    as_json: common.JsonOpt = False,
 ) -> None:
     """Identifiers shared by several documents, most shared first."""
-    with _reader(db) as store:
-        rows = queries.shared_entities(store, kind, min_docs, n)
+    rows = _read(db, lambda store: queries.shared_entities(store, kind, min_docs, n))
     if as_json:
-        _print_json(rows)
+        common.print_json(rows)
         return
     t = Table("kind", "value", "documents", "max risk", "first seen", "last seen",
               title="Most shared identifiers")
     for r in rows:
-        t.add_row(r["kind"], r["value"], str(r["documents"]), str(r["max_risk"]),
-                  str(r["first_seen"])[:10], str(r["last_seen"])[:10])
+        t.add_row(*map(common.cell, (r["kind"], r["value"], r["documents"], r["max_risk"],
+                                     str(r["first_seen"])[:10], str(r["last_seen"])[:10])))
     out.print(t)
 
 
 @app.command()
-def stats(db: DbOpt = Path(DEFAULT_DB), as_json: JsonOpt = False) -> None:
+def stats(db: common.DbOpt = common.DEFAULT_DB_PATH, as_json: common.JsonOpt = False) -> None:
     """Counts: documents, quarantined, per category, language, source and day."""
-    with _reader(db) as store:
-        s = queries.stats(store)
+    s = _read(db, queries.stats)
     if as_json:
-        _print_json(s)
+        common.print_json(s)
         return
     out.print(f"{s['documents']:,} documents, {s['quarantined']:,} quarantined, "
               f"{s['entities']:,} distinct identifiers (schema v{s['schema_version']})")
     for key in ("by_category", "by_language", "by_source", "by_entity_kind"):
         parts = ", ".join(f"{k} {v:,}" for k, v in list(s[key].items())[:10])
-        out.print(f"  {key.removeprefix('by_')}: {parts}", markup=False)
+        out.print(common.cell(f"  {key.removeprefix('by_')}: {parts}"))
 
 
 @app.command()
@@ -223,18 +223,15 @@ def export(
     out_path: Annotated[Path | None, typer.Option("--out", help="Output file "
                                                   "(default: waspada-export.FORMAT).")] = None,
     text: Annotated[bool, typer.Option("--text/--no-text", help="Include message texts "
-                                       "(--no-text for privacy).")] = True,
-    db: DbOpt = Path(DEFAULT_DB),
-    as_json: JsonOpt = False,
+                                       "(--no-text: nothing from the texts but the "
+                                       "identifiers; see docs).")] = True,
+    db: common.DbOpt = common.DEFAULT_DB_PATH,
+    as_json: common.JsonOpt = False,
 ) -> None:
     """Export documents with their assessments."""
     target = out_path or Path(f"waspada-export.{fmt}")
-    with _reader(db) as store:
-        try:
-            n = queries.export(store, target, fmt, text)
-        except WaspadaError as e:
-            raise _fail(e) from e
+    n = _read(db, lambda store: queries.export(store, target, fmt, text))
     if as_json:
-        _print_json({"rows": n, "path": str(target), "format": fmt, "text": text})
+        common.print_json({"rows": n, "path": str(target), "format": fmt, "text": text})
     else:
-        out.print(f"exported {n:,} documents to {target}")
+        out.print(common.cell(f"exported {n:,} documents to {target}"))

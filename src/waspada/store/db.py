@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -235,9 +236,13 @@ class Store:
             con = duckdb.connect(p, read_only=read_only)
         except duckdb.Error as e:
             raise StoreError(f"cannot open database {p}: {e}") from e
-        # DuckDB draws a progress bar on stdout for long statements: it would corrupt --json
-        con.execute("SET enable_progress_bar = false")
-        have = schema.current_version(con)
+        try:
+            # DuckDB draws a progress bar on stdout for long statements: it would corrupt --json
+            con.execute("SET enable_progress_bar = false")
+            have = schema.current_version(con)
+        except duckdb.Error as e:  # e.g. a damaged block
+            con.close()
+            raise StoreError(f"cannot read database {p}: {e}") from e
         if have > schema.latest_version():
             con.close()
             raise StoreError(f"{p} has schema version {have}; this release knows up to "
@@ -442,7 +447,19 @@ class Store:
 
     def arrow(self, sql: str, params: list[Any] | None = None) -> pa.Table:
         """Run a read-only SQL query and return an Arrow table (e.g. for linking in bulk)."""
-        return self.con.sql(sql, params=params or None).to_arrow_table()
+        with self.reading():
+            return self.con.sql(sql, params=params or None).to_arrow_table()
 
     def query(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-        return self.con.execute(sql, params or []).fetchall()
+        """Run SQL and return its rows. A database error (a damaged block, a full disk) is a
+        ``StoreError`` naming the file."""
+        with self.reading():
+            return self.con.execute(sql, params or []).fetchall()
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Turn DuckDB's errors inside the block into a ``StoreError`` naming the database."""
+        try:
+            yield
+        except duckdb.Error as e:
+            raise StoreError(f"database {self.path}: {e}") from e
