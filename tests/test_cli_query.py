@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -130,6 +131,18 @@ def test_a_damaged_database_is_a_one_line_error_for_every_query(
         one_line_error(r, "damaged.duckdb")
     assert not (tmp_path / "x.csv").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["damaged.duckdb"]  # no export leftovers
+
+
+def test_file_names_that_are_not_utf8_are_one_line_errors(sample_db: Path, tmp_path: Path) -> None:
+    # a name with the byte 0xff, as a shell passes it (Python sees a lone surrogate)
+    db = tmp_path / os.fsdecode(b"\xff.duckdb")
+    shutil.copy(sample_db, db)
+    one_line_error(run_cli("stats", "--db", str(db), cwd=tmp_path), "UTF-8 file names")
+    folder = tmp_path / os.fsdecode(b"d\xfe")
+    folder.mkdir()
+    r = run_cli("export", "--out", str(folder / "x.csv"), "--db", str(sample_db), cwd=tmp_path)
+    one_line_error(r, "UTF-8 folder names")
+    assert list(folder.iterdir()) == []
 
 
 # ---- exports of any value, parsed back -----------------------------------------------------------

@@ -36,6 +36,16 @@ class StoreError(WaspadaError):
     """The database cannot be opened or is of a newer schema than this release knows."""
 
 
+def utf8_path(path: str) -> bool:
+    """Whether DuckDB can take ``path``: a file name with bytes that are not UTF-8 (a lone
+    surrogate in Python) makes it fail with an internal error."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 @dataclass(slots=True)
 class WriteBatch:
     """Columnar rows for one transaction. ``ent_doc`` / ``hit_doc`` index into the doc columns."""
@@ -232,6 +242,8 @@ class Store:
         p = str(path)
         if read_only and p != ":memory:" and not Path(p).exists():
             raise StoreError(f"no database at {p}: run `waspada scan INPUT --db {p}` first")
+        if not utf8_path(p):
+            raise StoreError(f"cannot open database {p}: DuckDB takes only UTF-8 file names")
         try:
             con = duckdb.connect(p, read_only=read_only)
         except duckdb.Error as e:

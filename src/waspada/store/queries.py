@@ -12,7 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from waspada.store.db import Store, StoreError
+from waspada.store.db import Store, StoreError, utf8_path
 
 EXPORT_FORMATS = ("parquet", "csv", "jsonl")
 #: characters of text shown per document in listings (never whole texts)
@@ -198,6 +198,8 @@ def export(store: Store, out: str | Path, fmt: str = "parquet", text: bool = Tru
         for name, sql in _EXPORT_COLUMNS if text or name not in EXPORT_TEXT_COLUMNS)
     opts = {"parquet": "FORMAT parquet, COMPRESSION zstd", "csv": "FORMAT csv, HEADER true",
             "jsonl": "FORMAT json"}[fmt]
+    if not utf8_path(str(folder.resolve())):
+        raise StoreError(f"cannot export to {target}: DuckDB takes only UTF-8 folder names")
     try:
         fd, tmp = tempfile.mkstemp(prefix=".waspada-export-", suffix=f".{fmt}", dir=folder)
         os.close(fd)
