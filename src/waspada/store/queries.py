@@ -164,12 +164,16 @@ _EXPORT_COLUMNS = (
     ("language", "d.language"), ("script", "d.script"), ("text", "d.text"),
     ("model_version", "a.model_version"), ("risk", "a.risk"), ("level", "a.level"),
     ("category", "a.category"), ("explanation", "a.explanation"),
-    ("indicators", "(SELECT list(DISTINCT h.indicator_id ORDER BY h.indicator_id) "
-                   "FROM indicator_hits h WHERE h.doc_key = d.doc_key)"),
-    ("identifiers", "(SELECT list({'kind': x.kind, 'value': x.value} ORDER BY x.kind, x.value) "
-                    "FROM entities x WHERE x.entity_id IN (SELECT de.entity_id FROM "
-                    "doc_entities de WHERE de.doc_key = d.doc_key))"),
+    ("indicators", "h.indicators"), ("identifiers", "e.identifiers"),
 )
+# grouped once and joined (a correlated subquery per document took minutes for 50,000)
+_EXPORT_FROM = (
+    "documents d LEFT JOIN assessments a USING (doc_key) "
+    "LEFT JOIN (SELECT doc_key, list(DISTINCT indicator_id ORDER BY indicator_id) AS indicators "
+    "FROM indicator_hits GROUP BY doc_key) h USING (doc_key) "
+    "LEFT JOIN (SELECT doc_key, list({'kind': kind, 'value': value} ORDER BY kind, value) "
+    "AS identifiers FROM (SELECT DISTINCT de.doc_key, x.kind, x.value FROM doc_entities de "
+    "JOIN entities x USING (entity_id)) GROUP BY doc_key) e USING (doc_key)")
 #: lists are JSON text in CSV (a CSV cell holds one string)
 _CSV_AS_JSON = ("indicators", "identifiers")
 # In JSON these may stand raw inside strings, but line splitters (Python's str.splitlines,
@@ -209,8 +213,8 @@ def export(store: Store, out: str | Path, fmt: str = "parquet", text: bool = Tru
         path = tmp.replace("'", "''")
         with store.reading():
             store.con.execute(
-                f"COPY (SELECT {cols} FROM documents d LEFT JOIN assessments a USING (doc_key) "
-                f"ORDER BY d.doc_key) TO '{path}' ({opts})")
+                f"COPY (SELECT {cols} FROM {_EXPORT_FROM} ORDER BY d.doc_key) TO '{path}' "
+                f"({opts})")
         if fmt == "jsonl":
             _escape_line_breakers(Path(tmp))
         os.replace(tmp, target)
