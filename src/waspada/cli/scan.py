@@ -125,7 +125,7 @@ def _read(db: Path, fn: Callable[[Store], T]) -> T:
 
 @app.command()
 def top(
-    n: Annotated[int, typer.Option("-n", min=0, help="How many documents (0 or more).")] = 10,
+    n: common.CountOpt = 10,
     category: Annotated[str | None, typer.Option(help="recruitment_lure, scam or benign.")] = None,
     since: Annotated[str | None, typer.Option(help="Posted on or after DATE (YYYY-MM-DD).")] = None,
     lang: Annotated[str | None, typer.Option(help="Language code, e.g. id, en, th.")] = None,
@@ -186,7 +186,7 @@ def entities(
     = None,
     min_docs: Annotated[int, typer.Option(min=1, help="Shared by at least this many "
                                           "documents (1 or more).")] = 2,
-    n: Annotated[int, typer.Option("-n", min=0, help="How many identifiers (0 or more).")] = 20,
+    n: common.CountOpt = 20,
     db: common.DbOpt = common.DEFAULT_DB_PATH,
     as_json: common.JsonOpt = False,
 ) -> None:
