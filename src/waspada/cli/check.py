@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
 
+import phonenumbers
 import typer
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from waspada.assess import assess
+from waspada.assess import EXPLANATION_LANGUAGES, assess
 from waspada.cli import app
+from waspada.cli.common import cell, display, fail, json_text
 from waspada.errors import AssessError
 from waspada.types import Assessment
 
@@ -22,6 +23,8 @@ LEVEL_STYLE = {"low": "green", "medium": "yellow", "high": "bold red"}
 ENTITY_STYLE = "bold cyan underline"
 EVIDENCE_STYLE = "bold black on yellow"
 COUNTER_STYLE = "black on green"
+#: the regions whose local phone formats are read without a hint (examples in --country's error)
+TUNED_REGIONS = "ID, MY, SG, TH, VN, PH, KH, LA, MM, CN"
 
 
 @app.command()
@@ -44,34 +47,44 @@ def check(
     ] = False,
 ) -> None:
     """Is this job offer or message safe? Show the risk, the red flags and what to do."""
+    lang, country = _check_options(lang, country)
     body = _read_input(text, file)
     try:
         result = assess(body, lang=lang, country=country)
     except AssessError as exc:
-        typer.echo(f"Error: {exc}", err=True)
-        raise typer.Exit(2) from exc
+        raise fail(exc) from exc
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+        typer.echo(json_text(result.to_dict()))
         return
     render(result, body, Console())
 
 
+def _check_options(lang: str | None, country: str | None) -> tuple[str | None, str | None]:
+    """``--lang`` must be a language the explanations are written in, ``--country`` a region
+    with a phone numbering plan; anything else is refused (exit 2) rather than ignored."""
+    if lang is not None and lang.lower() not in EXPLANATION_LANGUAGES:
+        raise fail(f"--lang {lang!r}: explanations are written in "
+                   f"{' and '.join(EXPLANATION_LANGUAGES)} only")
+    if country is not None and country.upper() not in phonenumbers.SUPPORTED_REGIONS:
+        raise fail(f"--country {country!r}: not an ISO 3166 alpha-2 region with a phone "
+                   f"numbering plan (the local formats read best: {TUNED_REGIONS})")
+    return (lang.lower() if lang else None), (country.upper() if country else None)
+
+
 def _read_input(text: str | None, file: Path | None) -> str:
+    """The text from TEXT, '-' (stdin) or --file. Bytes that are not UTF-8 are kept as lone
+    surrogates (``surrogateescape``), as Python does for TEXT itself, in every locale."""
     if file is not None and text is not None:
-        typer.echo("Error: give either TEXT or --file, not both.", err=True)
-        raise typer.Exit(2)
+        raise fail("give either TEXT or --file, not both")
     if file is not None:
         try:
-            return file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-            typer.echo(f"Error: cannot read {file}: {reason}", err=True)
-            raise typer.Exit(2) from exc
+            return file.read_bytes().decode("utf-8", "surrogateescape")
+        except OSError as exc:
+            raise fail(f"cannot read {file}: {exc.strerror or exc}") from exc
     if text is None:
-        typer.echo("Error: give a TEXT to check, '-' for standard input, or --file PATH.", err=True)
-        raise typer.Exit(2)
+        raise fail("give a TEXT to check, '-' for standard input, or --file PATH")
     if text == "-":
-        return sys.stdin.read()
+        return sys.stdin.buffer.read().decode("utf-8", "surrogateescape")
     return text
 
 
@@ -84,8 +97,8 @@ def render(a: Assessment, text: str, console: Console) -> None:
         ("Category ", "bold"), a.category, "   ",
         ("Language ", "bold"), f"{a.language} ({a.script})",
     )
-    console.print(Panel(Text.assemble(head, "\n\n", a.explanation), title="waspada check",
-                        border_style=style))
+    console.print(Panel(Text.assemble(head, "\n\n", display(a.explanation)),
+                        title="waspada check", border_style=style))
     console.print(Panel(highlighted(a, text), title="Text (evidence highlighted)"))
     if a.indicators:
         t = Table(title="Indicators (counter = signs of a warning ABOUT scams)")
@@ -94,8 +107,8 @@ def render(a: Assessment, text: str, console: Console) -> None:
         t.add_column("description", ratio=2)
         t.add_column("evidence", ratio=1)
         for h in a.indicators:
-            t.add_row(h.id, f"{h.weight:.2f}", h.description,
-                      ", ".join(s.text for s in h.evidence))
+            t.add_row(cell(h.id), f"{h.weight:.2f}", cell(h.description),
+                      cell(", ".join(s.text for s in h.evidence)))
         console.print(t)
     if a.entities:
         t = Table(title="Identifiers and facts")
@@ -103,13 +116,14 @@ def render(a: Assessment, text: str, console: Console) -> None:
             t.add_column(col)
         for e in a.entities:
             details = ", ".join(f"{k}={v}" for k, v in e.attrs.items() if v not in (None, ""))
-            t.add_row(e.kind, e.value, e.text, details)
+            t.add_row(cell(e.kind), cell(e.value), cell(e.text), cell(details))
         console.print(t)
 
 
 def highlighted(a: Assessment, text: str) -> Text:
-    """The original text with indicator evidence and entities styled (original offsets)."""
-    out = Text(text)
+    """The original text with indicator evidence and entities styled (original offsets; the
+    text as ``display`` shows it, which keeps every offset)."""
+    out = Text(display(text))
     for h in a.indicators:
         st = COUNTER_STYLE if h.category == "counter" else EVIDENCE_STYLE
         for s in h.evidence:

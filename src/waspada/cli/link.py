@@ -13,19 +13,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from waspada.cli import app
+from waspada.cli import app, common
 from waspada.errors import WaspadaError
 from waspada.link import export, read
 from waspada.link.engine import LinkConfig
 from waspada.link.networks import MAX_DF
 from waspada.link.store import link_store
-from waspada.store.db import DEFAULT_DB, Store
+from waspada.store.db import Store
 
 out = Console()
 err = Console(stderr=True)
 
-DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB file of the intel store.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 GraphmlOpt = Annotated[
     Path | None, typer.Option("--graphml", help="Write the graph as GraphML (Gephi, yEd).")
 ]
@@ -33,21 +31,11 @@ ExportJsonOpt = Annotated[
     Path | None,
     typer.Option("--export-json", help="Write the graph as JSON nodes/links (d3, Cytoscape)."),
 ]
-LimitOpt = Annotated[int, typer.Option(min=1, help="Show at most this many (largest first).")]
-
-
-def _echo_json(obj: Any) -> None:
-    typer.echo(export.dumps(obj))
-
-
-def _fail(e: Exception) -> typer.Exit:
-    err.print(f"[red]error:[/red] {e}")
-    return typer.Exit(2)
 
 
 @app.command()
 def link(
-    db: DbOpt = Path(DEFAULT_DB),
+    db: common.DbOpt = common.DEFAULT_DB_PATH,
     threshold: Annotated[
         float, typer.Option(help="Jaccard similarity of masked texts for one campaign.")
     ] = 0.7,
@@ -58,7 +46,7 @@ def link(
             "(a whole number >= 1) or a share of all documents (below 1, e.g. 0.01 = 1%)."
         ),
     ] = MAX_DF,
-    as_json: JsonOpt = False,
+    as_json: common.JsonOpt = False,
 ) -> None:
     """Link the store's new documents into campaigns and networks (incremental)."""
     started = time.perf_counter()
@@ -67,7 +55,7 @@ def link(
         with Store.open(db) as store:
             result = link_store(store, cfg)
     except (WaspadaError, ValueError) as e:
-        raise _fail(e) from e
+        raise common.fail(e) from e
     summary = {
         "new_documents": result.new_docs,
         "documents": len(result.state.docs),
@@ -77,7 +65,7 @@ def link(
         "seconds": round(time.perf_counter() - started, 2),
     }
     if as_json:
-        _echo_json(summary)
+        common.print_json(summary)
         return
     out.print(
         f"linked {summary['new_documents']:,} new of {summary['documents']:,} documents: "
@@ -95,9 +83,9 @@ def _list(kind: str, db: Path, limit: int, as_json: bool, graphml: Path | None,
                 details = [read.group_detail(store, kind, g["id"]) for g in groups]
                 _export([d for d in details if d], graphml, export_json)
     except WaspadaError as e:
-        raise _fail(e) from e
+        raise common.fail(e) from e
     if as_json:
-        _echo_json(groups)
+        common.print_json(groups)
         return
     t = Table(title=f"{kind}s (largest {limit})")
     _id_column(t, "id", [g["id"] for g in groups])
@@ -108,8 +96,9 @@ def _list(kind: str, db: Path, limit: int, as_json: bool, graphml: Path | None,
         top = g["top_identifiers"][0] if g["top_identifiers"] else None
         t.add_row(
             g["id"], str(g["size"]), str(g["first_seen"] or ""), str(g["last_seen"] or ""),
-            ",".join(g["languages"]), ",".join(g["countries"]), str(g["max_risk"]),
-            f"{top['kind']}:{top['value']} ({top['documents']})" if top else "",
+            common.cell(",".join(g["languages"])), common.cell(",".join(g["countries"])),
+            str(g["max_risk"]),
+            common.cell(f"{top['kind']}:{top['value']} ({top['documents']})" if top else ""),
         )  # fmt: skip
     out.print(t)
 
@@ -131,9 +120,9 @@ def _export(groups: list[dict[str, Any]], graphml: Path | None, export_json: Pat
 
 @app.command()
 def campaigns(
-    db: DbOpt = Path(DEFAULT_DB),
-    limit: LimitOpt = 20,
-    as_json: JsonOpt = False,
+    db: common.DbOpt = common.DEFAULT_DB_PATH,
+    limit: common.LimitOpt = 20,
+    as_json: common.JsonOpt = False,
     graphml: GraphmlOpt = None,
     export_json: ExportJsonOpt = None,
 ) -> None:
@@ -143,9 +132,9 @@ def campaigns(
 
 @app.command()
 def networks(
-    db: DbOpt = Path(DEFAULT_DB),
-    limit: LimitOpt = 20,
-    as_json: JsonOpt = False,
+    db: common.DbOpt = common.DEFAULT_DB_PATH,
+    limit: common.LimitOpt = 20,
+    as_json: common.JsonOpt = False,
     graphml: GraphmlOpt = None,
     export_json: ExportJsonOpt = None,
 ) -> None:
@@ -159,13 +148,13 @@ def _detail(kind: str, group_id: str, db: Path, as_json: bool, graphml: Path | N
         with Store.open(db, read_only=True) as store:
             g = read.group_detail(store, kind, read.find_group(store, kind, group_id))
     except WaspadaError as e:
-        raise _fail(e) from e
+        raise common.fail(e) from e
     if g is None:  # the group went away between the two queries
-        raise _fail(ValueError(f"no {kind} with id {group_id}"))
+        raise common.fail(ValueError(f"no {kind} with id {group_id}"))
     if graphml or export_json:
         _export([g], graphml, export_json)
     if as_json:
-        _echo_json(g)
+        common.print_json(g)
         return
     out.print(f"[bold]{kind} {g['id']}[/bold]  size {g['size']}  "
               f"{g['first_seen']} .. {g['last_seen']}  max risk {g['max_risk']}")  # fmt: skip
@@ -175,7 +164,8 @@ def _detail(kind: str, group_id: str, db: Path, as_json: bool, graphml: Path | N
     for col in ("kind", "value", "documents", "in store", "links"):
         t.add_column(col, overflow="fold")
     for i in g["identifiers"]:
-        t.add_row(i["kind"], i["value"], str(i["documents"]), str(i["documents_in_store"]),
+        t.add_row(i["kind"], common.cell(i["value"]), str(i["documents"]),
+                  str(i["documents_in_store"]),
                   "yes" if i["links"] else "no")  # fmt: skip
     out.print(t)
     t = Table(title="members (doc id: the first 16 characters, enough for waspada show)")
@@ -184,7 +174,7 @@ def _detail(kind: str, group_id: str, db: Path, as_json: bool, graphml: Path | N
     for col in ("external id", "risk"):
         t.add_column(col, overflow="fold")
     for m in g["members"]:
-        t.add_row(str(m["posted_at"] or ""), m["doc_id"][:16], str(m["external_id"] or ""),
+        t.add_row(str(m["posted_at"] or ""), m["doc_id"][:16], common.cell(m["external_id"]),
                   str(m["risk"] or 0))  # fmt: skip
     out.print(t)
     out.print("timeline: " + ", ".join(f"{d['day']}: {d['documents']}" for d in g["timeline"]))
@@ -195,8 +185,8 @@ def network(
     network_id: Annotated[
         str, typer.Argument(help="Network id (n-...) or a unique prefix; merged ids resolve.")
     ],
-    db: DbOpt = Path(DEFAULT_DB),
-    as_json: JsonOpt = False,
+    db: common.DbOpt = common.DEFAULT_DB_PATH,
+    as_json: common.JsonOpt = False,
     graphml: GraphmlOpt = None,
     export_json: ExportJsonOpt = None,
 ) -> None:
@@ -209,8 +199,8 @@ def campaign(
     campaign_id: Annotated[
         str, typer.Argument(help="Campaign id (c-...) or a unique prefix; merged ids resolve.")
     ],
-    db: DbOpt = Path(DEFAULT_DB),
-    as_json: JsonOpt = False,
+    db: common.DbOpt = common.DEFAULT_DB_PATH,
+    as_json: common.JsonOpt = False,
     graphml: GraphmlOpt = None,
     export_json: ExportJsonOpt = None,
 ) -> None:

@@ -4,47 +4,36 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from waspada.cli import app
+from waspada.cli import app, common
 from waspada.errors import WaspadaError
 from waspada.ingest.readers import FORMATS, Fields, check_inputs, input_size
 from waspada.store import queries
-from waspada.store.db import DEFAULT_DB, Store
+from waspada.store.db import Store
 
 out = Console()
 err = Console(stderr=True)
 
-DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB file of the intel store.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+T = TypeVar("T")
 
 #: exit code of `scan` when some records were quarantined (0 = all stored, 130 = interrupted)
 EXIT_QUARANTINED = 1
 
 
-def _fail(e: Exception) -> typer.Exit:
-    err.print(f"[red]error:[/red] {e}")
-    return typer.Exit(2)
-
-
-def _print_json(obj: Any) -> None:
-    typer.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
-
-
 @app.command()
 def scan(
     inputs: Annotated[list[str], typer.Argument(help="Files, folders (recursive) or - for stdin.")],
-    db: DbOpt = Path(DEFAULT_DB),
+    db: common.DbOpt = common.DEFAULT_DB_PATH,
     text_field: Annotated[str, typer.Option(help="Field holding the text.")] = "text",
     id_field: Annotated[str, typer.Option(help="Field holding the record's own id.")] = "id",
     time_field: Annotated[str, typer.Option(help="Field holding the posting time "
@@ -62,7 +51,7 @@ def scan(
     record_budget: Annotated[float, typer.Option(
         min=0, help="Seconds of CPU one record may take in assess() before it is quarantined "
         "as 'took too long' (0 = no limit).")] = 5.0,
-    as_json: JsonOpt = False,
+    as_json: common.JsonOpt = False,
 ) -> None:
     """Assess every record of INPUTS into the store. Exit 0: all stored; 1: some quarantined;
     2: usage or database error (e.g. an input that does not exist, a full disk); 130:
@@ -70,13 +59,13 @@ def scan(
     from waspada.ingest.scan import scan as run_scan
 
     if fmt not in FORMATS:
-        raise _fail(ValueError(f"--format must be one of {', '.join(FORMATS)}"))
+        raise common.fail(ValueError(f"--format must be one of {', '.join(FORMATS)}"))
     fields = Fields(text_field, id_field, time_field, source_field, url_field)
     try:
         check_inputs(inputs)  # before the database is created
         store = Store.open(db)
     except WaspadaError as e:
-        raise _fail(e) from e
+        raise common.fail(e) from e
     total = input_size(inputs)
     bar = Progress(TextColumn("scanning"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
                    TextColumn("{task.fields[docs]:,} docs · {task.fields[rate]:,.0f} docs/s"),
@@ -95,13 +84,13 @@ def scan(
                               on_progress=tick, write_rows=batch_rows,
                               record_budget=record_budget)
         except WaspadaError as e:
-            raise _fail(e) from e
+            raise common.fail(e) from e
         except KeyboardInterrupt:
             err.print("[yellow]aborted: the open batch was rolled back, earlier batches are "
                       "committed; run the same command again to finish[/yellow]")
             raise typer.Exit(130) from None
     if as_json:
-        _print_json(report.to_dict())
+        common.print_json(report.to_dict())
     else:
         r = report
         dups = f" + {r.duplicates:,} duplicates within the input" if r.duplicates else ""
@@ -111,8 +100,8 @@ def scan(
                   f"{r.assessed:,} assessed) -> {db}", markup=False, highlight=False)
         for reason, n in r.reasons.most_common(10):
             where = r.first_at.get(reason)
-            out.print(f"  quarantined {n:,}: {reason}" + (f" (first: {where})" if where else ""),
-                      markup=False, highlight=False)
+            line = f"  quarantined {n:,}: {reason}" + (f" (first: {where})" if where else "")
+            out.print(common.cell(line), highlight=False)
         if r.quarantined:
             out.print(f"  list them with: waspada quarantine --db {db}", markup=False,
                       highlight=False)
@@ -129,31 +118,32 @@ def scan(
         raise typer.Exit(EXIT_QUARANTINED)
 
 
-def _reader(db: Path) -> Store:
+def _read(db: Path, fn: Callable[[Store], T]) -> T:
+    """``fn`` over the store at ``db`` opened read-only; any store error is a one-line exit 2."""
     try:
-        return Store.open(db, read_only=True)
+        with Store.open(db, read_only=True) as store:
+            return fn(store)
     except WaspadaError as e:
-        raise _fail(e) from e
+        raise common.fail(e) from e
 
 
 @app.command()
 def top(
-    n: Annotated[int, typer.Option("-n", help="How many documents.")] = 10,
+    n: common.CountOpt = 10,
     category: Annotated[str | None, typer.Option(help="recruitment_lure, scam or benign.")] = None,
     since: Annotated[str | None, typer.Option(help="Posted on or after DATE (YYYY-MM-DD).")] = None,
     lang: Annotated[str | None, typer.Option(help="Language code, e.g. id, en, th.")] = None,
-    db: DbOpt = Path(DEFAULT_DB),
-    as_json: JsonOpt = False,
+    db: common.DbOpt = common.DEFAULT_DB_PATH,
+    as_json: common.JsonOpt = False,
 ) -> None:
     """The riskiest documents in the store."""
     try:
         day = date.fromisoformat(since) if since else None
     except ValueError as e:
-        raise _fail(ValueError(f"--since: {e}")) from e
-    with _reader(db) as store:
-        rows = queries.top(store, n, category, day, lang)
+        raise common.fail(f"--since: {e}") from e
+    rows = _read(db, lambda store: queries.top(store, n, category, day, lang))
     if as_json:
-        _print_json(rows)
+        common.print_json(rows)
         return
     wide = out.width >= 120  # the source column only on wide terminals
     cols = ["risk", "category", "lang", *(["source"] if wide else []), "id", "preview"]
@@ -164,75 +154,71 @@ def top(
         cells = [str(r["risk"]), r["category"], r["language"] or "",
                  *([(r["source"] or "")[:20]] if wide else []), r["id"][:10],
                  p if len(p) <= room else p[: room - 1] + "…"]
-        t.add_row(*cells)
+        t.add_row(*map(common.cell, cells))
     out.print(t)
 
 
 @app.command()
 def show(
     doc_id: Annotated[str, typer.Argument(help="Document id (or a unique prefix).")],
-    db: DbOpt = Path(DEFAULT_DB),
-    as_json: JsonOpt = False,
+    db: common.DbOpt = common.DEFAULT_DB_PATH,
+    as_json: common.JsonOpt = False,
 ) -> None:
     """One document in full: fields, assessment, entities and indicator evidence."""
-    with _reader(db) as store:
-        try:
-            rec = queries.show(store, doc_id)
-        except WaspadaError as e:
-            raise _fail(e) from e
+    rec = _read(db, lambda store: queries.show(store, doc_id))
     if as_json:
-        _print_json(rec)
+        common.print_json(rec)
         return
-    out.print(f"[bold]{rec['id']}[/bold]  {rec['source'] or ''}  {rec['posted_at'] or ''}")
-    out.print(f"risk {rec['risk']} ({rec['level']}, {rec['category']}), language "
-              f"{rec['language']}, model {rec['model_version']}")
-    out.print(rec["text"], markup=False, highlight=False)
+    line = common.cell
+    out.print(line(f"{rec['id']}  {rec['source'] or ''}  {rec['posted_at'] or ''}"),
+              style="bold")
+    out.print(line(f"risk {rec['risk']} ({rec['level']}, {rec['category']}), language "
+                   f"{rec['language']}, model {rec['model_version']}"))
+    out.print(line(rec["text"]))
     if rec["explanation"]:
-        out.print(f"[italic]{rec['explanation']}[/italic]", highlight=False)
+        out.print(line(rec["explanation"]), style="italic")
     for h in rec["indicators"]:
         ev = "; ".join(e["text"] for e in h["evidence"])
-        out.print(f"  flag {h['id']} ({h['category']}, {h['weight']}): {ev}", markup=False)
+        out.print(line(f"  flag {h['id']} ({h['category']}, {h['weight']}): {ev}"))
     for ent in rec["entities"]:
-        out.print(f"  {ent['kind']}: {ent['value']} (in {ent['documents']} documents)",
-                  markup=False)
+        out.print(line(f"  {ent['kind']}: {ent['value']} (in {ent['documents']} documents)"))
 
 
 @app.command()
 def entities(
     kind: Annotated[str | None, typer.Option(help="phone, telegram, url, crypto_wallet, ...")]
     = None,
-    min_docs: Annotated[int, typer.Option(help="Shared by at least this many documents.")] = 2,
-    n: Annotated[int, typer.Option("-n", help="How many identifiers.")] = 20,
-    db: DbOpt = Path(DEFAULT_DB),
-    as_json: JsonOpt = False,
+    min_docs: Annotated[int, typer.Option(min=1, help="Shared by at least this many "
+                                          "documents (1 or more).")] = 2,
+    n: common.CountOpt = 20,
+    db: common.DbOpt = common.DEFAULT_DB_PATH,
+    as_json: common.JsonOpt = False,
 ) -> None:
     """Identifiers shared by several documents, most shared first."""
-    with _reader(db) as store:
-        rows = queries.shared_entities(store, kind, min_docs, n)
+    rows = _read(db, lambda store: queries.shared_entities(store, kind, min_docs, n))
     if as_json:
-        _print_json(rows)
+        common.print_json(rows)
         return
     t = Table("kind", "value", "documents", "max risk", "first seen", "last seen",
               title="Most shared identifiers")
     for r in rows:
-        t.add_row(r["kind"], r["value"], str(r["documents"]), str(r["max_risk"]),
-                  str(r["first_seen"])[:10], str(r["last_seen"])[:10])
+        t.add_row(*map(common.cell, (r["kind"], r["value"], r["documents"], r["max_risk"],
+                                     str(r["first_seen"])[:10], str(r["last_seen"])[:10])))
     out.print(t)
 
 
 @app.command()
-def stats(db: DbOpt = Path(DEFAULT_DB), as_json: JsonOpt = False) -> None:
+def stats(db: common.DbOpt = common.DEFAULT_DB_PATH, as_json: common.JsonOpt = False) -> None:
     """Counts: documents, quarantined, per category, language, source and day."""
-    with _reader(db) as store:
-        s = queries.stats(store)
+    s = _read(db, queries.stats)
     if as_json:
-        _print_json(s)
+        common.print_json(s)
         return
     out.print(f"{s['documents']:,} documents, {s['quarantined']:,} quarantined, "
               f"{s['entities']:,} distinct identifiers (schema v{s['schema_version']})")
     for key in ("by_category", "by_language", "by_source", "by_entity_kind"):
         parts = ", ".join(f"{k} {v:,}" for k, v in list(s[key].items())[:10])
-        out.print(f"  {key.removeprefix('by_')}: {parts}", markup=False)
+        out.print(common.cell(f"  {key.removeprefix('by_')}: {parts}"))
 
 
 @app.command()
@@ -241,21 +227,18 @@ def export(
     out_path: Annotated[Path | None, typer.Option("--out", help="Output file "
                                                   "(default: waspada-export.FORMAT).")] = None,
     text: Annotated[bool, typer.Option("--text/--no-text", help="Include message texts "
-                                       "(--no-text for privacy).")] = True,
-    db: DbOpt = Path(DEFAULT_DB),
-    as_json: JsonOpt = False,
+                                       "(--no-text: nothing from the texts but the "
+                                       "identifiers; see docs).")] = True,
+    db: common.DbOpt = common.DEFAULT_DB_PATH,
+    as_json: common.JsonOpt = False,
 ) -> None:
     """Export documents with their assessments."""
     target = out_path or Path(f"waspada-export.{fmt}")
-    with _reader(db) as store:
-        try:
-            n = queries.export(store, target, fmt, text)
-        except WaspadaError as e:
-            raise _fail(e) from e
+    n = _read(db, lambda store: queries.export(store, target, fmt, text))
     if as_json:
-        _print_json({"rows": n, "path": str(target), "format": fmt, "text": text})
+        common.print_json({"rows": n, "path": str(target), "format": fmt, "text": text})
     else:
-        out.print(f"exported {n:,} documents to {target}")
+        out.print(common.cell(f"exported {n:,} documents to {target}"))
 
 
 @contextlib.contextmanager
@@ -271,24 +254,23 @@ def _closing(store: Store) -> Iterator[Store]:
     try:
         store.close()
     except WaspadaError as e:
-        raise _fail(e) from e
+        raise common.fail(e) from e
 
 
 @app.command()
 def quarantine(
-    n: Annotated[int, typer.Option("-n", help="How many rows (most recent first).")] = 50,
-    db: DbOpt = Path(DEFAULT_DB),
-    as_json: JsonOpt = False,
+    n: common.CountOpt = 50,
+    db: common.DbOpt = common.DEFAULT_DB_PATH,
+    as_json: common.JsonOpt = False,
 ) -> None:
     """Records and files that were quarantined: input, line, reason (--json adds the stored
     excerpt of at most 1 kB)."""
-    with _reader(db) as store:
-        rows = queries.quarantined(store, n)
+    rows = _read(db, lambda store: queries.quarantined(store, n))
     if as_json:
-        _print_json(rows)
+        common.print_json(rows)
         return
     t = Table("when", "input", "unit", "line", "reason", title="Quarantined")
     for r in rows:
-        t.add_row(str(r["quarantined_at"])[:19], r["input"], r["unit"], str(r["line"]),
-                  r["reason"])
+        t.add_row(str(r["quarantined_at"])[:19], common.cell(r["input"]), common.cell(r["unit"]),
+                  str(r["line"]), common.cell(r["reason"]))
     out.print(t)

@@ -15,12 +15,13 @@ backslash as ``\\\\``, so nothing is dropped and ``xml_unescape`` gives back the
 
 from __future__ import annotations
 
-import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from waspada.jsontext import dumps
 
 _NODE_KEYS = (("type", "string"), ("label", "string"), ("group", "string"),
               ("kind", "string"), ("risk", "int"), ("posted_at", "string"))  # fmt: skip
@@ -53,7 +54,6 @@ def graph(groups: Iterable[dict[str, Any]]) -> dict[str, Any]:
     return {"directed": False, "nodes": list(nodes.values()), "links": links}
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
 # what XML 1.0 cannot hold (its Char production), a carriage return (parsers read it as a line
 # feed) and the backslash that starts our escapes
 _XML_UNSAFE = re.compile("[^\t\n\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|\\\\")
@@ -63,13 +63,6 @@ _XML_ESCAPE = re.compile(r"\\(?:(\\)|u([0-9a-f]{4}))")
 def _hex_escape(m: re.Match[str]) -> str:
     c = m.group(0)
     return "\\\\" if c == "\\" else f"\\u{ord(c):04x}"
-
-
-def dumps(obj: Any, indent: int | None = 2) -> str:
-    """JSON text of ``obj`` that is valid UTF-8 and strict JSON for any str in it: characters as
-    they are, surrogate code points as ``\\uXXXX`` escapes; keys in the order given."""
-    text = json.dumps(obj, ensure_ascii=False, indent=indent, allow_nan=False, default=str)
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 def xml_escape(value: str) -> str:

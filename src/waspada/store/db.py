@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,16 @@ _WRITE_ERRORS = (duckdb.IOException, duckdb.FatalException, duckdb.OutOfMemoryEx
 
 class StoreError(WaspadaError):
     """The database cannot be opened or is of a newer schema than this release knows."""
+
+
+def utf8_path(path: str) -> bool:
+    """Whether DuckDB can take ``path``: a file name with bytes that are not UTF-8 (a lone
+    surrogate in Python) makes it fail with an internal error."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @dataclass(slots=True)
@@ -241,13 +252,19 @@ class Store:
         p = str(path)
         if read_only and p != ":memory:" and not Path(p).exists():
             raise StoreError(f"no database at {p}: run `waspada scan INPUT --db {p}` first")
+        if not utf8_path(p):
+            raise StoreError(f"cannot open database {p}: DuckDB takes only UTF-8 file names")
         try:
             con = duckdb.connect(p, read_only=read_only)
         except duckdb.Error as e:
             raise StoreError(f"cannot open database {p}: {e}") from e
-        # DuckDB draws a progress bar on stdout for long statements: it would corrupt --json
-        con.execute("SET enable_progress_bar = false")
-        have = schema.current_version(con)
+        try:
+            # DuckDB draws a progress bar on stdout for long statements: it would corrupt --json
+            con.execute("SET enable_progress_bar = false")
+            have = schema.current_version(con)
+        except duckdb.Error as e:  # e.g. a damaged block
+            con.close()
+            raise StoreError(f"cannot read database {p}: {e}") from e
         if have > schema.latest_version():
             con.close()
             raise StoreError(f"{p} has schema version {have}; this release knows up to "
@@ -475,7 +492,19 @@ class Store:
 
     def arrow(self, sql: str, params: list[Any] | None = None) -> pa.Table:
         """Run a read-only SQL query and return an Arrow table (e.g. for linking in bulk)."""
-        return self.con.sql(sql, params=params or None).to_arrow_table()
+        with self.reading():
+            return self.con.sql(sql, params=params or None).to_arrow_table()
 
     def query(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
-        return self.con.execute(sql, params or []).fetchall()
+        """Run SQL and return its rows. A database error (a damaged block, a full disk) is a
+        ``StoreError`` naming the file."""
+        with self.reading():
+            return self.con.execute(sql, params or []).fetchall()
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Turn DuckDB's errors inside the block into a ``StoreError`` naming the database."""
+        try:
+            yield
+        except duckdb.Error as e:
+            raise StoreError(f"database {self.path}: {e}") from e
