@@ -246,3 +246,22 @@ def test_jsonl_on_stdin_with_a_forced_format_drops_the_bom_too(tmp_path: Path) -
                 "--json", cwd=tmp_path, stdin=body)
     assert r.returncode == 0, r.stdout
     assert (json.loads(r.stdout)["new"], json.loads(r.stdout)["quarantined"]) == (1, 0)
+
+
+def test_top_since_never_dates_an_undated_document_on_the_scan_day(tmp_path: Path) -> None:
+    recs = [{"id": "old", "text": "Dicari admin di Kamboja, gaji USD 1500, chat Telegram @hr1",
+             "timestamp": "2020-01-05T08:00:00Z"},
+            {"id": "undated", "text": "Dicari typist di Myawaddy, gaji USD 2000, WA 0812345678"},
+            {"id": "new", "text": "Lowongan CS di Sihanoukville, tiket gratis, Telegram @hr2",
+             "timestamp": "2099-01-01T08:00:00Z"}]
+    (tmp_path / "in.jsonl").write_text("".join(json.dumps(r) + "\n" for r in recs))
+    db = str(tmp_path / "t.duckdb")
+    assert run_cli("scan", "in.jsonl", "--db", db, "--workers", "0", cwd=tmp_path).returncode == 0
+    r = run_cli("top", "--since", "2021-01-01", "--db", db, "--json", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    # posted 2099 only: the undated one was scanned today, but that is not its posting day
+    assert [x["posted_at"][:4] for x in json.loads(r.stdout)] == ["2099"]
+    # and an identifier seen only in the undated document has an unknown first day, not "None"
+    r = run_cli("entities", "--min-docs", "1", "--db", db, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "unknown" in r.stdout and "None" not in r.stdout

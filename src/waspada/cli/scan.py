@@ -131,7 +131,8 @@ def _read(db: Path, fn: Callable[[Store], T]) -> T:
 def top(
     n: common.CountOpt = 10,
     category: Annotated[str | None, typer.Option(help="recruitment_lure, scam or benign.")] = None,
-    since: Annotated[str | None, typer.Option(help="Posted on or after DATE (YYYY-MM-DD).")] = None,
+    since: Annotated[str | None, typer.Option(help="Posted on or after DATE (YYYY-MM-DD); "
+                                                     "undated documents are left out.")] = None,
     lang: Annotated[str | None, typer.Option(help="Language code, e.g. id, en, th.")] = None,
     db: common.DbOpt = common.DEFAULT_DB_PATH,
     as_json: common.JsonOpt = False,
@@ -203,8 +204,13 @@ def entities(
               title="Most shared identifiers")
     for r in rows:
         t.add_row(*map(common.cell, (r["kind"], r["value"], r["documents"], r["max_risk"],
-                                     str(r["first_seen"])[:10], str(r["last_seen"])[:10])))
+                                     _day(r["first_seen"]), _day(r["last_seen"]))))
     out.print(t)
+
+
+def _day(iso: str | None) -> str:
+    """The day of an ISO time, or "unknown" where no posting time was given."""
+    return iso[:10] if iso else "unknown"
 
 
 @app.command()

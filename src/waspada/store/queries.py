@@ -33,14 +33,16 @@ def _preview(text: str | None) -> str:
 
 def top(store: Store, n: int = 10, category: str | None = None, since: date | None = None,
         lang: str | None = None) -> list[dict[str, Any]]:
-    """The ``n`` riskiest documents (ties: most recent first), optionally filtered."""
+    """The ``n`` riskiest documents (ties: most recently posted first, undated last), optionally
+    filtered. ``since`` compares the posting time: a document without one is not "since" any
+    day (the scan day is never put in for an unknown posting day)."""
     where: list[str] = ["TRUE"]
     params: list[Any] = []
     if category:
         where.append("a.category = ?")
         params.append(category)
     if since:
-        where.append("coalesce(d.posted_at, d.ingested_at) >= ?")
+        where.append("d.posted_at >= ?")
         params.append(datetime.combine(since, datetime.min.time()))
     if lang:
         where.append("d.language = ?")
@@ -50,7 +52,7 @@ def top(store: Store, n: int = 10, category: str | None = None, since: date | No
         "(SELECT count(*) FROM doc_entities de WHERE de.doc_key = d.doc_key) "
         "FROM documents d JOIN assessments a USING (doc_key) "
         f"WHERE {' AND '.join(where)} "
-        "ORDER BY a.risk DESC, coalesce(d.posted_at, d.ingested_at) DESC, d.doc_key LIMIT ?",
+        "ORDER BY a.risk DESC, d.posted_at DESC NULLS LAST, d.doc_key LIMIT ?",
         [*params, n])
     return [{"id": r[0], "risk": r[1], "level": r[2], "category": r[3], "language": r[4],
              "source": r[5], "posted_at": _iso(r[6]), "preview": _preview(r[7]),
