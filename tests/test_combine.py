@@ -110,9 +110,15 @@ def test_the_model_alone_is_never_high(p: float) -> None:
     assert out.level == "medium" and out.risk <= 69
 
 
-def test_a_red_flag_lets_the_model_raise_a_text_to_high() -> None:
+def test_red_flags_that_reach_medium_let_the_model_raise_a_text_to_high() -> None:
+    out = combine(_ind(45, "scam"), _model(0.8))
+    assert (out.risk, out.level) == (89, "high")  # 1 - 0.2 * 0.55 = 0.89
+
+
+def test_weak_red_flags_and_a_confident_model_stay_medium() -> None:
+    # a vague job title (0.08) or a link (0.15) alone is a sign noted, not evidence for "high"
     out = combine(_ind(15, "scam"), _model(0.9))
-    assert (out.risk, out.level) == (92, "high")  # 1 - 0.1 * 0.85 = 0.915
+    assert (out.risk, out.level) == (69, "medium")  # noisy-OR 92, capped at HIGH_AT - 1
 
 
 def test_numbers_and_contacts_do_not_count_towards_the_model_risk() -> None:

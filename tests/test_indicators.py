@@ -229,3 +229,15 @@ ROMANCE = [
 def test_romance_and_pig_butchering_openers_are_red_flags(text: str, expected: str) -> None:
     found = ids(assess(text).indicators)
     assert expected in found, found
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("Ma, beliin dl pulsa 50rb di nmr baru aku ya, penting", True),
+        ("Kak tolong kirimin plsa 25 rb ke no ini dulu, nanti aku ganti", True),
+        ("Isi pulsa 20rb dapat bonus nelpon 60 menit, cek di *123#", False),
+    ],
+)
+def test_a_relative_asking_for_phone_credit_to_a_number(text: str, fires: bool) -> None:
+    assert ("scam.family_new_number" in ids(assess(text).indicators)) is fires

@@ -191,8 +191,8 @@ def test_the_ordinary_job_ad_has_no_red_flags_at_all() -> None:
 # high or medium before (risks in the issue: 85, 83, 99-100, 45, 59, 98).
 GENUINE = {
     "call-a-number": "call 081-234-5678",
-    "order-shipped": "Your order #A1234567 has been shipped and will arrive in 2-3 days. Track "
-    "it in the app.",
+    "order-shipped": "Your order 1129384756 has been shipped. Tracking number 7788990011223344. "
+    "Thank you for shopping with us.",
     "hundred-zeros": "0" * 100,
     "twenty-order-numbers": " ".join(f"ORD{1000000 + i}" for i in range(20)),
     "thai-otp": "รหัส OTP ของคุณคือ 482913 (Ref: ABCD) ใช้ภายใน 5 นาที ห้ามบอกรหัสนี้กับผู้อื่น",

@@ -19,6 +19,9 @@ advisory that repeats every red flag stays low: its counter-signals damp both.
 - without a red flag (no recruitment or scam indicator fired) the model alone cannot make a text
   ``high``: its probability is mapped onto the low and medium range,
   ``risk = round((HIGH_AT - 1) * p * (1 - q))``, so medium needs P >= 0.58 and 69 is the top.
+- with red flags that alone stay below medium (a vague job title, "urgent", a link: the weak
+  context flags that "only count together"), the noisy-OR is capped at ``HIGH_AT - 1`` as well:
+  ``high`` needs red flags that on their own reach medium, the model adds the rest.
 
 The category is the indicators' when they name one; otherwise the model's split of P(risky)
 (scam unless recruitment indicators fired). The explanation's ``features`` are the model's
@@ -28,7 +31,7 @@ top features (the text features that pushed the score most).
 from __future__ import annotations
 
 from waspada.scoring.model import ModelOutput
-from waspada.scoring.risk import CATEGORY_FLOOR, HIGH_AT, RiskResult, level_of
+from waspada.scoring.risk import CATEGORY_FLOOR, HIGH_AT, MEDIUM_AT, RiskResult, level_of
 from waspada.types import Category
 
 #: the rule used by ``combine``; the ablation also reports the others
@@ -68,6 +71,8 @@ def combine(indicator_result: RiskResult, model: ModelOutput | None) -> RiskResu
     p = model.p_risky if model.p_content is None else min(model.p_risky, model.p_content)
     if has_red_flag(indicator_result):
         risk = combined_risk(indicator_result.risk, p, indicator_result.counter)
+        if indicator_result.risk < MEDIUM_AT:
+            risk = min(risk, HIGH_AT - 1)  # weak flags: the model lifts the text to medium at most
     else:
         risk = model_only_risk(p, indicator_result.counter)
     category: Category = "benign"
