@@ -93,7 +93,7 @@ class LinearModel:
         counts = kernels.count_equal(vec.idx[:n_ngrams], buckets).tolist()
         padded = " " + lower + " "
         bounds = _order_bounds(vec.n_cps, self.config)
-        out: list[tuple[str, float]] = []
+        out: list[tuple[str, float, str | None]] = []
         seen: set[int] = set()
         cols = (cand.tolist(), buckets.tolist(), contrib[cand].tolist(), counts)
         for j, b, c, count in zip(*cols, strict=True):
