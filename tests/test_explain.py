@@ -114,3 +114,15 @@ def test_the_pipeline_explains_a_text_without_feature_ids() -> None:
         explanation = assess(text, lang=lang).explanation
         assert "ent:" not in explanation and "shape:" not in explanation, explanation
         assert "000" not in explanation, explanation
+
+
+def test_ngrams_are_quoted_as_the_texts_own_words_never_as_parts_of_numbers_or_links() -> None:
+    from waspada.scoring.model import words_at
+
+    text = "win a prize now\nat www.skillgame.com or mail hr@x.co.id, call 0812-3456"
+    at = text.index
+    assert words_at(text, at("riz"), at("riz") + 3) == "prize"  # widened to the whole word
+    assert words_at(text, at("e no"), at("e no") + 4) == "prize now"
+    assert words_at(text, at("com"), at("com") + 3) == ""  # part of a link
+    assert words_at(text, at("x.co"), at("x.co") + 4) == ""  # part of an e-mail address
+    assert words_at(text, at("12-3"), at("12-3") + 4) == ""  # part of a phone number

@@ -20,6 +20,7 @@ import json
 import logging
 import math
 import os
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -138,6 +139,8 @@ def words_at(lower: str, start: int, end: int) -> str:
     names numbers by kind instead).
     """
     start, end = max(start, 0), min(end, len(lower))
+    if _inside_identifier(lower, start, end):
+        return ""  # "com", "http" of a link or an address: the explanation names the link instead
     s, e = start, end
     while s > 0 and _is_word_char(lower[s - 1]):
         s -= 1
@@ -149,6 +152,18 @@ def words_at(lower: str, start: int, end: int) -> str:
     if any(ch.isdigit() for ch in out):
         return ""
     return out
+
+
+#: a whitespace-delimited token that is a link, an e-mail address, a handle or a domain
+_IDENTIFIER_TOKEN = re.compile(r"[@/]|www\.|\w\.\w{2,}")
+
+
+def _inside_identifier(lower: str, start: int, end: int) -> bool:
+    """True when ``lower[start:end]`` touches a token that is a link, address, handle or domain."""
+    s = max(lower.rfind(c, 0, start) for c in " \t\n\r") + 1
+    ends = [i for i in (lower.find(c, end) for c in " \t\n\r") if i != -1]
+    tokens = lower[s : min(ends, default=len(lower))].split()
+    return any(_IDENTIFIER_TOKEN.search(t) for t in tokens)
 
 
 def _is_word_char(ch: str) -> bool:
