@@ -41,11 +41,15 @@ def test_unknown_rule_is_an_error() -> None:
 
 
 def _ind(risk: int, category: str = "benign", counter: float = 0.0) -> RiskResult:
+    """An indicator result; a risk above 0 means red flags fired (noisy-OR score in ``scores``)."""
     level = "high" if risk >= 70 else "medium" if risk >= 40 else "low"
-    return RiskResult(risk=risk, level=level, category=category, counter=counter)  # type: ignore[arg-type]
+    flagged = "scam" if category == "benign" else category
+    scores = {flagged: risk / 100} if risk or counter else {}
+    return RiskResult(risk=risk, level=level, category=category, counter=counter,  # type: ignore[arg-type]
+                      scores=scores)
 
 
-def _model(p: float, rec_share: float = 0.0) -> ModelOutput:
+def _model(p: float, rec_share: float = 0.0, p_content: float | None = None) -> ModelOutput:
     return ModelOutput(
         probabilities={
             "recruitment_lure": p * rec_share,
@@ -55,6 +59,7 @@ def _model(p: float, rec_share: float = 0.0) -> ModelOutput:
         top_features=[{"feature": "hadiah", "weight": 1.5}],
         version="linear-test",
         p_risky=p,
+        p_content=p_content,
     )
 
 
@@ -65,7 +70,8 @@ def test_no_model_keeps_the_indicator_result() -> None:
 
 def test_model_alone_makes_a_scam_when_no_indicator_fired() -> None:
     out = combine(_ind(0), _model(0.92))
-    assert (out.risk, out.level, out.category) == (92, "high", "scam")
+    # no red flag: the model alone is at most medium, round(69 * 0.92) = 63
+    assert (out.risk, out.level, out.category) == (63, "medium", "scam")
     assert out.features == [{"feature": "hadiah", "weight": 1.5}]
     assert out.model_version == "linear-test"
     assert out.probabilities["benign"] == pytest.approx(0.08)
@@ -93,3 +99,31 @@ def test_warning_about_a_scam_stays_low() -> None:
 def test_low_everything_is_benign() -> None:
     out = combine(_ind(5), _model(0.1))
     assert (out.level, out.category) == ("low", "benign")
+
+
+# -- no verdict without evidence (issue 11)
+
+
+@pytest.mark.parametrize("p", [0.7, 0.9, 0.99, 1.0])
+def test_the_model_alone_is_never_high(p: float) -> None:
+    out = combine(_ind(0), _model(p))
+    assert out.level == "medium" and out.risk <= 69
+
+
+def test_red_flags_that_reach_medium_let_the_model_raise_a_text_to_high() -> None:
+    out = combine(_ind(45, "scam"), _model(0.8))
+    assert (out.risk, out.level) == (89, "high")  # 1 - 0.2 * 0.55 = 0.89
+
+
+def test_weak_red_flags_and_a_confident_model_stay_medium() -> None:
+    # a vague job title (0.08) or a link (0.15) alone is a sign noted, not evidence for "high"
+    out = combine(_ind(15, "scam"), _model(0.9))
+    assert (out.risk, out.level) == (69, "medium")  # noisy-OR 92, capped at HIGH_AT - 1
+
+
+def test_numbers_and_contacts_do_not_count_towards_the_model_risk() -> None:
+    # p_content: the model's P(risky) without its numbers and contact identifiers
+    out = combine(_ind(0), _model(0.99, p_content=0.1))
+    assert (out.risk, out.level, out.category) == (7, "low", "benign")  # round(69 * 0.1)
+    out = combine(_ind(45, "recruitment_lure"), _model(0.99, p_content=0.2))
+    assert out.risk == 56  # 1 - 0.8 * 0.55

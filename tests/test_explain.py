@@ -60,11 +60,69 @@ def test_other_languages_fall_back_to_english() -> None:
 
 
 def test_model_features_are_rendered_when_present() -> None:
+    # n-grams carry the text's own words around them ("text"); those are quoted
     r = RiskResult(risk=80, level="high", category="scam",
-                   features=[{"feature": "deposit", "weight": 1.2},
-                             {"feature": "meeting", "weight": -0.7},
-                             {"feature": "commission", "weight": 0.9}])
+                   features=[{"feature": "depo", "weight": 1.2, "text": "deposit"},
+                             {"feature": "meet", "weight": -0.7, "text": "meeting"},
+                             {"feature": "ommis", "weight": 0.9, "text": "commission"}])
     en = explain(r, [], [], "en")
-    assert "The words that pushed the score most: deposit, commission." in en
+    assert "The model also reacted to: \u201cdeposit\u201d, \u201ccommission\u201d." in en
     assert "meeting" not in en
-    assert "Kata-kata yang paling menaikkan skor: deposit, commission." in explain(r, [], [], "id")
+    assert "Model juga bereaksi pada: \u201cdeposit\u201d, \u201ccommission\u201d." in explain(
+        r, [], [], "id")
+
+
+# -- what the model reacted to, in words (issue 11): no feature ids, no digit n-grams
+FEATURES = [
+    {"feature": "ent:telegram", "weight": 2.0},
+    {"feature": "shape:longdigits", "weight": 1.5},
+    {"feature": "000-.", "weight": 1.4, "text": ""},  # an n-gram inside a phone number
+    {"feature": "aji ", "weight": 1.0, "text": "gaji"},
+    {"feature": "ent:phone:whatsapp", "weight": 0.9},
+    {"feature": "shape:len7", "weight": 0.8},  # a length bucket: nothing a reader can weigh
+    {"feature": "ind:scam.prize", "weight": 0.7},  # already listed as a red flag
+    {"feature": "shape:upper1", "weight": 0.6},  # few capitals: not worth saying
+]
+
+
+def test_model_features_become_phrases_in_the_readers_language() -> None:
+    r = RiskResult(risk=50, level="medium", category="scam", features=FEATURES)
+    en = explain(r, [], [], "en")
+    assert ("The model also reacted to: a Telegram contact, long digit runs, \u201cgaji\u201d, "
+            "a WhatsApp contact.") in en
+    id_ = explain(r, [], [], "id")
+    assert ("Model juga bereaksi pada: kontak Telegram, deretan angka panjang, \u201cgaji\u201d, "
+            "kontak WhatsApp.") in id_
+    for text in (en, id_):
+        assert "ent:" not in text and "shape:" not in text and "ind:" not in text
+        assert "000" not in text
+
+
+def test_identifiers_are_named_only_next_to_a_red_flag() -> None:
+    ents = [Entity("email", "hr@company.co.id", 0, 16, "hr@company.co.id"),
+            Entity("whatsapp", "6281234567890", 20, 34, "0812-3456-7890")]
+    r = RiskResult(risk=60, level="medium", category="scam")
+    assert "Be careful with" not in explain(r, [], ents, "en")
+    assert "Hati-hati dengan" not in explain(r, [], ents, "id")
+    hits = [IndicatorHit("scam.upfront_fee", "scam", 0.35, "Asks for a fee first")]
+    assert "Be careful with: hr@company.co.id, 0812-3456-7890." in explain(r, hits, ents, "en")
+
+
+def test_the_pipeline_explains_a_text_without_feature_ids() -> None:
+    text = "Hubungi Telegram @kerja_cepat atau WA 0812-3456-7890, call 081-234-5678 sekarang"
+    for lang in ("en", "id"):
+        explanation = assess(text, lang=lang).explanation
+        assert "ent:" not in explanation and "shape:" not in explanation, explanation
+        assert "000" not in explanation, explanation
+
+
+def test_ngrams_are_quoted_as_the_texts_own_words_never_as_parts_of_numbers_or_links() -> None:
+    from waspada.scoring.model import words_at
+
+    text = "win a prize now\nat www.skillgame.com or mail hr@x.co.id, call 0812-3456"
+    at = text.index
+    assert words_at(text, at("riz"), at("riz") + 3) == "prize"  # widened to the whole word
+    assert words_at(text, at("e no"), at("e no") + 4) == "prize now"
+    assert words_at(text, at("com"), at("com") + 3) == ""  # part of a link
+    assert words_at(text, at("x.co"), at("x.co") + 4) == ""  # part of an e-mail address
+    assert words_at(text, at("12-3"), at("12-3") + 4) == ""  # part of a phone number

@@ -32,6 +32,11 @@ def test_every_indicator_has_english_indonesian_and_a_source() -> None:
         ("recruit.no_experience", {"id", "en", "ms", "vi", "th", "tl", "zh"}),
         ("scam.task_commission", {"id", "en", "ms", "vi", "th", "tl", "zh"}),
         ("counter.advisory", {"id", "en", "ms", "vi", "th", "tl", "zh"}),
+        ("scam.wrong_number_opener", {"id", "en", "ms", "vi", "th", "tl", "zh"}),
+        ("scam.stranger_friendliness", {"id", "en", "ms", "vi", "th", "tl", "zh"}),
+        ("scam.mentor_platform", {"id", "en", "ms", "vi", "th", "tl", "zh"}),
+        ("scam.customs_fee", {"id", "en", "ms", "vi", "th", "tl", "zh"}),
+        ("scam.abroad_persona", {"id", "en", "ms", "vi", "th", "tl", "zh"}),
     ],
 )
 def test_key_indicators_are_worded_in_the_regions_languages(

@@ -189,3 +189,55 @@ def test_evidence_always_maps_back_to_the_original(text: str) -> None:
     for h in a.indicators:
         for s in h.evidence:
             assert text[s.start:s.end] == s.text
+
+
+# -- the openers and stories of the romance and pig-butchering scams (issue 11), one text written
+# for the test per indicator language and kind
+ROMANCE = [
+    ("Hi, is this Mike? Oh sorry, wrong number. You seem nice though", "scam.wrong_number_opener"),
+    ("Maaf salah sambung ya kak, tapi boleh kenalan?", "scam.wrong_number_opener"),
+    ("Maaf salah nombor, awak tinggal di mana?", "scam.wrong_number_opener"),
+    ("Xin lỗi nhầm số, nhưng mình làm quen được không?", "scam.wrong_number_opener"),
+    ("ขอโทษ ทักผิด แต่คุยกันต่อได้ไหมคะ", "scam.wrong_number_opener"),
+    ("Sorry, wrong number po. Taga saan ka?", "scam.wrong_number_opener"),
+    ("不好意思 加错了,不过可以交个朋友吗", "scam.wrong_number_opener"),
+    ("I saw your profile and you seem kind, can we be friends?", "scam.stranger_friendliness"),
+    ("Cho mình làm quen nhé, bạn ở đâu?", "scam.stranger_friendliness"),
+    ("我有个导师带我们在一个平台投资,老师带单每天赚", "scam.mentor_platform"),
+    ("Mentor investasi saya punya platform, gabung grup vip saham ya", "scam.mentor_platform"),
+    ("อาจารย์สอนเทรดของฉันมีแพลตฟอร์ม", "scam.mentor_platform"),
+    ("My love, the gift I sent is held at customs, please pay the clearance fee",
+     "scam.customs_fee"),
+    ("Sayang, paket hadiahnya tertahan di bea cukai, tolong bayar biaya bea cukai dulu",
+     "scam.customs_fee"),
+    ("Hadiah awak ditahan kastam, perlu bayar caj kastam", "scam.customs_fee"),
+    ("Quà của em bị giữ tại hải quan, em đóng phí hải quan giúp anh", "scam.customs_fee"),
+    ("ของขวัญติดศุลกากร ต้องจ่ายค่าธรรมเนียมศุลกากร", "scam.customs_fee"),
+    ("Mahal, na-hold sa customs ang regalo, may clearance fee", "scam.customs_fee"),
+    ("宝贝,礼物被海关扣了,要先交清关费", "scam.customs_fee"),
+    ("I am a soldier on a peacekeeping mission and cannot access my money",
+     "scam.abroad_persona"),
+    ("Saya tentara Amerika, sedang bertugas di Suriah", "scam.abroad_persona"),
+    ("Tôi là quân nhân Mỹ, đang làm nhiệm vụ ở Syria", "scam.abroad_persona"),
+    ("ผมเป็นทหารอเมริกัน ประจำการอยู่ต่างประเทศ", "scam.abroad_persona"),
+    ("Sundalo ako sa Syria ngayon", "scam.abroad_persona"),
+    ("我是美军,在维和部队服役", "scam.abroad_persona"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ROMANCE)
+def test_romance_and_pig_butchering_openers_are_red_flags(text: str, expected: str) -> None:
+    found = ids(assess(text).indicators)
+    assert expected in found, found
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("Ma, beliin dl pulsa 50rb di nmr baru aku ya, penting", True),
+        ("Kak tolong kirimin plsa 25 rb ke no ini dulu, nanti aku ganti", True),
+        ("Isi pulsa 20rb dapat bonus nelpon 60 menit, cek di *123#", False),
+    ],
+)
+def test_a_relative_asking_for_phone_credit_to_a_number(text: str, fires: bool) -> None:
+    assert ("scam.family_new_number" in ids(assess(text).indicators)) is fires

@@ -177,12 +177,6 @@ def test_the_whole_pipeline_keeps_warnings_about_scams_low(text: str) -> None:
     assert (a.level, a.category) == ("low", "benign"), a.risk
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known false positive of the learned model: in the SMS training sets a WhatsApp "
-    "number and a long digit run mostly come with scams, so an ordinary job ad with a WhatsApp "
-    "contact scores high with no red flag (job-ads FPR 3.6 %, benchmarks/quality.md)",
-)
 def test_the_whole_pipeline_keeps_an_ordinary_job_ad_low() -> None:
     assert assess(JOB_AD_ID).level == "low"
 
@@ -190,3 +184,72 @@ def test_the_whole_pipeline_keeps_an_ordinary_job_ad_low() -> None:
 def test_the_ordinary_job_ad_has_no_red_flags_at_all() -> None:
     a = assess(JOB_AD_ID)
     assert [h.id for h in a.indicators if h.category != "counter"] == []
+
+
+# -- no verdict without evidence (issue 11): texts written for these tests, one per kind of
+# genuine text the issue lists; each has contacts or numbers and no red flag, and each was rated
+# high or medium before (risks in the issue: 85, 83, 99-100, 45, 59, 98).
+GENUINE = {
+    "call-a-number": "call 081-234-5678",
+    "order-shipped": "Your order 1129384756 has been shipped. Tracking number 7788990011223344. "
+    "Thank you for shopping with us.",
+    "hundred-zeros": "0" * 100,
+    "twenty-order-numbers": " ".join(f"ORD{1000000 + i}" for i in range(20)),
+    "thai-otp": "รหัส OTP ของคุณคือ 482913 (Ref: ABCD) ใช้ภายใน 5 นาที ห้ามบอกรหัสนี้กับผู้อื่น",
+    "tagalog-chat": "Uy pre, kita tayo mamaya sa mall ha? Text mo lang ako pag nandun ka na, "
+    "0917 123 4567. Libre kita ng kape.",
+    "company-ad-with-contacts": "Lowongan Kerja PT Maju Retailindo. Kualifikasi: S1 semua "
+    "jurusan, pengalaman minimal 1 tahun. Kirim CV ke rekrutmen@majuretail.co.id atau WhatsApp "
+    "0812-3456-7890. Tidak dipungut biaya apa pun.",
+}
+
+
+@pytest.mark.parametrize("text", list(GENUINE.values()), ids=list(GENUINE))
+def test_numbers_and_contacts_alone_are_no_red_flag(text: str) -> None:
+    a = assess(text)
+    assert [h.id for h in a.indicators if h.category != "counter"] == []
+    assert a.level == "low", (a.risk, a.features)
+    assert "Be careful with" not in assess(text, lang="en").explanation
+
+
+def test_a_hotel_vacancy_in_a_capital_is_not_a_hotspot_lure() -> None:
+    text = ("Grand Harbour Hotels is hiring a Front Office Manager for our property in Phnom Penh,"
+            " Cambodia. Requirements: degree in hospitality, 3 years experience, fluent English. "
+            "Apply at careers@grandharbour.com")
+    a = assess(text)
+    ids = {h.id for h in a.indicators}
+    assert "recruit.hotspot_destination" not in ids and "recruit.scam_compound_named" not in ids
+    assert a.level != "high", a.risk
+
+
+def test_a_named_compound_weighs_more_than_a_town_and_a_capital_nothing() -> None:
+    def weight(text: str, iid: str) -> float:
+        return max((h.weight for h in assess(text).indicators if h.id == iid), default=0.0)
+
+    compound = weight("Kerja di KK Park, Myanmar", "recruit.scam_compound_named")
+    town = weight("Kerja di Poipet, Kamboja", "recruit.hotspot_destination")
+    assert compound > town > 0
+    capital = assess("Kerja di Phnom Penh, Kamboja")
+    assert {h.id for h in capital.indicators} == {"recruit.risky_country"}
+    assert "recruit.scam_compound_named" in {h.id for h in assess("亚太城招聘客服").indicators}
+
+
+@pytest.mark.slow
+def test_no_text_of_any_data_set_is_high_without_a_red_flag() -> None:
+    """Every text of every labelled data set under ../shared/data and data/public_texts.jsonl."""
+    import json
+    from pathlib import Path
+
+    from waspada.training.datasets import DEFAULT_DATA_DIR, load_all
+
+    assert DEFAULT_DATA_DIR.is_dir(), f"no data sets at {DEFAULT_DATA_DIR}"
+    corpus = Path(__file__).resolve().parents[1] / "data" / "public_texts.jsonl"
+    texts = [e.text for e in load_all()]
+    texts += [json.loads(line)["text"] for line in corpus.read_text("utf-8").splitlines()]
+    assert len(texts) > 14_000
+    bad = []
+    for t in texts:
+        a = assess(t)
+        if a.level == "high" and not any(h.category != "counter" for h in a.indicators):
+            bad.append(a.risk)
+    assert bad == [], f"{len(bad)} texts rated high without a red flag"

@@ -26,7 +26,7 @@ CASES: list[tuple[str, list[tuple[str, str, str, bool]]]] = [
     ("penempatan Sihanoukville", [("Sihanoukville", "Sihanoukville", "KH", True)]),
     ("berangkat ke Shinaukville minggu depan", [("Shinaukville", "Sihanoukville", "KH", True)]),
     ("lewat Bhavet", [("Bhavet", "Bavet", "KH", True)]),
-    ("kerja di Segitiga Emas", [("Segitiga Emas", "Golden Triangle SEZ", "LA", True)]),
+    ("kerja di Segitiga Emas", [("Segitiga Emas", "Golden Triangle", "LA", True)]),
     (
         "Tiongkok dan Myanmar",
         [("Tiongkok", "China", "CN", False), ("Myanmar", "Myanmar", "MM", False)],
@@ -34,7 +34,7 @@ CASES: list[tuple[str, list[tuple[str, str, str, bool]]]] = [
     # English / Tagalog
     (
         "Job offer in Phnom Penh, Cambodia",
-        [("Phnom Penh", "Phnom Penh", "KH", True), ("Cambodia", "Cambodia", "KH", False)],
+        [("Phnom Penh", "Phnom Penh", "KH", False), ("Cambodia", "Cambodia", "KH", False)],
     ),
     (
         "rescued from KK Park in Myawaddy",
@@ -55,16 +55,16 @@ CASES: list[tuple[str, list[tuple[str, str, str, bool]]]] = [
     ("Oddar Meanchey Province", [("Oddar Meanchey", "Oddar Meanchey", "KH", True)]),
     (
         "Bokeo province, Laos",
-        [("Bokeo", "Golden Triangle SEZ", "LA", True), ("Laos", "Laos", "LA", False)],
+        [("Bokeo", "Golden Triangle", "LA", True), ("Laos", "Laos", "LA", False)],
     ),
     # Vietnamese
     ("việc nhẹ lương cao ở Campuchia", [("Campuchia", "Cambodia", "KH", False)]),
     ("sang Lào làm việc", [("Lào", "Laos", "LA", False)]),
     ("tỉnh Lào Cai", []),  # a Vietnamese province, not Laos
-    ("đặc khu Tam giác vàng", [("Tam giác vàng", "Golden Triangle SEZ", "LA", True)]),
+    ("đặc khu Tam giác vàng", [("Tam giác vàng", "Golden Triangle", "LA", True)]),
     (
         "người Việt Nam ở Nam Vang",
-        [("Việt Nam", "Vietnam", "VN", False), ("Nam Vang", "Phnom Penh", "KH", True)],
+        [("Việt Nam", "Vietnam", "VN", False), ("Nam Vang", "Phnom Penh", "KH", False)],
     ),
     ("Miến Điện", [("Miến Điện", "Myanmar", "MM", False)]),
     # Thai
@@ -72,7 +72,7 @@ CASES: list[tuple[str, list[tuple[str, str, str, bool]]]] = [
     ("ไปทำงานที่แม่สอด", [("แม่สอด", "Mae Sot", "TH", True)]),
     ("ข้ามไปเมียวดี", [("เมียวดี", "Myawaddy", "MM", True)]),
     ("ประเทศไทย", [("ประเทศไทย", "Thailand", "TH", False)]),
-    ("สามเหลี่ยมทองคำ", [("สามเหลี่ยมทองคำ", "Golden Triangle SEZ", "LA", True)]),
+    ("สามเหลี่ยมทองคำ", [("สามเหลี่ยมทองคำ", "Golden Triangle", "LA", True)]),
     ("โอนเข้าธนาคารกรุงไทย", []),  # Krungthai Bank, not a place
     # Chinese
     ("西港高薪招聘", [("西港", "Sihanoukville", "KH", True)]),
@@ -85,14 +85,14 @@ CASES: list[tuple[str, list[tuple[str, str, str, bool]]]] = [
     ("佤邦", [("佤邦", "Wa State", "MM", True)]),
     (
         "金三角 柬埔寨",
-        [("金三角", "Golden Triangle SEZ", "LA", True), ("柬埔寨", "Cambodia", "KH", False)],
+        [("金三角", "Golden Triangle", "LA", True), ("柬埔寨", "Cambodia", "KH", False)],
     ),
     ("亚太新城", [("亚太新城", "Shwe Kokko", "MM", True)]),
     # Khmer, Lao, Burmese
     ("ការងារនៅក្រុងព្រះសីហនុ", [("ក្រុងព្រះសីហនុ", "Sihanoukville", "KH", True)]),
     ("បាវិត", [("បាវិត", "Bavet", "KH", True)]),
     ("ប្រទេសកម្ពុជា", [("កម្ពុជា", "Cambodia", "KH", False)]),
-    ("ເມືອງບໍ່ແກ້ວ", [("ບໍ່ແກ້ວ", "Golden Triangle SEZ", "LA", True)]),
+    ("ເມືອງບໍ່ແກ້ວ", [("ບໍ່ແກ້ວ", "Golden Triangle", "LA", True)]),
     ("မြဝတီမြို့", [("မြဝတီ", "Myawaddy", "MM", True)]),
     ("ရွှေကုက္ကိုလ်မြို့သစ်", [("ရွှေကုက္ကိုလ်", "Shwe Kokko", "MM", True)]),
     # boundaries
@@ -145,3 +145,11 @@ def test_a_bad_places_file_is_refused_naming_the_field(monkeypatch: pytest.Monke
         ConfigError, match=r"places\.yaml: places\[0\] \(Atlantis\): field 'country'"
     ):
         places_mod.automaton.__wrapped__()
+
+
+def test_hotspots_carry_how_specific_they_are() -> None:
+    got = {e.value: e.attrs.get("specificity") for e in places(
+        "KK Park, Yatai, Kings Romans, Poipet, Phnom Penh, Kamboja")}
+    assert got == {"KK Park": "compound", "Shwe Kokko": "compound",
+                   "Golden Triangle SEZ": "compound", "Poipet": "town", "Phnom Penh": "capital",
+                   "Cambodia": None}

@@ -28,7 +28,12 @@ class Place:
     name: str
     country: str
     hotspot: bool
+    #: compound | town | capital (see places.yaml); None for a country
+    specificity: str | None = None
 
+
+#: how specific a place is, strongest first (places.yaml, field ``specificity``)
+SPECIFICITIES = ("compound", "town", "capital")
 
 _BLOCK = Place("", "", False)
 
@@ -79,7 +84,18 @@ def automaton() -> Keywords[tuple[Place, bool]]:
             raise ConfigError(f"{where} ({name}): field 'hotspot' must be true or false")
         if not isinstance(aliases, list) or not aliases:
             raise ConfigError(f"{where} ({name}): field 'aliases' missing or empty")
-        place = Place(name, country, hotspot)
+        spec = item.get("specificity")
+        if spec is not None and spec not in SPECIFICITIES:
+            raise ConfigError(
+                f"{where} ({name}): field 'specificity' must be one of {', '.join(SPECIFICITIES)}"
+            )
+        if hotspot and spec not in ("compound", "town"):
+            raise ConfigError(
+                f"{where} ({name}): a hotspot needs field 'specificity': compound or town"
+            )
+        if not hotspot and spec not in (None, "capital"):
+            raise ConfigError(f"{where} ({name}): field 'specificity' {spec!r} needs hotspot: true")
+        place = Place(name, country, hotspot, spec)
         for key in _spellings(aliases):
             if key in seen and seen[key] != name:
                 raise ConfigError(f"{where} ({name}): alias {key!r} also names {seen[key]}")
@@ -167,6 +183,7 @@ class PlaceRecognizer(Recognizer):
                 score=0.9,
                 country=p.country,
                 hotspot=p.hotspot,
+                **({"specificity": p.specificity} if p.specificity else {}),
             )
             for s, e, p in find_places(lower)
         ]

@@ -1,8 +1,11 @@
 """The explanation, in the reader's language (English and Indonesian; others fall back to English).
 
 A few short sentences: the verdict; the strongest red flags (by their descriptions, already in
-the reader's language); the identifiers to be careful with; what to do next; and, when a learned
-model supplied them, the words that pushed the score most.
+the reader's language); the identifiers to be careful with (only when a red flag fired: a phone
+number or an e-mail address is not a danger by itself); what to do next; and, when a learned
+model supplied them, what the model reacted to, said in words: a feature family becomes a phrase
+("a WhatsApp number", "long digit runs"), an n-gram becomes the text's own words around it, and
+a feature that cannot be said in words (an n-gram inside a number, a length bucket) is left out.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ _T: dict[str, dict[str, str]] = {
         "do.scam": "Do not click links, share codes (OTP, PIN) or transfer money; contact the "
         "bank, company or relative through a number you already know.",
         "do.low": "Still: never pay to get a job and never share OTP codes.",
-        "features": "The words that pushed the score most: {words}.",
+        "features": "The model also reacted to: {words}.",
     },
     "id": {
         "high": "Risiko tinggi ({risk}/100): ini tampak seperti {cat}.",
@@ -57,9 +60,38 @@ _T: dict[str, dict[str, str]] = {
         "hubungi bank, perusahaan atau keluarga lewat nomor yang sudah Anda kenal.",
         "do.low": "Tetap ingat: jangan pernah membayar untuk mendapat pekerjaan dan jangan "
         "membagikan kode OTP.",
-        "features": "Kata-kata yang paling menaikkan skor: {words}.",
+        "features": "Model juga bereaksi pada: {words}.",
     },
 }
+
+#: named model features in words, per reader language; a name absent here is not shown
+_FEATURE_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "phone": "a phone number", "whatsapp": "a WhatsApp contact",
+        "telegram": "a Telegram contact", "line": "a LINE contact", "wechat": "a WeChat contact",
+        "zalo": "a Zalo contact", "facebook": "a Facebook link",
+        "instagram": "an Instagram account",
+        "tiktok": "a TikTok account", "email": "an e-mail address", "url": "a link",
+        "url:shortener": "a shortened link", "crypto_wallet": "a crypto wallet address",
+        "bank_account": "a bank account number", "money": "an amount of money",
+        "place": "a place name", "place:hotspot": "a scam-compound hotspot",
+        "longdigits": "long digit runs", "digits": "many digits", "upper": "many capital letters",
+        "currency": "a currency sign or amount", "exclaim": "exclamation marks",
+    },
+    "id": {
+        "phone": "nomor telepon", "whatsapp": "kontak WhatsApp", "telegram": "kontak Telegram",
+        "line": "kontak LINE", "wechat": "kontak WeChat", "zalo": "kontak Zalo",
+        "facebook": "tautan Facebook", "instagram": "akun Instagram", "tiktok": "akun TikTok",
+        "email": "alamat e-mail", "url": "tautan", "url:shortener": "tautan pendek",
+        "crypto_wallet": "alamat dompet kripto", "bank_account": "nomor rekening bank",
+        "money": "jumlah uang", "place": "nama tempat", "place:hotspot": "lokasi sindikat penipuan",
+        "longdigits": "deretan angka panjang", "digits": "banyak angka",
+        "upper": "banyak huruf kapital", "currency": "simbol atau jumlah mata uang",
+        "exclaim": "tanda seru",
+    },
+}
+#: share buckets (shape:digitsN, shape:upperN, N = tenths) from which the shape is worth saying
+_SHARE_SHOWN_FROM = 3
 
 
 def explain(result: RiskResult, hits: list[IndicatorHit], entities: list[Entity], lang: str) -> str:
@@ -78,13 +110,13 @@ def explain(result: RiskResult, hits: list[IndicatorHit], entities: list[Entity]
     if flags and not advisory:
         parts.append(t["flags" if result.level != "low" else "weak"].format(flags=flags))
     ids = _identifiers(entities)
-    if ids and result.level != "low":
+    if ids and red and result.level != "low":
         parts.append(t["ids"].format(ids=", ".join(ids)))
     if result.level != "low" and result.category in ("recruitment_lure", "scam"):
         parts.append(t[f"do.{result.category}"])
     elif red and not advisory:
         parts.append(t["do.low"])
-    words = _features(result)
+    words = _features(result, lang)
     if words:
         parts.append(t["features"].format(words=", ".join(words)))
     return " ".join(parts)
@@ -100,11 +132,46 @@ def _identifiers(entities: list[Entity]) -> list[str]:
     return list(seen)
 
 
-def _features(result: RiskResult) -> list[str]:
+def _features(result: RiskResult, lang: str) -> list[str]:
     feats = [f for f in result.features if isinstance(f, dict) and "feature" in f]
     pos = [f for f in feats if _num(f.get("weight")) > 0]
     pos.sort(key=lambda f: -_num(f.get("weight")))
-    return [str(f["feature"]) for f in pos[:MAX_FEATURES]]
+    said: dict[str, None] = {}
+    for f in pos:
+        phrase = feature_in_words(f, lang)
+        if phrase:
+            said.setdefault(phrase, None)
+        if len(said) >= MAX_FEATURES:
+            break
+    return list(said)
+
+
+def feature_in_words(feature: dict[str, object], lang: str) -> str:
+    """One model feature as a reader would say it; "" when it cannot be said in words.
+
+    An n-gram (a feature dict with ``text``: the text's own words around it) is quoted; a named
+    feature (``ent:...``, ``shape:...``) becomes a phrase in the reader's language; indicator
+    features (``ind:``, ``indcat:``) are left out: the red flags are listed already.
+    """
+    words = _FEATURE_WORDS.get(lang, _FEATURE_WORDS["en"])
+    if "text" in feature:
+        quoted = str(feature["text"] or "").strip()
+        return f"\u201c{quoted}\u201d" if quoted else ""
+    name = str(feature.get("feature", ""))
+    family, _, rest = name.partition(":")
+    if family == "ent":
+        kind = rest.removesuffix(":2+")
+        if kind.startswith("phone:"):  # a phone number tied to a chat app: ent:phone:whatsapp
+            kind = kind.split(":", 1)[1]
+        return words.get(kind, "")
+    if family == "shape":
+        for key in ("digits", "upper"):
+            if rest.startswith(key):
+                bucket = rest[len(key):]
+                shown = bucket.isdigit() and int(bucket) >= _SHARE_SHOWN_FROM
+                return words[key] if shown else ""
+        return words.get(rest, "")
+    return ""
 
 
 def _num(v: object) -> float:

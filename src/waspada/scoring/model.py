@@ -20,6 +20,8 @@ import json
 import logging
 import math
 import os
+import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from functools import cache
@@ -32,7 +34,7 @@ import numpy.typing as npt
 from waspada.errors import ModelError
 from waspada.recognizers.base import Context
 from waspada.scoring import kernels
-from waspada.scoring.features import _FOLD, FeatureConfig, Vector, vectorize
+from waspada.scoring.features import _FOLD, FeatureConfig, Vector, prepare, vectorize
 from waspada.types import Entity, IndicatorHit
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,8 @@ DEFAULT_MODEL_PATH = Path(__file__).with_name("model") / "model.npz"
 TOP_FEATURES = 5
 #: shorter n-grams (after stripping padding spaces) are not shown in explanations
 MIN_SHOWN_NGRAM = 3
+#: the code point every digit is folded to in the n-grams ("0")
+ZERO_CP = 48
 
 
 @dataclass(slots=True)
@@ -51,6 +55,9 @@ class ModelOutput:
     version: str = ""
     p_risky: float = 0.0  # calibrated P(scam or recruitment_lure)
     counter: bool = False  # a counter-signal (advisory, warning about scams) fired
+    #: P(risky) from what the text says: the same score without the contributions of its
+    #: numbers and contact identifiers (see ``identifier_contribution``); None = same as p_risky
+    p_content: float | None = None
 
 
 @dataclass(slots=True)
@@ -87,30 +94,127 @@ class LinearModel:
         counts = kernels.count_equal(vec.idx[:n_ngrams], buckets).tolist()
         padded = " " + lower + " "
         bounds = _order_bounds(vec.n_cps, self.config)
-        out: list[tuple[str, float]] = []
+        out: list[tuple[str, float, str | None]] = []
         seen: set[int] = set()
         cols = (cand.tolist(), buckets.tolist(), contrib[cand].tolist(), counts)
         for j, b, c, count in zip(*cols, strict=True):
             if b in seen:
                 continue
             seen.add(b)
+            words: str | None = None
             if j < n_ngrams:
                 start, n = _locate(j, bounds)
                 name = padded[start : start + n].translate(_FOLD).strip()
                 if len(name) < MIN_SHOWN_NGRAM:
                     continue  # "a" or "0" explains nothing to a reader
                 total = c * count
+                words = words_at(lower, start - 1, start - 1 + n)
             else:
                 name = vec.names[j - n_ngrams]
                 total = c
             # an n-gram inside a stronger one of the same sign adds nothing to the explanation
-            if any(name in o and (t > 0) == (total > 0) for o, t in out):
+            if any(name in o and (t > 0) == (total > 0) for o, t, _ in out):
                 continue
-            out.append((name, total))
+            out.append((name, total, words))
             if len(out) == k:
                 break
         out.sort(key=lambda t: -abs(t[1]))
-        return [{"feature": n, "weight": round(t, 4)} for n, t in out]
+        return [
+            {"feature": n, "weight": round(t, 4)} if w is None
+            else {"feature": n, "weight": round(t, 4), "text": w}
+            for n, t, w in out
+        ]
+
+
+#: a quoted word longer than this (a Thai or Chinese clause has no spaces) is cut to the n-gram
+MAX_QUOTED_CHARS = 24
+
+
+def words_at(lower: str, start: int, end: int) -> str:
+    """The text's own word(s) around ``lower[start:end]`` (an n-gram), for an explanation.
+
+    The span is widened to whole words (letters, digits and combining marks); when that is
+    longer than MAX_QUOTED_CHARS (scripts written without spaces) the n-gram itself is kept.
+    "" when the span holds a digit: a number is not a word a reader can weigh (the explanation
+    names numbers by kind instead).
+    """
+    start, end = max(start, 0), min(end, len(lower))
+    if _inside_identifier(lower, start, end):
+        return ""  # "com", "http" of a link or an address: the explanation names the link instead
+    s, e = start, end
+    while s > 0 and _is_word_char(lower[s - 1]):
+        s -= 1
+    while e < len(lower) and _is_word_char(lower[e]):
+        e += 1
+    if e - s > MAX_QUOTED_CHARS:
+        s, e = start, end
+    out = " ".join(lower[s:e].split())
+    if any(ch.isdigit() for ch in out):
+        return ""
+    return out
+
+
+#: a whitespace-delimited token that is a link, an e-mail address, a handle or a domain
+_IDENTIFIER_TOKEN = re.compile(r"[@/]|www\.|\w\.\w{2,}")
+
+
+def _inside_identifier(lower: str, start: int, end: int) -> bool:
+    """True when ``lower[start:end]`` touches a token that is a link, address, handle or domain."""
+    s = max(lower.rfind(c, 0, start) for c in " \t\n\r") + 1
+    ends = [i for i in (lower.find(c, end) for c in " \t\n\r") if i != -1]
+    tokens = lower[s : min(ends, default=len(lower))].split()
+    return any(_IDENTIFIER_TOKEN.search(t) for t in tokens)
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or unicodedata.category(ch)[0] == "M"
+
+
+#: named features that only say the text carries a number or a contact identifier: a phone
+#: number, an e-mail address or an order number is not a red flag by itself (issue 11)
+IDENTIFIER_FEATURES = frozenset(
+    f"ent:{kind}{suffix}"
+    for kind in (
+        "phone", "whatsapp", "telegram", "line", "wechat", "zalo", "facebook", "instagram",
+        "tiktok", "email", "bank_account",
+    )
+    for suffix in ("", ":2+")
+) | {"shape:longdigits"}
+IDENTIFIER_PREFIXES = ("ent:phone:", "shape:digits")
+
+
+def is_identifier_feature(name: str) -> bool:
+    """True for a named feature that stands for numbers or contact identifiers only."""
+    return name in IDENTIFIER_FEATURES or name.startswith(IDENTIFIER_PREFIXES)
+
+
+def identifier_contribution(
+    vec: Vector, contrib: npt.NDArray[np.float32], lower: str, cfg: FeatureConfig
+) -> float:
+    """The part of the decision score that comes from numbers and contact identifiers.
+
+    ``contrib``: the weights of ``vec.idx`` times ``vec.val``. Sums the contributions of every
+    n-gram occurrence that holds a digit (phone numbers, order numbers, codes, digit runs) and of
+    the identifier features (``is_identifier_feature``). ``decision - this`` is the score of what
+    the text says in words.
+    """
+    n_ngrams = vec.n_ngrams
+    total = 0.0
+    for i, name in enumerate(vec.names):
+        if is_identifier_feature(name):
+            total += float(contrib[n_ngrams + i])
+    if n_ngrams:
+        cps = prepare(lower)
+        if len(cps) == vec.n_cps:
+            digit = np.zeros(len(cps) + 1, dtype=np.int64)
+            np.cumsum(cps == ZERO_CP, out=digit[1:])
+            if digit[-1]:
+                mask = np.zeros(n_ngrams, dtype=bool)
+                for first, n in _order_bounds(vec.n_cps, cfg):
+                    count = vec.n_cps - n + 1
+                    mask[first : first + count] = (digit[n : n + count] - digit[:count]) > 0
+                total += float(contrib[:n_ngrams][mask].sum())
+    return total
 
 
 def _order_bounds(n_cps: int, cfg: FeatureConfig) -> list[tuple[int, int]]:
@@ -260,12 +364,16 @@ def predict_with(
 ) -> ModelOutput:
     vec = vectorize(text, lower, model.config, hits, entities)
     w = model.weights[vec.idx]  # gathered once for the score and the explanation
-    p = model.probability(float(w @ vec.val) + model.intercept)  # == model.decision(vec)
+    decision = float(w @ vec.val) + model.intercept  # == model.decision(vec)
+    p = model.probability(decision)
     np.multiply(w, vec.val, out=w)
+    in_words = decision - identifier_contribution(vec, w, lower, model.config)
+    p_content = min(p, model.probability(in_words))
     return ModelOutput(
         probabilities=category_split(p, hits),
         top_features=model._explain(vec, w, lower, TOP_FEATURES) if len(w) else [],
         version=model.version,
         p_risky=p,
         counter=any(h.category == "counter" for h in hits),
+        p_content=p_content,
     )
