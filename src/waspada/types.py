@@ -11,6 +11,10 @@ from typing import Any, Literal
 Level = Literal["low", "medium", "high"]
 Category = Literal["recruitment_lure", "scam", "benign"]
 CATEGORIES: tuple[str, ...] = ("recruitment_lure", "scam", "benign")
+#: offer: the text solicits the reader (a job offer, an invitation, a request to pay or to
+#: contact); warning / report: the text is ABOUT scams (an advisory, a news report); other
+Stance = Literal["offer", "warning", "report", "other"]
+STANCES: tuple[str, ...] = ("offer", "warning", "report", "other")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +82,20 @@ class IndicatorHit:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class StanceCue:
+    """A cue that decided the stance: its family (beware, advice, report, call_to_action, ...)
+    and its span in the ORIGINAL text."""
+
+    cue: str
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"cue": self.cue, "start": self.start, "end": self.end, "text": self.text}
+
+
 @dataclass(slots=True)
 class Assessment:
     risk: int
@@ -91,6 +109,8 @@ class Assessment:
     probabilities: dict[str, float] = field(default_factory=dict)
     features: list[dict[str, Any]] = field(default_factory=list)
     model_version: str = "indicators-1"
+    stance: Stance = "other"
+    stance_evidence: list[StanceCue] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -105,4 +125,6 @@ class Assessment:
             "probabilities": dict(self.probabilities),
             "features": list(self.features),
             "model_version": self.model_version,
+            "stance": self.stance,
+            "stance_evidence": [c.to_dict() for c in self.stance_evidence],
         }

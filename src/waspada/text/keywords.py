@@ -15,6 +15,10 @@ from collections.abc import Iterable
 from typing import Generic, TypeVar
 
 import ahocorasick_rs
+import regex
+
+#: a lone surrogate (Python strings may hold one; UTF-8 cannot encode it)
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")
 
 P = TypeVar("P")
 
@@ -50,7 +54,11 @@ class Keywords(Generic[P]):
         """Every occurrence in ``text``: (start, end) half-open, by end, then longest first."""
         if self._ac is None or not text:
             return []
-        found = self._ac.find_matches_as_indexes(text, overlapping=True)
+        try:
+            found = self._ac.find_matches_as_indexes(text, overlapping=True)
+        except UnicodeEncodeError:  # lone surrogates: search a same-length copy without them
+            text = _SURROGATE.sub("\ufffd", text)
+            found = self._ac.find_matches_as_indexes(text, overlapping=True)
         if len(found) > 1:
             found.sort(key=lambda f: (f[2], f[1]))
         pay = self._payloads
