@@ -249,6 +249,25 @@ def _corpus() -> list[dict[str, str]]:
     return [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line]
 
 
+#: warnings and news of the corpus still rated high, and why the stance misses them (the model
+#: and the indicators rate them high; see docs/stance.md). Nothing may join this list.
+KNOWN_HIGH = {
+    "id-warning-037": "lists the bank's own WhatsApp, Instagram and website: read as an offer",
+    "tl-warning-011": "a first-person story around a quoted lure; no cue outside the quotes",
+    "tl-warning-032": "advice worded 'if you joined no promo, you hardly won': reads as an offer",
+    "tl-news-016": "the whole passage is one quoted description of the scam",
+    "vi-news-021": "a victim's own account with one reporting verb",
+}
+
+
+def test_no_warning_or_news_text_of_the_corpus_is_rated_high() -> None:
+    rows = [r for r in _corpus() if r["label"] in ("warning", "news")]
+    assert len(rows) >= 500
+    high = {r["id"] for r in rows if assess(r["text"]).level == "high"}
+    assert high <= set(KNOWN_HIGH), sorted(high - set(KNOWN_HIGH))
+    assert len(high) <= 5
+
+
 def test_every_warning_or_report_stance_in_the_corpus_is_not_high() -> None:
     for r in _corpus():
         a = assess(r["text"])

@@ -92,7 +92,8 @@ _DATELINE = rx.compile_pattern(
 )
 _NEWS_DATE = rx.compile_pattern(
     r"\((?:[\p{L}]{2,10},?\s)?\d{1,2}\s?[/.-]\s?\d{1,2}(?:\s?[/.-]\s?\d{2,4})?\)"
-    r"|\(\d{1,2}\s[\p{L}\p{M}.]{2,12}\s?\d{0,4}\s?\)",
+    r"|\(\d{1,2}\s[\p{L}\p{M}.]{2,12}\s?\d{0,4}\s?\)"
+    r"|(?<!\d)\d{1,2}月\d{1,2}日[,，]",
     name="news date",
 )
 _VICTIM_COUNT = rx.compile_pattern(
@@ -102,7 +103,8 @@ _VICTIM_COUNT = rx.compile_pattern(
 )
 _NAMED_PERSON = rx.compile_pattern(
     r"\p{Han}某(?![些种種个個天日一位人项項])"
-    r"|(?<![\p{L}])(?:anh|chị|ông|bà|cháu)\s(?:\p{Lu}\p{Ll}{0,6}\s){0,3}\p{Lu}\.",
+    r"|\p{Han}(?:小姐|先生|女士)"
+    r"|(?<![\p{L}])(?i:anh|chị|ông|bà|cháu)\s(?:\p{Lu}\p{Ll}{0,6}\s){0,3}\p{Lu}\.",
     name="named person",
 )
 _OPEN_QUOTES = "“«「『„"
