@@ -93,7 +93,7 @@ _DATELINE = rx.compile_pattern(
 _NEWS_DATE = rx.compile_pattern(
     r"\((?:[\p{L}]{2,10},?\s)?\d{1,2}\s?[/.-]\s?\d{1,2}(?:\s?[/.-]\s?\d{2,4})?\)"
     r"|\(\d{1,2}\s[\p{L}\p{M}.]{2,12}\s?\d{0,4}\s?\)"
-    r"|(?<!\d)\d{1,2}月\d{1,2}日[,，]",
+    r"|(?<=(?<!\d)\d{1,2})月\d{1,2}日[,，]",
     name="news date",
 )
 _VICTIM_COUNT = rx.compile_pattern(
@@ -101,12 +101,14 @@ _VICTIM_COUNT = rx.compile_pattern(
     r"malaysians|indonesians|nạn nhân|công dân|ผู้เสียหาย|คนไทย|ຄົນລາວ|ជនរងគ្រោះ)",
     name="victim count",
 )
-_NAMED_PERSON = rx.compile_pattern(
-    r"\p{Han}某(?![些种種个個天日一位人项項])"
-    r"|\p{Han}(?:小姐|先生|女士)"
-    r"|(?<![\p{L}])(?i:anh|chị|ông|bà|cháu)\s(?:\p{Lu}\p{Ll}{0,6}\s){0,3}\p{Lu}\.",
-    name="named person",
+_NAMED_PERSON_HAN = rx.compile_pattern(
+    r"\p{Han}(?:某(?![些种種个個天日一位人项項])|小姐|先生|女士)", name="named person (Han)"
 )
+_NAMED_PERSON_VI = rx.compile_pattern(
+    r"(?<![\p{L}])(?:[Aa]nh|[Cc]hị|[Ôô]ng|[Bb]à|[Cc]háu)\s(?:\p{Lu}\p{Ll}{0,6}\s){0,3}\p{Lu}\.",
+    name="named person (vi)",
+)
+_HAN_NAMING = ("某", "小姐", "先生", "女士")
 _OPEN_QUOTES = "“«「『„"
 _CLOSE_QUOTES = "”»」』"
 _QUOTE = rx.compile_pattern(f'["{_OPEN_QUOTES}{_CLOSE_QUOTES}]', name="quote")
@@ -208,13 +210,17 @@ def detect(
     det = ctx.language
     n = len(low)
     found: list[tuple[int, int, str]] = []
+    lang_ok: dict[frozenset[str], bool] = {}
     for start, end, (left, right, fams) in comp.keywords.find(low) if low else []:
         if left and start > 0 and is_latin_word(low[start - 1]):
             continue
         if right and end < n and is_latin_word(low[end]):
             continue
         for fam, langs in fams:
-            if _lang_ok(det, langs):
+            ok = lang_ok.get(langs)
+            if ok is None:
+                ok = lang_ok[langs] = _lang_ok(det, langs)
+            if ok:
                 found.append((start, end, fam))
     found = _maximal(found)
     advice_ends = sorted(e for _, e, f in found if f == "advice")
@@ -323,13 +329,16 @@ def _structure(
     def add(name: str, spans: list[tuple[int, int]]) -> None:
         if spans:
             cues.setdefault(name, []).extend((s, e, orig[s:e]) for s, e in spans)
-            counts[name] = len(spans)
+            counts[name] = counts.get(name, 0) + len(spans)
 
-    for name, pat in (("dateline", _DATELINE), ("news_date", _NEWS_DATE),
-                      ("victim_count", _VICTIM_COUNT), ("named_person", _NAMED_PERSON)):
-        src = ctx.text if name in ("dateline", "named_person") else ctx.lower
-        if len(src) != len(ctx.text):
-            src = ctx.text
+    text, low = ctx.text, ctx.lower if len(ctx.lower) == len(ctx.text) else ctx.text
+    runs = [("dateline", _DATELINE, text), ("news_date", _NEWS_DATE, low),
+            ("victim_count", _VICTIM_COUNT, low)]
+    if any(k in text for k in _HAN_NAMING):  # cheap guards: these patterns cannot skip ahead
+        runs.append(("named_person", _NAMED_PERSON_HAN, text))
+    if ctx.language == "vi":
+        runs.append(("named_person", _NAMED_PERSON_VI, text))
+    for name, pat, src in runs:
         found = [(m.start(), m.end()) for m in rx.finditer_linear(pat, src)][:3]
         add(name, [(s.start, s.end) for s in to_original_spans(ctx, found)])
 
