@@ -206,7 +206,6 @@ def detect(
     if len(low) != len(text):
         low = text
     hits: dict[str, list[tuple[int, int]]] = {}  # family -> normalised spans
-    words: dict[str, set[str]] = {}
     det = ctx.language
     n = len(low)
     found: list[tuple[int, int, str]] = []
@@ -232,13 +231,20 @@ def detect(
         ):
             continue
         hits.setdefault(fam, []).append((start, end))
-        words.setdefault(fam, set()).add(low[start:end])
 
-    orig_spans = {fam: to_original_spans(ctx, spans) for fam, spans in hits.items()}
-    cues: dict[str, list[tuple[int, int, str]]] = {
-        fam: [(s.start, s.end, s.text) for s in spans] for fam, spans in orig_spans.items()
-    }
-    counts = {fam: len(w) for fam, w in words.items()}
+    # a cue inside a URL or e-mail address ("…/awas-modus-penipuan") is part of an identifier
+    inside = sorted((e.start, e.end) for e in entities if e.kind in ("url", "email"))
+    cues: dict[str, list[tuple[int, int, str]]] = {}
+    counts: dict[str, int] = {}
+    for fam, spans in hits.items():
+        kept = [
+            (sp.start, sp.end, sp.text)
+            for sp in to_original_spans(ctx, spans)
+            if not _in_intervals(inside, sp.start + 1)
+        ]
+        if kept:
+            cues[fam] = kept
+            counts[fam] = len({t.lower() for _, _, t in kept})
     _structure(ctx, entities, cues, counts)
 
     scores = {"offer": 0.0, "warning": 0.0, "report": 0.0, "about": 0.0}
@@ -273,22 +279,22 @@ _SIDES: dict[Stance, tuple[str, ...]] = {
 
 
 def _evidence(stance: Stance, cues: dict[str, list[tuple[int, int, str]]]) -> list[StanceCue]:
+    """The cues of the deciding side: strongest families first, then by position; one span
+    once; at most MAX_EVIDENCE, returned in text order."""
     sides = _SIDES[stance]
-    out: list[StanceCue] = []
+    ranked: list[tuple[float, int, int, str, str]] = []
     for fam, spans in cues.items():
-        side = (FAMILIES.get(fam) or STRUCTURE[fam])[0]
-        if side in sides and (FAMILIES.get(fam) or STRUCTURE[fam])[1] > 0:
-            out.extend(StanceCue(fam, s, e, t) for s, e, t in spans)
-    # strongest families first, then by position; one span once
-    rank = {f: -(FAMILIES.get(f) or STRUCTURE[f])[1] for f in cues}
-    out.sort(key=lambda c: (rank[c.cue], c.start, -c.end))
+        side, weight = FAMILIES.get(fam) or STRUCTURE[fam]
+        if side in sides and weight > 0:
+            ranked.extend((-weight, s, -e, fam, t) for s, e, t in spans)
+    ranked.sort()
     kept: list[StanceCue] = []
     seen: set[tuple[int, int]] = set()
-    for c in out:
-        if (c.start, c.end) in seen:
+    for _, s, neg_e, fam, t in ranked:
+        if (s, -neg_e) in seen:
             continue
-        seen.add((c.start, c.end))
-        kept.append(c)
+        seen.add((s, -neg_e))
+        kept.append(StanceCue(fam, s, -neg_e, t))
         if len(kept) >= MAX_EVIDENCE:
             break
     kept.sort(key=lambda c: (c.start, c.end))
@@ -397,12 +403,13 @@ def _quoted_intervals(text: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     open_at = -1
     straight = False
+    first = len(text) - len(text.lstrip())  # index of the first non-space character
     for m in rx.finditer_linear(_QUOTE, text):
         i, c = m.start(), m.group()
         if c in _OPEN_QUOTES or (c == '"' and not straight and open_at < 0):
             open_at, straight = i, c == '"'
         elif open_at >= 0 and (c in _CLOSE_QUOTES or (c == '"' and straight)):
-            if text[:open_at].strip():
+            if open_at > first:  # something before the quotation
                 out.append((open_at, i))
             open_at, straight = -1, False
     return out
