@@ -1,14 +1,20 @@
-"""The one pipeline: normalise -> language -> recognise -> indicators -> score -> explain.
+"""The one pipeline: normalise -> language -> recognise -> indicators -> stance -> score -> explain.
 
 Every surface (CLI, batch scan, API, Spark) calls ``assess``; none re-implements a step.
+
+The stance has one consequence on the risk (docs/stance.md): a ``warning`` or ``report`` is
+never high. Its risk is capped at ``MEDIUM_AT - 1`` (low), or at ``HIGH_AT - 1`` (medium) when
+the text also carries strong offer cues; the red flags it mentions stay listed.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from waspada.errors import InvalidTextError, TextTooLongError
 from waspada.indicators import engine
+from waspada.indicators import stance as stance_mod
 from waspada.recognizers.base import Context
 from waspada.recognizers.registry import default_recognizers
 from waspada.scoring import combine as combine_mod
@@ -48,12 +54,16 @@ def assess(text: str, *, lang: str | None = None, country: str | None = None) ->
         ctx, entities, hits = analyse(text, lang=lang, country=country)
         detected, script = ctx.language, ctx.script
         out_lang = _output_language(lang, detected)
+        stance = stance_mod.detect(ctx, entities)
         result = combine_mod.combine(
             risk_mod.score(hits, entities, ctx), model_mod.predict(ctx, hits, entities)
         )
     finally:
         patterns.CUT_SHORT.reset(token)
-    explanation = explain_mod.explain(result, hits, entities, out_lang)
+    result = cap_for_stance(result, stance)
+    explanation = explain_mod.explain(
+        result, hits, entities, out_lang, stance=stance.stance, stance_cues=stance.evidence
+    )
     if cut_short:
         note = _INCOMPLETE.get(out_lang, _INCOMPLETE["en"])
         explanation += " " + note.format(names=", ".join(cut_short))
@@ -70,7 +80,26 @@ def assess(text: str, *, lang: str | None = None, country: str | None = None) ->
         features=result.features,
         model_version=result.model_version,
         incomplete=tuple(cut_short),
+        stance=stance.stance,
+        stance_evidence=stance.evidence,
     )
+
+
+def cap_for_stance(
+    result: risk_mod.RiskResult, stance: stance_mod.StanceResult
+) -> risk_mod.RiskResult:
+    """A warning or report is never high: at most medium with strong offer cues, else low.
+
+    The cap lowers ``risk`` (and so ``level``); below the category floor the category becomes
+    benign, as everywhere else. Offers and other texts pass unchanged.
+    """
+    if stance.stance not in ("warning", "report"):
+        return result
+    cap = risk_mod.HIGH_AT - 1 if stance.strong_offer else risk_mod.MEDIUM_AT - 1
+    if result.risk <= cap:
+        return result
+    category = result.category if cap >= risk_mod.CATEGORY_FLOOR else "benign"
+    return replace(result, risk=cap, level=risk_mod.level_of(cap), category=category)
 
 
 def analyse(

@@ -11,6 +11,10 @@ from typing import Any, Literal
 Level = Literal["low", "medium", "high"]
 Category = Literal["recruitment_lure", "scam", "benign"]
 CATEGORIES: tuple[str, ...] = ("recruitment_lure", "scam", "benign")
+#: offer: the text solicits the reader (a job offer, an invitation, a request to pay or to
+#: contact); warning / report: the text is ABOUT scams (an advisory, a news report); other
+Stance = Literal["offer", "warning", "report", "other"]
+STANCES: tuple[str, ...] = ("offer", "warning", "report", "other")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +82,20 @@ class IndicatorHit:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class StanceCue:
+    """A cue that decided the stance: its family (beware, advice, report, call_to_action, ...)
+    and its span in the ORIGINAL text."""
+
+    cue: str
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"cue": self.cue, "start": self.start, "end": self.end, "text": self.text}
+
+
 @dataclass(slots=True)
 class Assessment:
     risk: int
@@ -94,6 +112,8 @@ class Assessment:
     #: names of the patterns whose time limit cut a step short (later matches were not seen;
     #: empty on a normal text): "phone.candidate", "money", "indicator patterns", ...
     incomplete: tuple[str, ...] = ()
+    stance: Stance = "other"
+    stance_evidence: list[StanceCue] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -109,4 +129,6 @@ class Assessment:
             "features": list(self.features),
             "model_version": self.model_version,
             "incomplete": list(self.incomplete),
+            "stance": self.stance,
+            "stance_evidence": [c.to_dict() for c in self.stance_evidence],
         }

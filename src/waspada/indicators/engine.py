@@ -46,7 +46,7 @@ _NEGATION = rx.compile_pattern(
 )
 
 
-def _is_latin_word(c: str) -> bool:
+def is_latin_word(c: str) -> bool:
     return c == "_" or (c.isalnum() and (c < "\u0250" or "\u1e00" <= c <= "\u1eff"))
 
 
@@ -72,7 +72,7 @@ def compile_taxonomy(tax: Taxonomy) -> _Compiled:
                 if not k:
                     continue
                 entry = table.setdefault(
-                    k, (len(k), _is_latin_word(k[0]), _is_latin_word(k[-1]), [])
+                    k, (len(k), is_latin_word(k[0]), is_latin_word(k[-1]), [])
                 )
                 if idx not in entry[3]:
                     entry[3].append(idx)
@@ -123,12 +123,12 @@ def evaluate(
     if low:
         n_text = len(low)
         for start, end, (_, left, right, idxs) in comp.keywords.find(low):
-            if left and start > 0 and _is_latin_word(low[start - 1]):
+            if left and start > 0 and is_latin_word(low[start - 1]):
                 continue
-            if right and end < n_text and _is_latin_word(low[end]):
+            if right and end < n_text and is_latin_word(low[end]):
                 continue
             for i in idxs:
-                if inds[i].negatable and _negated(low, start):
+                if inds[i].negatable and negated(low, start):
                     continue
                 spans.setdefault(i, []).append((start, end))
 
@@ -142,7 +142,7 @@ def evaluate(
 
     evidence: dict[str, list[Span]] = {}
     for i, raw in spans.items():
-        evidence[inds[i].id] = _to_original(ctx, raw)
+        evidence[inds[i].id] = to_original_spans(ctx, raw)
     kinds = {e.kind for e in entities}
     if kinds:
         for iid, rule, rule_kinds in comp.rules:
@@ -162,7 +162,7 @@ def evaluate(
     return hits
 
 
-def _negated(low: str, start: int) -> bool:
+def negated(low: str, start: int) -> bool:
     if start == 0:
         return False
     return rx.search(_NEGATION, low[max(0, start - NEGATION_WINDOW) : start]) is not None
@@ -174,7 +174,7 @@ def _requirements_met(ind: Indicator, evidence: dict[str, list[Span]], kinds: se
     return not ind.requires_entity or any(k in kinds for k in ind.requires_entity)
 
 
-def _to_original(ctx: Context, raw: list[tuple[int, int]]) -> list[Span]:
+def to_original_spans(ctx: Context, raw: list[tuple[int, int]]) -> list[Span]:
     orig = ctx.norm.original
     out: list[Span] = []
     for s, e in raw:

@@ -1,17 +1,21 @@
 """The explanation, in the reader's language (English and Indonesian; others fall back to English).
 
-A few short sentences: the verdict; the strongest red flags (by their descriptions, already in
-the reader's language); the identifiers to be careful with (only when a red flag fired: a phone
-number or an e-mail address is not a danger by itself); what to do next; and, when a learned
-model supplied them, what the model reacted to, said in words: a feature family becomes a phrase
-("a WhatsApp number", "long digit runs"), an n-gram becomes the text's own words around it, and
-a feature that cannot be said in words (an n-gram inside a number, a length bucket) is left out.
+A few short sentences: the verdict (for a text that reads as a warning or a report: that it
+does, the cue words that show it, and the red flags it describes); the strongest red flags (by
+their descriptions, already in the reader's language); the identifiers to be careful with (only
+when a red flag fired: a phone number or an e-mail address is not a danger by itself); what to
+do next; and, when a learned model supplied them, what the model reacted to, said in words: a
+feature family becomes a phrase ("a WhatsApp number", "long digit runs"), an n-gram becomes the
+text's own words around it, and a feature that cannot be said in words (an n-gram inside a
+number, a length bucket) is left out.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from waspada.scoring.risk import RiskResult
-from waspada.types import Entity, IndicatorHit
+from waspada.types import Entity, IndicatorHit, StanceCue
 
 #: identifiers worth naming to the reader (money and places are facts, not contacts)
 CONTACT_KINDS = (
@@ -21,6 +25,8 @@ CONTACT_KINDS = (
 MAX_FLAGS = 3
 MAX_IDENTIFIERS = 4
 MAX_FEATURES = 5
+#: cue words quoted when the text reads as a warning or report
+MAX_STANCE_CUES = 3
 
 _T: dict[str, dict[str, str]] = {
     "en": {
@@ -28,6 +34,11 @@ _T: dict[str, dict[str, str]] = {
         "medium": "Medium risk ({risk}/100): this shows signs of {cat}.",
         "low": "Low risk ({risk}/100): no strong red flags found.",
         "advisory": "This reads like a warning about scams, not an offer (risk {risk}/100).",
+        "stance.warning": "This reads as a warning about scams, not an offer ({cues}); "
+        "risk {risk}/100.",
+        "stance.report": "This reads as a report about scams or trafficking, not an offer "
+        "({cues}); risk {risk}/100.",
+        "mentions": "It describes these red flags: {flags}.",
         "cat.recruitment_lure": "a recruitment lure into a scam compound or trafficking",
         "cat.scam": "an online scam",
         "cat.benign": "an ordinary message",
@@ -48,6 +59,11 @@ _T: dict[str, dict[str, str]] = {
         "low": "Risiko rendah ({risk}/100): tidak ditemukan tanda bahaya yang kuat.",
         "advisory": "Ini terbaca sebagai peringatan tentang penipuan, bukan tawaran "
         "(risiko {risk}/100).",
+        "stance.warning": "Ini terbaca sebagai peringatan tentang penipuan, bukan tawaran "
+        "({cues}); risiko {risk}/100.",
+        "stance.report": "Ini terbaca sebagai laporan atau berita tentang penipuan atau "
+        "perdagangan orang, bukan tawaran ({cues}); risiko {risk}/100.",
+        "mentions": "Tanda bahaya yang dibahasnya: {flags}.",
         "cat.recruitment_lure": "umpan perekrutan ke sindikat penipuan atau perdagangan orang",
         "cat.scam": "penipuan online",
         "cat.benign": "pesan biasa",
@@ -94,13 +110,24 @@ _FEATURE_WORDS: dict[str, dict[str, str]] = {
 _SHARE_SHOWN_FROM = 3
 
 
-def explain(result: RiskResult, hits: list[IndicatorHit], entities: list[Entity], lang: str) -> str:
+def explain(
+    result: RiskResult,
+    hits: list[IndicatorHit],
+    entities: list[Entity],
+    lang: str,
+    *,
+    stance: str = "other",
+    stance_cues: Sequence[StanceCue] = (),
+) -> str:
     t = _T.get(lang, _T["en"])
     red = [h for h in hits if h.category != "counter"]
     red.sort(key=lambda h: -h.weight)
     flags = "; ".join(dict.fromkeys(h.description for h in red[:MAX_FLAGS]))
+    if stance in ("warning", "report") and result.level != "high":
+        return _about(t, stance, stance_cues, result, flags)
     parts: list[str] = []
-    advisory = getattr(result, "advisory", False)
+    # an offer that carries a beware line is still an offer: no "reads like a warning" sentence
+    advisory = getattr(result, "advisory", False) and stance != "offer"
     if advisory:
         parts.append(t["advisory"].format(risk=result.risk))
     elif result.level in ("high", "medium"):
@@ -119,6 +146,19 @@ def explain(result: RiskResult, hits: list[IndicatorHit], entities: list[Entity]
     words = _features(result, lang)
     if words:
         parts.append(t["features"].format(words=", ".join(words)))
+    return " ".join(parts)
+
+
+def _about(
+    t: dict[str, str], stance: str, cues: Sequence[StanceCue], result: RiskResult, flags: str
+) -> str:
+    """A warning or report: say so, quote the words that show it, list the flags it describes."""
+    ranked = sorted(cues, key=lambda c: (c.cue == "about", c.start))  # the telling cues first
+    words = list(dict.fromkeys(f"\u201c{c.text.strip()}\u201d" for c in ranked if c.text.strip()))
+    quoted = ", ".join(words[:MAX_STANCE_CUES])
+    parts = [t[f"stance.{stance}"].format(cues=quoted, risk=result.risk)]
+    if flags:
+        parts.append(t["mentions"].format(flags=flags))
     return " ".join(parts)
 
 
