@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+#: said in the report until `waspada evaluate` applies the verdict rules itself (issue 11)
+VERDICT_RULES_NOTE = (
+    "What this report does not yet measure: the verdict rules applied after the model and the "
+    "indicators (no `high` without a red flag, the model alone at most `medium`, numbers and "
+    "contacts not counted as evidence, a warning or report never `high`). Its `combined` rows "
+    "are the plain noisy-OR of the two; the verdicts as shipped are measured in `docs/model.md` "
+    "(before/after per data set) and `benchmarks/stance_quality.md`."
+)
+
 
 def _f(v: Any) -> str:
     return f"{v:.3f}" if isinstance(v, float) else str(v)
@@ -35,6 +44,8 @@ def render_markdown(r: dict[str, Any]) -> str:
         f"a={meta['platt'][0]:.3f}, b={meta['platt'][1]:.3f}; run took {meta['seconds']} s.",
         "Positive class = risky (scam or recruitment_lure). Baseline = TF-IDF of character n-grams "
         "(char_wb 2-5, sublinear tf) + logistic regression, trained and tested on the same splits.",
+        "",
+        VERDICT_RULES_NOTE,
         "",
         "## Targets",
         "",
