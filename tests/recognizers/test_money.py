@@ -198,8 +198,9 @@ def test_usd_month_uses_the_dated_table() -> None:
 
 def test_every_rate_names_its_source_and_reference_date() -> None:
     """The table says where each rate comes from; a money entity carries its rate's source and
-    date. The ECB publishes IDR, THB, PHP ...; it does not publish VND, KHR, LAK, MMK or TWD,
-    whose figures are marked unverified (see scripts/fx_rates_from_ecb.py)."""
+    date. The ECB publishes IDR, THB, PHP ...; it does not publish VND, KHR, LAK, MMK or TWD:
+    the kyat is the Central Bank of Myanmar's published reference rate (K2,100 from 5 August
+    2022), the others are marked unverified (see scripts/fx_rates_from_ecb.py)."""
     import json
     from importlib import resources
 
@@ -211,14 +212,19 @@ def test_every_rate_names_its_source_and_reference_date() -> None:
     assert "NOT VERIFIED" in data["sources"]["unverified"]["name"]
     for code in ["IDR", "MYR", "SGD", "THB", "PHP", "CNY", "HKD", "EUR", "JPY", "KRW"]:
         assert data["rate_source"][code] == "ecb"
-    for code in ["VND", "KHR", "LAK", "MMK", "TWD"]:
+    for code in ["VND", "KHR", "LAK", "TWD"]:
         assert data["rate_source"][code] == "unverified"
+    cbm = data["sources"]["cbm"]
+    assert data["rate_source"]["MMK"] == "cbm" and data["units_per_usd"]["MMK"] == 2100
+    assert "Central Bank of Myanmar" in cbm["name"] and cbm["date"] == "2022-08-05"
     assert set(data["rate_source"]) == set(data["units_per_usd"])
     (e,) = money("Rp 15 jt/bulan")
     assert (e.attrs["rates_source"], e.attrs["rates_date"]) == ("ecb", ecb["date"])
     (e,) = money("lương 20 triệu/tháng")
     unverified = data["sources"]["unverified"]["date"]
     assert (e.attrs["rates_source"], e.attrs["rates_date"]) == ("unverified", unverified)
+    (e,) = money("500,000 Kyat")
+    assert (e.attrs["rates_source"], e.attrs["rates_date"]) == ("cbm", "2022-08-05")
     (e,) = money("deposit 1000 USDT")
     assert e.attrs["rates_source"] == "par"
 
