@@ -282,7 +282,7 @@ AD = st.lists(st.one_of(WORDS, CONTACTS), min_size=3, max_size=14).map(" ".join)
 def test_export_no_text_holds_no_part_of_any_assessed_text(texts: list[str]) -> None:
     n = len(texts)
     b = batch_of([content_id(t) for t in texts], [None] * n, ["hyp"] * n, [None] * n,
-                 [None] * n, list(texts), [assess(t) for t in texts])
+                 [None] * n, [None] * n, list(texts), [assess(t) for t in texts])
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
         with Store.open(d / "w.duckdb") as s:
