@@ -14,16 +14,13 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib
 import json
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
 from waspada import assess as assess_pkg
-
-#: the module (the package's ``assess`` attribute is the function of the same name)
-assess_mod = importlib.import_module("waspada.assess")
+from waspada.scoring import combine as combine_mod
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "public_texts.jsonl"
@@ -50,14 +47,14 @@ def split_of(publisher: str) -> str:
 def run(rows: list[dict[str, str]]) -> list[dict[str, object]]:
     """assess() every row twice: with the stance cap (after) and without it (before)."""
     out: list[dict[str, object]] = []
-    real_cap = assess_mod.cap_for_stance
+    real_cap = combine_mod.cap_for_stance
     for r in rows:
         after = assess_pkg(r["text"])
-        assess_mod.cap_for_stance = lambda result, stance: result  # type: ignore[assignment]
+        combine_mod.cap_for_stance = lambda result, *_: result  # type: ignore[assignment]
         try:
             before = assess_pkg(r["text"])
         finally:
-            assess_mod.cap_for_stance = real_cap
+            combine_mod.cap_for_stance = real_cap
         out.append({**r, "stance": after.stance, "after": after.level, "before": before.level,
                     "cues": [c.text for c in after.stance_evidence]})
     return out

@@ -12,9 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from waspada import assess
-from waspada.assess import analyse, cap_for_stance
+from waspada.assess import analyse
 from waspada.errors import ConfigError
 from waspada.indicators import stance as stance_mod
+from waspada.scoring.combine import cap_for_stance
 from waspada.scoring.risk import HIGH_AT, MEDIUM_AT, RiskResult
 from waspada.types import STANCES
 
@@ -235,14 +236,14 @@ def test_cap_for_stance_keeps_warnings_low_unless_strong_offer_cues_then_medium(
     rep = stance_mod.StanceResult("report", [], {"offer": 0.0})
     strong = stance_mod.StanceResult("warning", [], {"offer": stance_mod.STRONG_OFFER})
     offer = stance_mod.StanceResult("offer", [], {"offer": 5.0})
-    assert cap_for_stance(_result(95), warn).risk == MEDIUM_AT - 1
-    assert cap_for_stance(_result(95), warn).level == "low"
-    assert cap_for_stance(_result(95), warn).category == "benign"
-    assert cap_for_stance(_result(55), rep).level == "low"
-    assert cap_for_stance(_result(95), strong).risk == HIGH_AT - 1
-    assert cap_for_stance(_result(95), strong).level == "medium"
-    assert cap_for_stance(_result(95), offer).risk == 95
-    assert cap_for_stance(_result(12), warn).risk == 12
+    assert cap_for_stance(_result(95), warn.stance, warn.strong_offer).risk == MEDIUM_AT - 1
+    assert cap_for_stance(_result(95), warn.stance, warn.strong_offer).level == "low"
+    assert cap_for_stance(_result(95), warn.stance, warn.strong_offer).category == "benign"
+    assert cap_for_stance(_result(55), rep.stance, rep.strong_offer).level == "low"
+    assert cap_for_stance(_result(95), strong.stance, strong.strong_offer).risk == HIGH_AT - 1
+    assert cap_for_stance(_result(95), strong.stance, strong.strong_offer).level == "medium"
+    assert cap_for_stance(_result(95), offer.stance, offer.strong_offer).risk == 95
+    assert cap_for_stance(_result(12), warn.stance, warn.strong_offer).risk == 12
 
 
 def _corpus() -> list[dict[str, str]]:

@@ -10,7 +10,6 @@ the text also carries strong offer cues; the red flags it mentions stay listed.
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
 from waspada.errors import InvalidTextError, TextTooLongError
 from waspada.indicators import engine
@@ -60,7 +59,7 @@ def assess(text: str, *, lang: str | None = None, country: str | None = None) ->
         )
     finally:
         patterns.CUT_SHORT.reset(token)
-    result = cap_for_stance(result, stance)
+    result = combine_mod.cap_for_stance(result, stance.stance, stance.strong_offer)
     explanation = explain_mod.explain(
         result, hits, entities, out_lang, stance=stance.stance, stance_cues=stance.evidence
     )
@@ -83,23 +82,6 @@ def assess(text: str, *, lang: str | None = None, country: str | None = None) ->
         stance=stance.stance,
         stance_evidence=stance.evidence,
     )
-
-
-def cap_for_stance(
-    result: risk_mod.RiskResult, stance: stance_mod.StanceResult
-) -> risk_mod.RiskResult:
-    """A warning or report is never high: at most medium with strong offer cues, else low.
-
-    The cap lowers ``risk`` (and so ``level``); below the category floor the category becomes
-    benign, as everywhere else. Offers and other texts pass unchanged.
-    """
-    if stance.stance not in ("warning", "report"):
-        return result
-    cap = risk_mod.HIGH_AT - 1 if stance.strong_offer else risk_mod.MEDIUM_AT - 1
-    if result.risk <= cap:
-        return result
-    category = result.category if cap >= risk_mod.CATEGORY_FLOOR else "benign"
-    return replace(result, risk=cap, level=risk_mod.level_of(cap), category=category)
 
 
 def analyse(

@@ -30,6 +30,8 @@ top features (the text features that pushed the score most).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from waspada.scoring.model import ModelOutput
 from waspada.scoring.risk import CATEGORY_FLOOR, HIGH_AT, MEDIUM_AT, RiskResult, level_of
 from waspada.types import Category
@@ -93,3 +95,18 @@ def combine(indicator_result: RiskResult, model: ModelOutput | None) -> RiskResu
         counter=indicator_result.counter,
         advisory=indicator_result.advisory,
     )
+
+
+def cap_for_stance(result: RiskResult, stance: str, strong_offer: bool) -> RiskResult:
+    """A warning or report is never high: at most medium with strong offer cues, else low.
+
+    The cap lowers ``risk`` (and so ``level``); below the category floor the category becomes
+    benign, as everywhere else. Offers and other texts pass unchanged.
+    """
+    if stance not in ("warning", "report"):
+        return result
+    cap = HIGH_AT - 1 if strong_offer else MEDIUM_AT - 1
+    if result.risk <= cap:
+        return result
+    category = result.category if cap >= CATEGORY_FLOOR else "benign"
+    return replace(result, risk=cap, level=level_of(cap), category=category)
