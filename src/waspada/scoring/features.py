@@ -54,6 +54,8 @@ class FeatureConfig:
     shape: bool = True
     assess: bool = False
     named_scale: float = 0.5
+    #: trained and applied without numbers and contact identifiers (``model.identifier_mask``)
+    content_only: bool = False
 
     @property
     def n_buckets(self) -> int:

@@ -34,7 +34,8 @@ import numpy.typing as npt
 from waspada.errors import ModelError
 from waspada.recognizers.base import Context
 from waspada.scoring import kernels
-from waspada.scoring.features import _FOLD, FeatureConfig, Vector, prepare, vectorize
+from waspada.scoring.features import _FOLD, FeatureConfig, Vector, vectorize
+from waspada.text import patterns
 from waspada.types import Entity, IndicatorHit
 
 log = logging.getLogger(__name__)
@@ -188,33 +189,42 @@ def is_identifier_feature(name: str) -> bool:
     return name in IDENTIFIER_FEATURES or name.startswith(IDENTIFIER_PREFIXES)
 
 
-def identifier_contribution(
-    vec: Vector, contrib: npt.NDArray[np.float32], lower: str, cfg: FeatureConfig
-) -> float:
-    """The part of the decision score that comes from numbers and contact identifiers.
+#: a run of at least five digits, single spaces, dots, dashes or slashes between them: a phone
+#: number, an order or account number, a code. Shorter numbers ("20 juta", "RM800", "3 hari")
+#: are what the text says and stay in the content score.
+_IDENTIFIER_DIGITS = patterns.compile_pattern(r"\d(?:[ .\-/]?\d){4,}", name="digit run")
 
-    ``contrib``: the weights of ``vec.idx`` times ``vec.val``. Sums the contributions of every
-    n-gram occurrence that holds a digit (phone numbers, order numbers, codes, digit runs) and of
-    the identifier features (``is_identifier_feature``). ``decision - this`` is the score of what
-    the text says in words.
+
+def identifier_mask(vec: Vector, lower: str, cfg: FeatureConfig) -> npt.NDArray[np.bool_] | None:
+    """Which entries of ``vec`` stand for numbers and contact identifiers (None: none do).
+
+    Every n-gram occurrence that overlaps a run of five or more digits (``_IDENTIFIER_DIGITS``)
+    and every identifier feature (``is_identifier_feature``). ``decision`` minus these entries'
+    contributions is the score of what the text says in words; a ``content_only`` model is
+    trained and applied without them.
     """
     n_ngrams = vec.n_ngrams
-    total = 0.0
+    mask: npt.NDArray[np.bool_] | None = None
     for i, name in enumerate(vec.names):
         if is_identifier_feature(name):
-            total += float(contrib[n_ngrams + i])
-    if n_ngrams:
-        cps = prepare(lower)
-        if len(cps) == vec.n_cps:
-            digit = np.zeros(len(cps) + 1, dtype=np.int64)
-            np.cumsum(cps == ZERO_CP, out=digit[1:])
-            if digit[-1]:
-                mask = np.zeros(n_ngrams, dtype=bool)
-                for first, n in _order_bounds(vec.n_cps, cfg):
-                    count = vec.n_cps - n + 1
-                    mask[first : first + count] = (digit[n : n + count] - digit[:count]) > 0
-                total += float(contrib[:n_ngrams][mask].sum())
-    return total
+            if mask is None:
+                mask = np.zeros(len(vec.idx), dtype=bool)
+            mask[n_ngrams + i] = True
+    if not n_ngrams or not any(ch.isdigit() for ch in lower):
+        return mask
+    runs = [m.span() for m in patterns.finditer(_IDENTIFIER_DIGITS, lower)]
+    if runs and len(lower) + 2 == vec.n_cps:
+        marked = np.zeros(vec.n_cps, dtype=np.int64)
+        for start, end in runs:
+            marked[start + 1 : end + 1] = 1  # the code points are padded with one space
+        inside = np.zeros(vec.n_cps + 1, dtype=np.int64)
+        np.cumsum(marked, out=inside[1:])
+        if mask is None:
+            mask = np.zeros(len(vec.idx), dtype=bool)
+        for first, n in _order_bounds(vec.n_cps, cfg):
+            count = vec.n_cps - n + 1
+            mask[first : first + count] = (inside[n : n + count] - inside[:count]) > 0
+    return mask
 
 
 def _order_bounds(n_cps: int, cfg: FeatureConfig) -> list[tuple[int, int]]:
@@ -364,10 +374,13 @@ def predict_with(
 ) -> ModelOutput:
     vec = vectorize(text, lower, model.config, hits, entities)
     w = model.weights[vec.idx]  # gathered once for the score and the explanation
-    decision = float(w @ vec.val) + model.intercept  # == model.decision(vec)
+    mask = identifier_mask(vec, lower, model.config)
+    if mask is not None and model.config.content_only:
+        w[mask] = 0.0  # trained without numbers and identifiers: applied without them
+    decision = float(w @ vec.val) + model.intercept
     p = model.probability(decision)
     np.multiply(w, vec.val, out=w)
-    in_words = decision - identifier_contribution(vec, w, lower, model.config)
+    in_words = decision - (float(w[mask].sum()) if mask is not None else 0.0)
     p_content = min(p, model.probability(in_words))
     return ModelOutput(
         probabilities=category_split(p, hits),

@@ -6,8 +6,15 @@ recruitment_lure) and tags each text with the data set, its language and its eva
 - ``train``: used for training and for every cross-validation figure;
 - ``recall_test``: the Philippine ``work`` / ``job offer`` reports, kept OUT of training, used only
   as a test of recruitment-scam recall;
-- ``fpr_test``: the Indonesian job ads (unverified, taken as benign), kept out of training, used
-  only for the false-positive rate.
+- ``fpr_test``: the Indonesian job ads (unverified, taken as benign) of half of the companies,
+  kept out of training, used only for the false-positive rate. The other half of the companies
+  are trained on as genuine job ads (split by company: SHA-1 of the case-folded company name,
+  odd = test, even = train; ``job_ad_role``).
+
+The public-text corpus (``data/public_texts.jsonl``: warnings, news, benign texts, and the real
+lures and scams they quote) is a training set too, when present: its texts carry their publisher
+as ``source`` so that cross-validation never puts one publisher in both train and test, and their
+own label (warning, news, ...) as ``tag``.
 
 Texts are de-duplicated (exact text after stripping) within each set; a text that appears with
 two different labels is dropped. Training texts that also appear in a test set are dropped from
@@ -17,6 +24,7 @@ training. Message texts are never printed or logged.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 import sys
@@ -28,6 +36,18 @@ from waspada.errors import ConfigError
 
 #: where the shared data sets live (``WASPADA_DATA`` or ``--data`` override it)
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[4] / "shared" / "data"
+#: the public-text corpus of the repository (data/README.md); trained on when present
+DEFAULT_CORPUS = Path(__file__).resolve().parents[3] / "data" / "public_texts.jsonl"
+#: the corpus' name as a data set
+PUBLIC_TEXTS = "public_texts"
+#: corpus labels -> categories (warnings and news describe lures: they are not lures)
+CORPUS_LABELS: dict[str, str] = {
+    "recruitment_lure": "recruitment_lure",
+    "scam": "scam",
+    "warning": "benign",
+    "news": "benign",
+    "benign": "benign",
+}
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -40,6 +60,9 @@ class Example:
     language: str  # ISO 639-1 (fil for Filipino / Taglish)
     group: str  # leave-one-out group: the two Thai sets share "th"
     role: str = "train"  # train | recall_test | fpr_test
+    source: str = ""  # publisher or company: cross-validation folds never split one source
+    tag: str = ""  # the source's own label where it says more (corpus: warning, news, ...)
+    ref: str = ""  # how a person finds the record again (corpus id; job ad: Job ID and title)
 
     @property
     def y(self) -> int:
@@ -56,6 +79,8 @@ class DatasetSpec:
     labels: dict[str, str]  # source label -> category
     note: str = ""
     role_of: Callable[[dict[str, str]], str] | None = None  # row -> role (default: train)
+    source_of: Callable[[dict[str, str]], str] | None = None  # row -> source (fold grouping)
+    ref_of: Callable[[dict[str, str]], str] | None = None  # row -> reference for a person
     clean: Callable[[str], str] | None = None  # text clean-up of source artefacts
 
 
@@ -67,6 +92,16 @@ _VI_PLACEHOLDER = re.compile(r"\[(?:NAME|BANK|BANK_ACCOUNT|LOCATION)\]")
 
 def _ph_role(row: dict[str, str]) -> str:
     return "recall_test" if row.get("label", "") in _PH_JOB_LABELS else "train"
+
+
+def _company(row: dict[str, str]) -> str:
+    return " ".join((row.get("Company") or "").split()).casefold()
+
+
+def job_ad_role(row: dict[str, str]) -> str:
+    """``fpr_test`` for the companies whose name hashes odd, ``train`` for the others."""
+    digest = int(hashlib.sha1(_company(row).encode("utf-8")).hexdigest(), 16)
+    return "fpr_test" if digest % 2 else "train"
 
 
 def _vi_clean(text: str) -> str:
@@ -172,8 +207,11 @@ DATASETS: tuple[DatasetSpec, ...] = (
         "id",
         "id_jobs",
         {"legitimate_unverified": "benign"},
-        "ordinary job ads, unverified: the false-positive test, never trained on",
-        role_of=lambda row: "fpr_test",
+        "ordinary job ads, unverified: half of the companies trained on as genuine ads, the other "
+        "half the false-positive test",
+        role_of=job_ad_role,
+        source_of=_company,
+        ref_of=lambda row: f"{row.get('Job ID', '')} · {row.get('Title', '')}".strip(),
     ),
 )
 
@@ -229,7 +267,14 @@ def load_dataset(spec: DatasetSpec, data_dir: Path) -> list[Example]:
             if not text:
                 continue
             role = spec.role_of(row) if spec.role_of else "train"
-            out.append(Example(text, spec.labels[raw], spec.name, spec.language, spec.group, role))
+            source = spec.source_of(row) if spec.source_of else ""
+            ref = spec.ref_of(row) if spec.ref_of else f"row {lineno}"
+            out.append(
+                Example(
+                    text, spec.labels[raw], spec.name, spec.language, spec.group, role, source,
+                    ref=ref,
+                )
+            )
     return dedupe(out)
 
 
@@ -246,13 +291,57 @@ def dedupe(examples: list[Example]) -> list[Example]:
     return [ex for t, ex in first.items() if t not in conflict]
 
 
-def load_all(data_dir: Path | None = None, names: Iterable[str] | None = None) -> list[Example]:
-    """All data sets (or ``names``), de-duplicated; training texts that are test texts dropped."""
+def load_corpus(path: Path = DEFAULT_CORPUS) -> list[Example]:
+    """The public-text corpus as training examples (publisher = source, own label = tag)."""
+    out: list[Example] = []
+    with Path(path).open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ConfigError(f"{path}: line {lineno}: not valid JSON ({exc.msg})") from exc
+            label = row.get("label") if isinstance(row, dict) else None
+            if label not in CORPUS_LABELS:
+                raise ConfigError(f"{path}: line {lineno}: field 'label': unknown label {label!r}")
+            text = str(row.get("text") or "").strip()
+            if not text:
+                raise ConfigError(f"{path}: line {lineno}: field 'text' is missing or empty")
+            out.append(
+                Example(
+                    text,
+                    CORPUS_LABELS[label],
+                    PUBLIC_TEXTS,
+                    str(row.get("lang") or "und"),
+                    "public",
+                    "train",
+                    str(row.get("publisher") or ""),
+                    label,
+                    str(row.get("id") or f"line {lineno}"),
+                )
+            )
+    return dedupe(out)
+
+
+def load_all(
+    data_dir: Path | None = None,
+    names: Iterable[str] | None = None,
+    corpus: Path | None = DEFAULT_CORPUS,
+) -> list[Example]:
+    """All data sets (or ``names``), de-duplicated; training texts that are test texts dropped.
+
+    The public-text corpus ``corpus`` is included when the file exists and ``names`` is None or
+    names ``public_texts``; ``corpus=None`` leaves it out.
+    """
     base = Path(data_dir) if data_dir else DEFAULT_DATA_DIR
-    chosen = [SPECS[n] for n in names] if names is not None else list(DATASETS)
+    wanted = list(names) if names is not None else None
+    chosen = [SPECS[n] for n in wanted if n != PUBLIC_TEXTS] if wanted is not None else DATASETS
     examples: list[Example] = []
     for spec in chosen:
         examples.extend(load_dataset(spec, base))
+    if corpus is not None and (wanted is None or PUBLIC_TEXTS in wanted) and corpus.is_file():
+        examples.extend(load_corpus(corpus))
     test_texts = {ex.text for ex in examples if ex.role != "train"}
     seen_train: set[str] = set()
     out: list[Example] = []

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-#: said in the report until `waspada evaluate` applies the verdict rules itself (issue 11)
-VERDICT_RULES_NOTE = (
-    "What this report does not yet measure: the verdict rules applied after the model and the "
-    "indicators (no `high` without a red flag, the model alone at most `medium`, numbers and "
-    "contacts not counted as evidence, a warning or report never `high`). Its `combined` rows "
-    "are the plain noisy-OR of the two; the verdicts as shipped are measured in `docs/model.md` "
-    "(before/after per data set) and `benchmarks/stance_quality.md`."
+#: what "flagged" means in the verdict rows and the corpus tables
+VERDICT_NOTE = (
+    "**Verdict** rows apply every rule `assess()` applies after the model and the indicators "
+    "(no `high` without a red flag, the model alone at most `medium`, numbers and contacts not "
+    "counted as evidence, a warning or report never `high`), with the fold's model; a text "
+    "counts as flagged when it is rated medium or high (risk >= 40)."
 )
 
 
@@ -45,7 +44,7 @@ def render_markdown(r: dict[str, Any]) -> str:
         "Positive class = risky (scam or recruitment_lure). Baseline = TF-IDF of character n-grams "
         "(char_wb 2-5, sublinear tf) + logistic regression, trained and tested on the same splits.",
         "",
-        VERDICT_RULES_NOTE,
+        VERDICT_NOTE,
         "",
         "## Targets",
         "",
@@ -63,14 +62,21 @@ def render_markdown(r: dict[str, Any]) -> str:
         "The Philippine `work`/`job offer` reports and the Indonesian job ads are never "
         "trained on.",
         "",
-        "| set | texts | risky |",
-        "|---|---|---|",
+        "The public-text corpus (`data/public_texts.jsonl`) and the Indonesian job ads of half "
+        "of the companies (SHA-1 of the case-folded company name even) are trained on; the job "
+        "ads of the other companies are the false-positive test. Sources = publishers (corpus) "
+        "or companies (job ads): the pooled folds never put one source in train and test.",
+        "",
+        "| set | texts | risky | sources |",
+        "|---|---|---|---|",
     ]
     for name, s in r["split"].items():
-        out.append(f"| {name} | {s['texts']} | {s.get('risky', '–')} |")
+        out.append(
+            f"| {name} | {s['texts']} | {s.get('risky', '–')} | {s.get('sources') or '–'} |"
+        )
     out += [
         "",
-        "## Within each data set (5-fold stratified CV, trained on that set only)",
+        "## Within each SMS data set (5-fold stratified CV, trained on that set only)",
         "",
         "Ours: decision threshold 0 of the class-balanced model; baseline: P >= 0.5.",
         "",
@@ -82,10 +88,10 @@ def render_markdown(r: dict[str, Any]) -> str:
     out += [
         "",
         "## Pooled 5-fold CV (all training sets together: the shipped recipe), per set and "
-        "per language, with the ablation",
+        "per language",
         "",
-        "Stratified by (data set, class). Model: calibrated P(risky) >= 0.5; indicators only: "
-        "indicator risk >= 50; combined: the combine rule >= 50.",
+        "Stratified by (data set, class), grouped by source. Model: calibrated P(risky) >= 0.5; "
+        "indicators only: indicator risk >= 40; verdict: rated medium or high.",
         "",
         HEAD,
     ]
@@ -103,12 +109,14 @@ def render_markdown(r: dict[str, Any]) -> str:
     for g, rr in r["lodo"].items():
         out.append(_row(g, "ours", rr["ours"]))
         out.append(_row(g, "baseline", rr["baseline"]))
+    out += corpus_section(r.get("corpus", {}))
     out += ["", "## Held-out tests (models trained on all training texts)", ""]
     for label, rr in r.get("held_out", {}).items():
         what = (
             "share flagged (recall) of the Philippine work / job-offer scam reports"
             if label.startswith("ph")
-            else "share flagged (false-positive rate) of the Indonesian job ads, taken as benign"
+            else "share flagged (false-positive rate) of the Indonesian job ads of the held-out "
+            "companies, taken as benign"
         )
         out.append(f"**{label}** — {what}:")
         out.append("")
@@ -116,4 +124,95 @@ def render_markdown(r: dict[str, Any]) -> str:
         for k, v in rr.items():
             out.append(f"| {k} | {v:.3f} |")
         out.append("")
+    ads = r.get("job_ads_flagged", [])
+    out += [
+        f"### Every held-out Indonesian job ad rated medium or high ({len(ads)})",
+        "",
+        "For a person to judge each one (find the ad by its Job ID in the data set).",
+        "",
+    ]
+    out += _listing_table(ads)
     return "\n".join(out) + "\n"
+
+
+def _listing_table(rows: list[dict[str, Any]]) -> list[str]:
+    if not rows:
+        return ["None."]
+    out = ["| ref | source | lang | label | risk | level | stance | red flags |",
+           "|---|---|---|---|---|---|---|---|"]
+    for x in sorted(rows, key=lambda x: (-x["risk"], x["ref"])):
+        ref = str(x["ref"]).replace("|", "/")
+        src = str(x["source"]).replace("|", "/")
+        flags = ", ".join(x["red_flags"]) or "(none)"
+        out.append(
+            f"| {ref} | {src} | {x['lang']} | {x['label']} | {x['risk']} | {x['level']} | "
+            f"{x['stance']} | {flags} |"
+        )
+    return out
+
+
+CORPUS_LABELS = ("recruitment_lure", "scam", "warning", "news", "benign")
+STANCE_COLUMNS = ("offer", "warning", "report", "other")
+
+
+def corpus_section(c: dict[str, Any]) -> list[str]:
+    """The public-text corpus: verdict shares, stance confusion, and every text judged wrong."""
+    if not c:
+        return []
+    share = c["share"]
+    out = [
+        "",
+        "## Public-text corpus (pooled CV out of fold, folds grouped by publisher)",
+        "",
+        "Share rated medium or high per language and label (n flagged / n); `baseline` is the "
+        "TF-IDF baseline's share with P >= 0.5 on the same folds.",
+        "",
+        "| lang | " + " | ".join(CORPUS_LABELS) + " | warnings+news | lures+scams |",
+        "|---|" + "---|" * (len(CORPUS_LABELS) + 2),
+    ]
+    langs = [*sorted(k for k in share if k != "all"), "all"]
+    for lang in langs:
+        cells = share[lang]
+        row = [_frac(cells.get(t)) for t in CORPUS_LABELS]
+        row += [_frac(cells.get("warnings+news")), _frac(cells.get("lures+scams"))]
+        out.append(f"| {lang} | " + " | ".join(row) + " |")
+    allc = share["all"]
+    out += ["", "| label | n | rated high | baseline flagged |", "|---|---|---|---|"]
+    for t in CORPUS_LABELS:
+        cell = allc.get(t)
+        if cell:
+            out.append(f"| {t} | {cell['n']} | {cell['high']} | {cell['baseline_flagged']} |")
+    out += [
+        "",
+        "### Stance confusion (label × detected stance)",
+        "",
+        "| label | " + " | ".join(STANCE_COLUMNS) + " |",
+        "|---|" + "---|" * len(STANCE_COLUMNS),
+    ]
+    for t in CORPUS_LABELS:
+        cnt = c["stance"].get(t, {})
+        out.append(f"| {t} | " + " | ".join(str(cnt.get(s, 0)) for s in STANCE_COLUMNS) + " |")
+    out += ["", "Per language (offer / warning / report / other):", "",
+            "| lang | " + " | ".join(CORPUS_LABELS) + " |", "|---|" + "---|" * len(CORPUS_LABELS)]
+    for lang in sorted(c["stance_by_language"]):
+        per = c["stance_by_language"][lang]
+        cells = [
+            " / ".join(str(per[t].get(s, 0)) for s in STANCE_COLUMNS) if t in per else "-"
+            for t in CORPUS_LABELS
+        ]
+        out.append(f"| {lang} | " + " | ".join(cells) + " |")
+    wrong = c.get("wrong", [])
+    fps = [w for w in wrong if w["label"] not in ("recruitment_lure", "scam")]
+    misses = [w for w in wrong if w["label"] in ("recruitment_lure", "scam")]
+    out += ["", f"### Known false positives: warnings, news and benign texts rated medium or high "
+            f"({len(fps)})", ""]
+    out += _listing_table(fps)
+    out += ["", f"### Missed lures and scams: rated low ({len(misses)})", ""]
+    out += _listing_table(misses)
+    return out
+
+
+def _frac(cell: dict[str, int] | None) -> str:
+    if not cell or not cell["n"]:
+        return "-"
+    return f"{cell['medium_or_high']}/{cell['n']}"

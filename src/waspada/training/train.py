@@ -35,7 +35,7 @@ SEED = 0
 C = 16.0
 #: the feature set of the shipped model, chosen on the evaluation (benchmarks/quality.md)
 DEFAULT_CONFIG = FeatureConfig(
-    ngram_min=1, ngram_max=5, bits=20, shape=True, assess=True, named_scale=1.0
+    ngram_min=1, ngram_max=5, bits=20, shape=True, assess=True, named_scale=1.0, content_only=True
 )
 
 Array = npt.NDArray[Any]
@@ -43,31 +43,53 @@ Array = npt.NDArray[Any]
 
 def featurize(examples: Sequence[Example] | Sequence[str], cfg: FeatureConfig) -> Any:
     """CSR matrix of run-time features; with ``cfg.assess`` the texts go through ``analyse``."""
-    from scipy.sparse import csr_matrix
-
     from waspada.assess import analyse
     from waspada.text.normalize import normalize
 
-    indptr = [0]
     idx_parts: list[Array] = []
     val_parts: list[Array] = []
     for ex in examples:
         text = ex if isinstance(ex, str) else ex.text
         if cfg.assess:
             ctx, entities, hits = analyse(text)
-            vec = vectorize(ctx.text, ctx.lower or ctx.text.lower(), cfg, hits, entities)
+            norm, low = ctx.text, ctx.lower or ctx.text.lower()
         else:
             norm = normalize(text).text
-            low = norm.lower()
-            vec = vectorize(norm, low if len(low) == len(norm) else norm, cfg)
-        idx_parts.append(vec.idx)
-        val_parts.append(vec.val)
-        indptr.append(indptr[-1] + len(vec.idx))
-    idx = np.concatenate(idx_parts) if idx_parts else np.zeros(0, np.int64)
-    val = np.concatenate(val_parts) if val_parts else np.zeros(0, np.float32)
-    m = csr_matrix(
-        (val.astype(np.float64), idx, np.array(indptr)), shape=(len(indptr) - 1, cfg.dim)
-    )
+            low, hits, entities = norm.lower(), [], []
+            low = low if len(low) == len(norm) else norm
+        idx, val, _, _ = model_entries(norm, low, cfg, hits, entities)
+        idx_parts.append(idx)
+        val_parts.append(val)
+    return to_csr(idx_parts, val_parts, cfg.dim)
+
+
+def model_entries(
+    text: str, lower: str, cfg: FeatureConfig, hits: Sequence[Any], entities: Sequence[Any]
+) -> tuple[Array, Array, Array, Array]:
+    """(idx, val) of the features the model is trained on, and (idx, val) of the content only.
+
+    Content = without numbers and contact identifiers (``model.identifier_mask``); a
+    ``content_only`` configuration trains on the content only, as it is applied.
+    """
+    from waspada.scoring.model import identifier_mask
+
+    vec = vectorize(text, lower, cfg, list(hits), list(entities))
+    mask = identifier_mask(vec, lower, cfg)
+    cidx, cval = (vec.idx, vec.val) if mask is None else (vec.idx[~mask], vec.val[~mask])
+    if cfg.content_only:
+        return cidx, cval, cidx, cval
+    return vec.idx, vec.val, cidx, cval
+
+
+def to_csr(idx_parts: Sequence[Array], val_parts: Sequence[Array], dim: int) -> Any:
+    """One CSR row per (indices, values) pair; repeated indices summed."""
+    from scipy.sparse import csr_matrix
+
+    indptr = np.zeros(len(idx_parts) + 1, dtype=np.int64)
+    np.cumsum([len(i) for i in idx_parts], out=indptr[1:])
+    idx = np.concatenate(idx_parts) if len(idx_parts) else np.zeros(0, np.int64)
+    val = np.concatenate(val_parts) if len(val_parts) else np.zeros(0, np.float32)
+    m = csr_matrix((val.astype(np.float64), idx, indptr), shape=(len(idx_parts), dim))
     m.sum_duplicates()
     return m
 

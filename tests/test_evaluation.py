@@ -1,0 +1,158 @@
+"""The evaluation (training/evaluate.py): it measures what assess() decides, on honest splits."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from waspada import assess
+from waspada.errors import ConfigError
+from waspada.scoring.features import NAMED_SLOTS
+from waspada.scoring.model import default_model
+from waspada.training.datasets import (
+    DEFAULT_CORPUS,
+    DEFAULT_DATA_DIR,
+    PUBLIC_TEXTS,
+    Example,
+    job_ad_role,
+    load_all,
+    load_corpus,
+)
+from waspada.training.evaluate import cv_splits, evaluate, fold_groups, prepare, verdicts
+from waspada.training.train import DEFAULT_CONFIG
+
+needs_data = pytest.mark.skipif(not DEFAULT_DATA_DIR.is_dir(), reason="shared data sets absent")
+
+#: written test texts (not from any data set): every kind the verdict rules treat differently
+TEXTS = [
+    "Dicari admin di Kamboja gaji 20 juta, tiket pesawat ditanggung, chat telegram @rekrut_kh",
+    "PT Sumber Makmur membuka lowongan staf akuntansi. Syarat: S1 Akuntansi, pengalaman 1 tahun. "
+    "Kirim CV ke hrd@sumbermakmur.co.id atau WA 0812-3456-7890. Tidak dipungut biaya.",
+    "Waspada lowongan kerja palsu ke Kamboja dengan gaji tinggi dan tiket gratis. Jangan "
+    "tergiur, laporkan ke hotline 1500-211.",
+    "Your OTP code is 482913. Do not share it with anyone.",
+    "call 081-234-5678",
+    "Pesanan #88231931 telah dikirim dan akan tiba dalam 2 hari.",
+    "Kamusta ka na? Kita tayo bukas sa mall, libre kita ng kape.",
+    "Hello, is this Mr. Tan? Sorry, wrong number. You seem nice, can we be friends? My uncle "
+    "teaches crypto trading on a platform with 30% daily returns.",
+    "Your parcel is held at customs. Pay the clearance fee of $150 to release it.",
+    "",  # no content: the model gives no opinion
+    "!!!",
+]
+
+
+def test_verdicts_are_what_assess_decides_with_the_shipped_model() -> None:
+    model = default_model()
+    assert model is not None
+    exs = [Example(t or " ", "benign", "t", "und", "t") for t in TEXTS[:-2]]
+    P = prepare(exs, model.config)
+    rows = np.arange(len(exs))
+    d = np.asarray(P.X @ model.weights.astype(np.float64)) + model.intercept
+    dc = np.asarray(P.X_content @ model.weights.astype(np.float64)) + model.intercept
+    got = verdicts(P, rows, d, dc, (model.platt_a, model.platt_b))
+    for ex, r in zip(exs, got, strict=True):
+        a = assess(ex.text)
+        # float64 here, float32 in assess: the risk may differ by a rounding step, never more
+        assert abs(r.risk - a.risk) <= 1, ex.text
+        assert r.category == a.category or abs(r.risk - a.risk) == 1, ex.text
+    # the texts cover each branch the rules take: high with flags, capped warning, no flag
+    levels = [assess(ex.text).level for ex in exs]
+    assert "high" in levels and "low" in levels
+
+
+def test_content_matrix_drops_numbers_and_contacts_only() -> None:
+    texts = ("call 081-234-5678", "hello there, 20 juta a month", "order 88231931 shipped")
+    exs = [Example(t, "benign", "t", "und", "t") for t in texts]
+    P = prepare(exs, replace(DEFAULT_CONFIG, content_only=False))
+    n_buckets = DEFAULT_CONFIG.dim - NAMED_SLOTS
+    # the n-grams of the phone number and the order number go, and so does the phone feature
+    assert P.X_content[0].nnz < P.X[0].nnz and P.X_content[2].nnz < P.X[2].nnz
+    # a short amount is content: every n-gram stays (only the digit-share shape feature goes)
+    assert (P.X_content[1, :n_buckets] != P.X[1, :n_buckets]).nnz == 0
+    assert P.X_content[1, :n_buckets].nnz > 20
+    # the shipped configuration trains on the content only
+    Q = prepare(exs, DEFAULT_CONFIG)
+    assert DEFAULT_CONFIG.content_only
+    assert (Q.X != P.X_content).nnz == 0 and (Q.X_content != P.X_content).nnz == 0
+
+
+def test_grouped_folds_never_split_a_source() -> None:
+    rng = np.random.default_rng(0)
+    exs = []
+    for i in range(400):
+        src = f"pub{rng.integers(0, 40)}" if i % 2 else ""
+        exs.append(Example(f"t{i}", "scam" if i % 3 == 0 else "benign", "d", "en", "g",
+                           source=src))
+    keys = [f"{e.dataset}:{e.y}" for e in exs]
+    groups = fold_groups(exs)
+    seen_test: set[int] = set()
+    for tr, te in cv_splits(keys, groups):
+        tr_src = {exs[i].source for i in tr if exs[i].source}
+        assert not tr_src & {exs[i].source for i in te if exs[i].source}
+        seen_test.update(te.tolist())
+    assert seen_test == set(range(len(exs)))  # every text is tested exactly once overall
+
+
+def test_job_ads_split_by_company_is_stable_and_case_blind() -> None:
+    a = job_ad_role({"Company": "PT Contoh Jaya"})
+    assert job_ad_role({"Company": "  pt contoh   JAYA "}) == a
+    roles = {job_ad_role({"Company": f"PT Nomor {i}"}) for i in range(50)}
+    assert roles == {"train", "fpr_test"}
+
+
+@needs_data
+def test_no_company_has_job_ads_in_training_and_in_the_fpr_test() -> None:
+    exs = [e for e in load_all() if e.dataset == "indonesian_job_postings_lokerid"]
+    by_company: dict[str, set[str]] = defaultdict(set)
+    for e in exs:
+        by_company[e.source].add(e.role)
+    assert all(len(r) == 1 for r in by_company.values())
+    test = sum(e.role == "fpr_test" for e in exs)
+    assert 0.35 < test / len(exs) < 0.65  # about half the ads are held out
+    assert all(e.label == "benign" for e in exs)
+
+
+def test_corpus_loads_with_publishers_and_own_labels() -> None:
+    exs = load_corpus(DEFAULT_CORPUS)
+    tags = {e.tag for e in exs}
+    assert tags == {"recruitment_lure", "scam", "warning", "news", "benign"}
+    assert all(e.source for e in exs) and all(e.dataset == PUBLIC_TEXTS for e in exs)
+    assert {e.label for e in exs if e.tag in ("warning", "news")} == {"benign"}
+
+
+def test_corpus_errors_name_the_line(tmp_path: Path) -> None:
+    p = tmp_path / "c.jsonl"
+    good = {"id": "x", "text": "hi", "lang": "en", "label": "news", "publisher": "P"}
+    p.write_text(json.dumps(good) + "\n" + json.dumps({**good, "label": "lure"}) + "\n")
+    with pytest.raises(ConfigError, match=r"line 2.*'lure'"):
+        load_corpus(p)
+
+
+@pytest.mark.slow
+@needs_data
+def test_small_evaluation_reports_corpus_stance_and_flagged_job_ads(tmp_path: Path) -> None:
+    # 2**14 n-gram buckets instead of 2**20: liblinear's cost per fit grows with the width
+    small = replace(DEFAULT_CONFIG, bits=14)
+    report = evaluate(out_dir=tmp_path, limit_per_dataset=40, cfg=small)
+    share = report["corpus"]["share"]["all"]
+    assert share["warnings+news"]["n"] == sum(
+        report["corpus"]["stance"].get(t, {}).get(s, 0)
+        for t in ("warning", "news")
+        for s in ("offer", "warning", "report", "other")
+    )
+    names = [t["target"] for t in report["targets"]]
+    assert any(n.startswith("corpus lures+scams") for n in names)
+    assert any(n.startswith("Indonesian job ads (held-out companies)") for n in names)
+    held = report["held_out"]["id_job_ads_fpr"]
+    listed = report["job_ads_flagged"]
+    n_test = report["split"]["indonesian_job_postings (FPR test, held-out companies)"]["texts"]
+    assert len(listed) == round(held["verdict: medium or high (shipped rules)"] * n_test)
+    md = (tmp_path / "quality.md").read_text()
+    assert "## Public-text corpus" in md and "Stance confusion" in md
+    assert "Every held-out Indonesian job ad rated medium or high" in md
