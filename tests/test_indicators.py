@@ -324,11 +324,6 @@ FAMILIES = [
     ("Book your flight through our appointed travel agent before the interview",
      "recruit.fake_official_registration"),
     ("面试机票须通过指定旅行社购买", "recruit.fake_official_registration"),
-    ("Rekrutmen BUMN 2026 resmi dibuka untuk lulusan SMA sederajat",
-     "recruit.big_name_recruitment"),
-    ("Petronas is now hiring! Send your details to our recruiter", "recruit.big_name_recruitment"),
-    ("Shopee kembali membuka pengambilan staf gudang di seluruh negara",
-     "recruit.big_name_recruitment"),
     # an unsolicited "HR" offer of easy work from home, typing with a deposit
     ("Hi, my name is Anna from the HR department of a big online shop. We need part-time staff, "
      "work from home", "scam.unsolicited_hr_offer"),
@@ -353,6 +348,28 @@ def test_each_scam_family_reaches_medium_on_its_indicators(text: str, expected: 
     res = assess(text)
     assert expected in ids(res.indicators), ids(res.indicators)
     assert risk_score(res.indicators, res.entities).risk >= 40, ids(res.indicators)
+
+
+@pytest.mark.parametrize(
+    ("text", "second_cue"),
+    [
+        ("Rekrutmen BUMN 2026 resmi dibuka untuk lulusan SMA sederajat.",
+         "Tiket wajib dipesan melalui travel agent yang ditunjuk."),
+        ("Petronas is now hiring! Send your details to our recruiter.",
+         "Pay the processing fee to confirm your slot."),
+        ("Shopee kembali membuka pengambilan staf gudang di seluruh negara.",
+         "Bayar yuran pendaftaran RM80 dahulu."),
+    ],
+)
+def test_big_name_recruitment_is_a_weak_flag_that_needs_a_second_cue(
+    text: str, second_cue: str
+) -> None:
+    # a real state enterprise announces its recruitment in the same words: alone it stays low
+    alone = assess(text)
+    assert "recruit.big_name_recruitment" in ids(alone.indicators)
+    assert risk_score(alone.indicators, alone.entities).risk < 40
+    both = assess(f"{text} {second_cue}")
+    assert risk_score(both.indicators, both.entities).risk >= 40, ids(both.indicators)
 
 
 def test_lonely_call_me_needs_a_number_to_call() -> None:
