@@ -119,7 +119,7 @@ def test_predict_with_matches_decision_and_explain(text: str) -> None:
     lower = text.lower()
     out = predict_with(model, text, lower, [], [])
     vec = F.vectorize(text, lower, model.config)
-    assert out.p_risky == model.probability(model.decision(vec))
+    assert out.p_risky == model.probability(model.decision(vec, lower))
     assert out.top_features == model.explain(vec, lower, TOP_FEATURES)
     assert 0 < len(out.top_features) <= TOP_FEATURES
 

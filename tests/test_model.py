@@ -219,3 +219,23 @@ def test_assess_uses_the_shipped_model() -> None:
     calm = assess("ok see you at lunch tomorrow, I will bring the book").to_dict()
     assert calm["probabilities"]["benign"] > 0.5
     assert calm["level"] == "low"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", False),
+        ("!!! ... ???", False),
+        (" ".join(f"ORD{1000000 + i}" for i in range(20)), False),  # codes only: no words
+        ("0812-3456-7890 / 0813 2222 3333", False),
+        ("call 081-234-5678", True),
+        ("您的验证码是482913请勿泄露", True),  # words glued to a code in a script without spaces
+        ("รหัส OTP 482913", True),
+        ("Rp 500", False),  # two letters: too few to judge
+        ("gaji 20 juta", True),
+    ],
+)
+def test_the_model_judges_only_texts_with_words(text: str, expected: bool) -> None:
+    from waspada.scoring.model import has_content
+
+    assert has_content(text) is expected

@@ -12,6 +12,7 @@ from waspada.errors import ConfigError
 from waspada.training.datasets import (
     DATASETS,
     DEFAULT_DATA_DIR,
+    PUBLIC_TEXTS,
     Example,
     dedupe,
     load_all,
@@ -126,7 +127,7 @@ def test_sample_weights_balance_sets_and_classes() -> None:
 @needs_data
 def test_every_dataset_loads_and_maps_its_labels() -> None:
     exs = load_all()
-    assert {e.dataset for e in exs} == {s.name for s in DATASETS}
+    assert {e.dataset for e in exs} == {s.name for s in DATASETS} | {PUBLIC_TEXTS}
     assert {e.label for e in exs} <= {"benign", "scam", "recruitment_lure"}
     train_texts = {e.text for e in exs if e.role == "train"}
     tests = [e for e in exs if e.role != "train"]

@@ -71,18 +71,32 @@ class LinearModel:
     version: str
     meta: dict[str, Any]
 
-    def decision(self, vec: Vector) -> float:
-        return float(self.weights[vec.idx] @ vec.val) + self.intercept
+    def decision(self, vec: Vector, lower: str) -> float:
+        """The raw decision score of ``vec`` (``lower``: the text it was computed from)."""
+        return float(self.weights_for(vec, lower)[0] @ vec.val) + self.intercept
 
     def probability(self, score: float) -> float:
         z = self.platt_a * score + self.platt_b
         return 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
 
+    def weights_for(
+        self, vec: Vector, lower: str
+    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_] | None]:
+        """The weights of ``vec``'s entries as applied, and the identifier mask.
+
+        A ``content_only`` model applies no weight to numbers and identifiers (zeroed here).
+        """
+        w = self.weights[vec.idx]
+        mask = identifier_mask(vec, lower, self.config)
+        if mask is not None and self.config.content_only:
+            w[mask] = 0.0
+        return w, mask
+
     def explain(self, vec: Vector, lower: str, k: int = TOP_FEATURES) -> list[dict[str, object]]:
         """The features that pushed the score most, with their summed contribution."""
         if not len(vec.idx):
             return []
-        return self._explain(vec, self.weights[vec.idx] * vec.val, lower, k)
+        return self._explain(vec, self.weights_for(vec, lower)[0] * vec.val, lower, k)
 
     def _explain(
         self, vec: Vector, contrib: npt.NDArray[np.float32], lower: str, k: int
@@ -342,16 +356,28 @@ def category_split(p_risky: float, hits: list[IndicatorHit]) -> dict[str, float]
     }
 
 
-#: the model gives no opinion on texts with fewer letters or digits than this: on empty or
-#: invisible text it would only echo its intercept and shape features (an empty text scored 96)
+#: the model gives no opinion on texts with fewer letters than this outside their numbers and
+#: codes: on empty or invisible text, or a list of order numbers, it would only echo its intercept
+#: and shape features (an empty text scored 96, twenty order numbers 47)
 MIN_WORD_CHARS = 3
+#: a number or code: a run of five or more digits with the letters glued to it ("ORD1000001")
+_CODE = patterns.compile_pattern(r"[A-Za-z#]*\d(?:[ .\-/]?\d){4,}[A-Za-z]*", name="code")
 
 
 def has_content(text: str) -> bool:
-    """True when ``text`` has at least MIN_WORD_CHARS letters or digits (looks at 1,000 chars)."""
+    """True when ``text`` has MIN_WORD_CHARS letters outside its numbers and codes.
+
+    Looks at the first 1,000 characters.
+    """
+    head = text[:1000]
+    spans = [m.span() for m in patterns.finditer(_CODE, head)]
+    if spans:
+        starts = [0, *(e for _, e in spans)]
+        ends = [*(s for s, _ in spans), len(head)]
+        head = " ".join(head[a:b] for a, b in zip(starts, ends, strict=True))
     count = 0
-    for ch in text[:1000]:
-        if ch.isalnum():
+    for ch in head:
+        if ch.isalpha():
             count += 1
             if count >= MIN_WORD_CHARS:
                 return True
@@ -373,10 +399,7 @@ def predict_with(
     entities: list[Entity],
 ) -> ModelOutput:
     vec = vectorize(text, lower, model.config, hits, entities)
-    w = model.weights[vec.idx]  # gathered once for the score and the explanation
-    mask = identifier_mask(vec, lower, model.config)
-    if mask is not None and model.config.content_only:
-        w[mask] = 0.0  # trained without numbers and identifiers: applied without them
+    w, mask = model.weights_for(vec, lower)  # gathered once for score and explanation
     decision = float(w @ vec.val) + model.intercept
     p = model.probability(decision)
     np.multiply(w, vec.val, out=w)
