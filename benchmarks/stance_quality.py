@@ -13,7 +13,6 @@ and after it, for warnings + news (should fall) and for lures + scams (must not 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from waspada import assess as assess_pkg
 from waspada.scoring import combine as combine_mod
+from waspada.training.datasets import corpus_half
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "public_texts.jsonl"
@@ -37,11 +37,6 @@ FIRST_MEASUREMENT = (
 STANCES = ("offer", "warning", "report", "other")
 LABELS = ("recruitment_lure", "scam", "warning", "news", "benign")
 LANGS = ("id", "ms", "en", "tl", "vi", "th", "km", "lo", "my", "zh")
-
-
-def split_of(publisher: str) -> str:
-    digest = int(hashlib.sha1(publisher.encode("utf-8")).hexdigest(), 16)
-    return "dev" if digest % 2 == 0 else "test"
 
 
 def run(rows: list[dict[str, str]]) -> list[dict[str, object]]:
@@ -122,14 +117,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = ap.parse_args(argv)
     rows = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line]
     if args.split:
-        res = run([r for r in rows if split_of(r["publisher"]) == args.split])
+        res = run([r for r in rows if corpus_half(r["publisher"]) == args.split])
         print("\n".join(tables(res, f"{args.split} half")))
         if args.show:
             for r in res:
                 print(r["id"], r["stance"], r["before"], r["after"], r["cues"])
         return 0
-    res = run([r for r in rows if split_of(r["publisher"]) == "test"])
-    n_pub = Counter(split_of(r["publisher"]) for r in {r["publisher"]: r for r in rows}.values())
+    res = run([r for r in rows if corpus_half(r["publisher"]) == "test"])
+    n_pub = Counter(corpus_half(r["publisher"]) for r in {r["publisher"]: r for r in rows}.values())
     head = [
         "# Stance on real public texts (held-out half)",
         "",

@@ -155,4 +155,17 @@ def test_small_evaluation_reports_corpus_stance_and_flagged_job_ads(tmp_path: Pa
     assert len(listed) == round(held["verdict: medium or high (shipped rules)"] * n_test)
     md = (tmp_path / "quality.md").read_text()
     assert "## Public-text corpus" in md and "Stance confusion" in md
+    assert "By corpus half" in md
     assert "Every held-out Indonesian job ad rated medium or high" in md
+
+
+def test_corpus_halves_follow_the_publisher_hash() -> None:
+    import hashlib
+
+    from waspada.training.datasets import corpus_half
+
+    for pub in ("Kompas", "Bộ Công an", "กระทรวงการต่างประเทศ", ""):
+        even = int(hashlib.sha1(pub.encode("utf-8")).hexdigest(), 16) % 2 == 0
+        assert corpus_half(pub) == ("dev" if even else "test")
+    halves = {corpus_half(e.source) for e in load_corpus(DEFAULT_CORPUS)}
+    assert halves == {"dev", "test"}

@@ -291,6 +291,16 @@ def dedupe(examples: list[Example]) -> list[Example]:
     return [ex for t, ex in first.items() if t not in conflict]
 
 
+def corpus_half(publisher: str) -> str:
+    """``dev`` or ``test``: the corpus half of a publisher (SHA-1 of its name even = dev).
+
+    Hand-written rules (stance cues, red flags) are written looking at the dev half only, so
+    the test half is their held-out figure (benchmarks/stance_quality.md, quality.md).
+    """
+    digest = int(hashlib.sha1(publisher.encode("utf-8")).hexdigest(), 16)
+    return "dev" if digest % 2 == 0 else "test"
+
+
 def load_corpus(path: Path = DEFAULT_CORPUS) -> list[Example]:
     """The public-text corpus as training examples (publisher = source, own label = tag)."""
     out: list[Example] = []

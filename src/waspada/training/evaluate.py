@@ -35,7 +35,7 @@ import numpy.typing as npt
 from waspada.scoring.features import FeatureConfig
 from waspada.scoring.risk import MEDIUM_AT, RiskResult
 from waspada.training.baseline import baseline_scores, fit_baseline
-from waspada.training.datasets import PUBLIC_TEXTS, Example, load_all
+from waspada.training.datasets import PUBLIC_TEXTS, Example, corpus_half, load_all
 from waspada.training.recipe import DEFAULT_RECIPE, Recipe, fit_raw
 from waspada.training.train import (
     DEFAULT_CONFIG,
@@ -356,8 +356,15 @@ def corpus_tables(
     stance: dict[str, Counter[str]] = defaultdict(Counter)
     stance_lang: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
     wrong: list[dict[str, Any]] = []
+    halves: dict[str, dict[str, dict[str, int]]] = defaultdict(dict)
     for i in rows:
         e, r = P.examples[i], results[i]
+        group = "lures+scams" if e.tag in LURE_TAGS else (
+            "warnings+news" if e.tag in WARNING_TAGS else "benign"
+        )
+        cell = halves[corpus_half(e.source)].setdefault(group, {"n": 0, "medium_or_high": 0})
+        cell["n"] += 1
+        cell["medium_or_high"] += r.risk >= MEDIUM_AT
         for lang in (e.language, "all"):
             cell = share[lang].setdefault(
                 e.tag, {"n": 0, "medium_or_high": 0, "high": 0, "baseline_flagged": 0}
@@ -384,6 +391,7 @@ def corpus_tables(
             lang: {t: dict(c) for t, c in per.items()} for lang, per in stance_lang.items()
         },
         "wrong": wrong,
+        "by_half": dict(halves),
     }
 
 

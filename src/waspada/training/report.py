@@ -182,6 +182,21 @@ def corpus_section(c: dict[str, Any]) -> list[str]:
         cell = allc.get(t)
         if cell:
             out.append(f"| {t} | {cell['n']} | {cell['high']} | {cell['baseline_flagged']} |")
+    halves = c.get("by_half", {})
+    if halves:
+        out += [
+            "",
+            "By corpus half (`datasets.corpus_half`: publishers whose SHA-1 is even = dev). The "
+            "stance cues and the impersonation / phishing red flags were written looking at dev "
+            "texts only: the **test** half is their held-out figure.",
+            "",
+            "| half | warnings+news | lures+scams | benign |",
+            "|---|---|---|---|",
+        ]
+        for half in ("dev", "test"):
+            cells = halves.get(half, {})
+            row = [_frac(cells.get(g)) for g in ("warnings+news", "lures+scams", "benign")]
+            out.append(f"| {half} | " + " | ".join(row) + " |")
     out += [
         "",
         "### Stance confusion (label × detected stance)",
