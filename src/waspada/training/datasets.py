@@ -28,9 +28,10 @@ import hashlib
 import json
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from waspada.errors import ConfigError
 
@@ -304,34 +305,42 @@ def corpus_half(publisher: str) -> str:
 def load_corpus(path: Path = DEFAULT_CORPUS) -> list[Example]:
     """The public-text corpus as training examples (publisher = source, own label = tag)."""
     out: list[Example] = []
-    with Path(path).open(encoding="utf-8") as fh:
+    for lineno, row in jsonl_objects(Path(path)):
+        label = row.get("label")
+        if label not in CORPUS_LABELS:
+            raise ConfigError(f"{path}: line {lineno}: field 'label': unknown label {label!r}")
+        text = str(row.get("text") or "").strip()
+        if not text:
+            raise ConfigError(f"{path}: line {lineno}: field 'text' is missing or empty")
+        out.append(
+            Example(
+                text,
+                CORPUS_LABELS[label],
+                PUBLIC_TEXTS,
+                str(row.get("lang") or "und"),
+                "public",
+                "train",
+                str(row.get("publisher") or ""),
+                label,
+                str(row.get("id") or f"line {lineno}"),
+            )
+        )
+    return dedupe(out)
+
+
+def jsonl_objects(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) of every non-blank line; ConfigError naming file and line."""
+    with path.open(encoding="utf-8") as fh:
         for lineno, line in enumerate(fh, start=1):
             if not line.strip():
                 continue
             try:
-                row = json.loads(line)
+                obj = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise ConfigError(f"{path}: line {lineno}: not valid JSON ({exc.msg})") from exc
-            label = row.get("label") if isinstance(row, dict) else None
-            if label not in CORPUS_LABELS:
-                raise ConfigError(f"{path}: line {lineno}: field 'label': unknown label {label!r}")
-            text = str(row.get("text") or "").strip()
-            if not text:
-                raise ConfigError(f"{path}: line {lineno}: field 'text' is missing or empty")
-            out.append(
-                Example(
-                    text,
-                    CORPUS_LABELS[label],
-                    PUBLIC_TEXTS,
-                    str(row.get("lang") or "und"),
-                    "public",
-                    "train",
-                    str(row.get("publisher") or ""),
-                    label,
-                    str(row.get("id") or f"line {lineno}"),
-                )
-            )
-    return dedupe(out)
+            if not isinstance(obj, dict):
+                raise ConfigError(f"{path}: line {lineno}: expected an object with text, label")
+            yield lineno, obj
 
 
 def load_all(
@@ -375,17 +384,8 @@ def load_extra(path: Path) -> list[Example]:
         raise ConfigError(f"--extra file not found: {path}")
     rows: list[tuple[int, object, object]] = []
     if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
-        with path.open(encoding="utf-8") as fh:
-            for lineno, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise ConfigError(f"{path}: line {lineno}: not valid JSON ({exc.msg})") from exc
-                if not isinstance(obj, dict):
-                    raise ConfigError(f"{path}: line {lineno}: expected an object with text, label")
-                rows.append((lineno, obj.get("text"), obj.get("label")))
+        for lineno, obj in jsonl_objects(path):
+            rows.append((lineno, obj.get("text"), obj.get("label")))
     else:
         with path.open(encoding="utf-8", newline="") as fh:
             reader = csv.reader(fh)
