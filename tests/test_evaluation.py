@@ -156,6 +156,9 @@ def test_small_evaluation_reports_corpus_stance_and_flagged_job_ads(tmp_path: Pa
     md = (tmp_path / "quality.md").read_text()
     assert "## Public-text corpus" in md and "Stance confusion" in md
     assert "By corpus half" in md
+    trained = report["job_ads_flagged_in_training"]
+    assert all(x["risk"] >= 40 for x in trained)
+    assert f"trained-on Indonesian job ad rated medium or high out of fold ({len(trained)})" in md
     assert "Every held-out Indonesian job ad rated medium or high" in md
 
 

@@ -65,6 +65,7 @@ PREVIOUS_WITHIN_F1 = {
     "uci_sms_spam_collection": 0.960,
     "vietnamese_sms_smishing_ie403": 0.818,
 }
+JOB_ADS = "indonesian_job_postings_lokerid"
 WARNING_TAGS = ("warning", "news")
 LURE_TAGS = ("recruitment_lure", "scam")
 CORPUS_TAGS = ("recruitment_lure", "scam", "warning", "news", "benign")
@@ -242,6 +243,11 @@ def evaluate(
     report["held_out"], report["job_ads_flagged"] = held_out(
         P, len(train), len(recall_test), recipe, oof["platt"]
     )
+    report["job_ads_flagged_in_training"] = [
+        _listing(P, i, r)
+        for i, r in enumerate(oof["verdicts"])
+        if P.examples[i].dataset == JOB_ADS and r.risk >= MEDIUM_AT
+    ]
     report["meta"] = {
         "features": cfg.to_dict(),
         "recipe": recipe.to_dict(),

@@ -132,6 +132,16 @@ def render_markdown(r: dict[str, Any]) -> str:
         "",
     ]
     out += _listing_table(ads)
+    trained = r.get("job_ads_flagged_in_training", [])
+    out += [
+        "",
+        f"### Every trained-on Indonesian job ad rated medium or high out of fold ({len(trained)})",
+        "",
+        "The job ads of the other half of the companies, each scored by the pooled fold's model "
+        "that never saw its company.",
+        "",
+    ]
+    out += _listing_table(trained)
     return "\n".join(out) + "\n"
 
 
