@@ -181,6 +181,16 @@ def test_the_whole_pipeline_keeps_an_ordinary_job_ad_low() -> None:
     assert assess(JOB_AD_ID).level == "low"
 
 
+def test_daily_duties_and_a_sales_commission_are_no_task_scam() -> None:
+    # written for this test: the words of ordinary Indonesian ads ("Tugas harian" = daily duties;
+    # a sales job's commission), which fired the task-scam flag on 9 real job ads
+    text = (
+        "Dibutuhkan Sales Marketing untuk toko bangunan. Tugas harian: menawarkan produk ke "
+        "pelanggan dan membuat laporan penjualan. Gaji pokok, dapat komisi dan BPJS."
+    )
+    assert "scam.task_commission" not in [h.id for h in assess(text).indicators]
+
+
 def test_the_ordinary_job_ad_has_no_red_flags_at_all() -> None:
     a = assess(JOB_AD_ID)
     assert [h.id for h in a.indicators if h.category != "counter"] == []

@@ -59,8 +59,7 @@ def render_markdown(r: dict[str, Any]) -> str:
         "",
         "Texts de-duplicated within each set (exact text after stripping; texts seen with both "
         "labels dropped) and across sets (a text is trained on once; never if it is a test text). "
-        "The Philippine `work`/`job offer` reports and the Indonesian job ads are never "
-        "trained on.",
+        "The Philippine `work`/`job offer` reports are never trained on.",
         "",
         "The public-text corpus (`data/public_texts.jsonl`) and the Indonesian job ads of half "
         "of the companies (SHA-1 of the case-folded company name even) are trained on; the job "
@@ -110,7 +109,14 @@ def render_markdown(r: dict[str, Any]) -> str:
         out.append(_row(g, "ours", rr["ours"]))
         out.append(_row(g, "baseline", rr["baseline"]))
     out += corpus_section(r.get("corpus", {}))
-    out += ["", "## Held-out tests (models trained on all training texts)", ""]
+    out += [
+        "",
+        "## Held-out tests (models trained on all training texts)",
+        "",
+        "Model only: calibrated P(risky) >= 0.5; indicators only: indicator risk >= 40; verdict: "
+        "what `assess()` says with this model (medium or high, and high alone).",
+        "",
+    ]
     for label, rr in r.get("held_out", {}).items():
         what = (
             "share flagged (recall) of the Philippine work / job-offer scam reports"
