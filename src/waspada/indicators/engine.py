@@ -5,8 +5,11 @@
 1. keywords of ALL languages (code-mixing is normal) in one pass of one Aho-Corasick automaton
    over ``ctx.lower``; Latin-script keywords only at word boundaries; a hit of a ``negatable``
    indicator right after a negation ("tidak", "tanpa", "no", "không", "ไม่", "免" ...) is dropped;
-2. the regex patterns (written in lower case), joined into one time-limited alternation and
-   run over ``ctx.lower`` (case-insensitive matching in ``regex`` costs more than lowering);
+2. the regex patterns (written in lower case), run over ``ctx.lower`` (case-insensitive matching
+   in ``regex`` costs more than lowering). An indicator whose every pattern starts with a literal
+   word or a group of literal words (``anchors``, after any lookbehind or ``\b``) runs its
+   patterns only when one of those words occurs in the text, found by one Aho-Corasick pass; the
+   other patterns are joined into one time-limited alternation that runs on every text;
 3. structured rules on the entities, in file order (they may name indicators fired above);
 4. ``requires`` filters, in file order.
 
@@ -15,6 +18,7 @@ Evidence spans index the ORIGINAL text (mapped with ``ctx.norm.to_original``).
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from functools import cache
 
@@ -54,12 +58,16 @@ def is_latin_word(c: str) -> bool:
 class _Compiled:
     taxonomy: Taxonomy
     keywords: Keywords[tuple[int, bool, bool, tuple[int, ...]]]
-    pattern: regex.Pattern[str] | None
+    pattern: regex.Pattern[str] | None  # the ungated patterns, one alternation
     group_index: dict[str, int]
     #: (indicator id, rule, entity kinds the rule can fire on), in file order
     rules: tuple[tuple[str, Rule, frozenset[str]], ...] = ()
     #: indicators with a ``requires`` filter, in file order
     requiring: tuple[Indicator, ...] = ()
+    #: literal start word -> indexes into ``gated``
+    anchors: Keywords[tuple[int, ...]] | None = None
+    #: (indicator index, its patterns as one alternation), run only when an anchor occurs
+    gated: tuple[tuple[int, regex.Pattern[str]], ...] = ()
 
 
 def compile_taxonomy(tax: Taxonomy) -> _Compiled:
@@ -81,12 +89,22 @@ def compile_taxonomy(tax: Taxonomy) -> _Compiled:
     )
     parts: list[str] = []
     groups: dict[str, int] = {}
+    gated: list[tuple[int, regex.Pattern[str]]] = []
+    anchor_of: dict[str, list[int]] = {}
     for idx, ind in enumerate(tax.indicators):
         pats = [p for ps in ind.patterns.values() for p in ps]
-        if pats:
-            name = f"i{idx}"
-            groups[name] = idx
-            parts.append(f"(?P<{name}>" + "|".join(f"(?:{p})" for p in pats) + ")")
+        if not pats:
+            continue
+        joined = "|".join(f"(?:{p})" for p in pats)
+        words = [anchors(p) for p in pats]
+        if all(words):
+            for w in {a for ws in words if ws for a in ws}:
+                anchor_of.setdefault(w, []).append(len(gated))
+            gated.append((idx, rx.compile_pattern(joined, name=f"{ind.id} patterns")))
+            continue
+        name = f"i{idx}"
+        groups[name] = idx
+        parts.append(f"(?P<{name}>{joined})")
     pattern = (
         rx.compile_pattern("|".join(parts), name="indicator patterns")
         if parts
@@ -96,7 +114,67 @@ def compile_taxonomy(tax: Taxonomy) -> _Compiled:
         (ind.id, rule, frozenset(rule.match.kinds)) for ind in tax.indicators for rule in ind.rules
     )
     requiring = tuple(i for i in tax.indicators if i.requires_indicator or i.requires_entity)
-    return _Compiled(tax, keywords, pattern, groups, rules, requiring)
+    return _Compiled(
+        tax,
+        keywords,
+        pattern,
+        groups,
+        rules,
+        requiring,
+        Keywords((w, tuple(js)) for w, js in anchor_of.items()) if gated else None,
+        tuple(gated),
+    )
+
+
+#: zero-width assertions a pattern may start with: lookbehinds (without nested groups) and \b
+_LEADING_ASSERTIONS = regex.compile(r"(?:\(\?<!(?:[^()\\]|\\.)*\)|\\b)*")
+_META = frozenset("\\.^$*+?{}[]()|")
+
+
+def anchors(pattern: str) -> tuple[str, ...] | None:
+    """Literal words one of which every match of ``pattern`` starts with, or None.
+
+    Recognised, after leading lookbehinds and ``\\b``: a non-capturing group (not optional)
+    whose every alternative starts with a literal of two or more characters (``(?:mama|papa)``;
+    ``(?:kange+n+|rindu)`` gives ``kange`` and ``rindu``), or such a literal on its own. A
+    character made optional by a quantifier ends the literal before it. Anything else: None (the
+    pattern runs on every text).
+    """
+    m = _LEADING_ASSERTIONS.match(pattern)
+    rest = pattern[m.end() if m else 0 :]
+    if not rest.startswith("(?:"):
+        word = _literal_prefix(rest)
+        return (word,) if word else None
+    depth, i, bars = 0, 0, [2]
+    while i < len(rest):
+        c = rest[i]
+        if c == "\\":
+            i += 2
+            continue
+        depth += c == "("
+        depth -= c == ")"
+        if depth == 0:
+            break
+        if c == "|" and depth == 1:
+            bars.append(i)
+        i += 1
+    if depth or rest[i + 1 : i + 2] in ("?", "*", "{"):
+        return None  # unbalanced, or the group itself is optional
+    bars.append(i)
+    words = [_literal_prefix(rest[s + 1 : e]) for s, e in itertools.pairwise(bars)]
+    if not all(words):
+        return None
+    return tuple(dict.fromkeys(words))
+
+
+def _literal_prefix(part: str) -> str:
+    """The literal characters ``part`` starts with (empty when fewer than two)."""
+    n = 0
+    while n < len(part) and part[n] not in _META:
+        n += 1
+    if n < len(part) and part[n] in "?*{":
+        n -= 1  # the quantifier makes the last character optional
+    return part[:n] if n >= 2 else ""
 
 
 @cache
@@ -139,6 +217,8 @@ def evaluate(
                 name = next((g for g, v in m.groupdict().items() if v is not None), None)
             if name is not None and m.end() > m.start():
                 spans.setdefault(comp.group_index[name], []).append((m.start(), m.end()))
+    if comp.anchors is not None and low:
+        _match_at_anchors(comp, low, spans)
 
     evidence: dict[str, list[Span]] = {}
     for i, raw in spans.items():
@@ -160,6 +240,29 @@ def evaluate(
     hits = [_hit(comp.taxonomy.by_id[iid], ev, lang) for iid, ev in evidence.items()]
     hits.sort(key=lambda h: (-h.weight, h.id))
     return hits
+
+
+def _match_at_anchors(comp: _Compiled, low: str, spans: dict[int, list[tuple[int, int]]]) -> None:
+    """The gated patterns, tried only where one of their anchor words starts.
+
+    Every match of such a pattern starts with an anchor, so trying the anchor positions in order
+    and skipping those inside the last match gives exactly the matches ``finditer`` gives.
+    """
+    starts: dict[int, set[int]] = {}
+    assert comp.anchors is not None
+    for start, _, js in comp.anchors.find(low):
+        for j in js:
+            starts.setdefault(j, set()).add(start)
+    for j in sorted(starts):
+        idx, pattern = comp.gated[j]
+        end = -1
+        for start in sorted(starts[j]):
+            if start < end:
+                continue
+            m = rx.match(pattern, low, start)
+            if m is not None and m.end() > start:
+                spans.setdefault(idx, []).append((start, m.end()))
+                end = m.end()
 
 
 def negated(low: str, start: int) -> bool:
