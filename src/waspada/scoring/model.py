@@ -224,7 +224,7 @@ def identifier_mask(vec: Vector, lower: str, cfg: FeatureConfig) -> npt.NDArray[
             if mask is None:
                 mask = np.zeros(len(vec.idx), dtype=bool)
             mask[n_ngrams + i] = True
-    if not n_ngrams or not any(ch.isdigit() for ch in lower):
+    if not n_ngrams:
         return mask
     runs = [m.span() for m in patterns.finditer(_IDENTIFIER_DIGITS, lower)]
     if runs and len(lower) + 2 == vec.n_cps:
