@@ -60,14 +60,14 @@ class _Compiled:
     keywords: Keywords[tuple[int, bool, bool, tuple[int, ...]]]
     pattern: regex.Pattern[str] | None  # the ungated patterns, one alternation
     group_index: dict[str, int]
+    #: literal start word -> indexes into ``gated``
+    anchors: Keywords[tuple[int, ...]]
+    #: (indicator index, its patterns as one alternation), run only where an anchor occurs
+    gated: tuple[tuple[int, regex.Pattern[str]], ...]
     #: (indicator id, rule, entity kinds the rule can fire on), in file order
     rules: tuple[tuple[str, Rule, frozenset[str]], ...] = ()
     #: indicators with a ``requires`` filter, in file order
     requiring: tuple[Indicator, ...] = ()
-    #: literal start word -> indexes into ``gated``
-    anchors: Keywords[tuple[int, ...]] | None = None
-    #: (indicator index, its patterns as one alternation), run only when an anchor occurs
-    gated: tuple[tuple[int, regex.Pattern[str]], ...] = ()
 
 
 def compile_taxonomy(tax: Taxonomy) -> _Compiled:
@@ -119,10 +119,10 @@ def compile_taxonomy(tax: Taxonomy) -> _Compiled:
         keywords,
         pattern,
         groups,
+        Keywords((w, tuple(js)) for w, js in anchor_of.items()),
+        tuple(gated),
         rules,
         requiring,
-        Keywords((w, tuple(js)) for w, js in anchor_of.items()) if gated else None,
-        tuple(gated),
     )
 
 
@@ -137,31 +137,44 @@ def anchors(pattern: str) -> tuple[str, ...] | None:
     Recognised, after leading lookbehinds and ``\\b``: a non-capturing group (not optional)
     whose every alternative starts with a literal of two or more characters (``(?:mama|papa)``;
     ``(?:kange+n+|rindu)`` gives ``kange`` and ``rindu``), or such a literal on its own. A
-    character made optional by a quantifier ends the literal before it. Anything else: None (the
-    pattern runs on every text).
+    character made optional by a quantifier ends the literal before it. A pattern with an
+    alternation at its top level, or anything else: None (the pattern runs on every text).
     """
     m = _LEADING_ASSERTIONS.match(pattern)
     rest = pattern[m.end() if m else 0 :]
-    if not rest.startswith("(?:"):
-        word = _literal_prefix(rest)
-        return (word,) if word else None
-    depth, i, bars = 0, 0, [2]
+    group = rest.startswith("(?:")
+    bars: list[int] = []  # the first group's own "|"
+    close = -1  # where the first group ends
+    depth, i, in_class = 0, 0, False
     while i < len(rest):
         c = rest[i]
         if c == "\\":
             i += 2
             continue
-        depth += c == "("
-        depth -= c == ")"
-        if depth == 0:
-            break
-        if c == "|" and depth == 1:
-            bars.append(i)
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if group and depth == 0 and close < 0:
+                close = i
+        elif c == "|":
+            if depth == 0:
+                return None  # a top-level alternative may start with anything
+            if group and depth == 1 and close < 0:
+                bars.append(i)
         i += 1
-    if depth or rest[i + 1 : i + 2] in ("?", "*", "{"):
-        return None  # unbalanced, or the group itself is optional
-    bars.append(i)
-    words = [_literal_prefix(rest[s + 1 : e]) for s, e in itertools.pairwise(bars)]
+    if depth or in_class:
+        return None  # unbalanced
+    if not group:
+        word = _literal_prefix(rest)
+        return (word,) if word else None
+    if rest[close + 1 : close + 2] in ("?", "*", "{"):
+        return None  # the group itself is optional
+    words = [_literal_prefix(rest[s + 1 : e]) for s, e in itertools.pairwise([2, *bars, close])]
     if not all(words):
         return None
     return tuple(dict.fromkeys(words))
@@ -217,7 +230,7 @@ def evaluate(
                 name = next((g for g, v in m.groupdict().items() if v is not None), None)
             if name is not None and m.end() > m.start():
                 spans.setdefault(comp.group_index[name], []).append((m.start(), m.end()))
-    if comp.anchors is not None and low:
+    if comp.gated and low:
         _match_at_anchors(comp, low, spans)
 
     evidence: dict[str, list[Span]] = {}
@@ -249,7 +262,6 @@ def _match_at_anchors(comp: _Compiled, low: str, spans: dict[int, list[tuple[int
     and skipping those inside the last match gives exactly the matches ``finditer`` gives.
     """
     starts: dict[int, set[int]] = {}
-    assert comp.anchors is not None
     for start, _, js in comp.anchors.find(low):
         for j in js:
             starts.setdefault(j, set()).add(start)
