@@ -20,7 +20,8 @@ from pathlib import Path
 
 from waspada import assess as assess_pkg
 from waspada.scoring import combine as combine_mod
-from waspada.training.datasets import corpus_half
+from waspada.training.datasets import CORPUS_LABELS, corpus_half
+from waspada.types import STANCES
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "public_texts.jsonl"
@@ -43,8 +44,7 @@ IN_SAMPLE = (
     "`benchmarks/quality.md` (\"Public-text corpus\"). The stance columns do not depend on the "
     "model."
 )
-STANCES = ("offer", "warning", "report", "other")
-LABELS = ("recruitment_lure", "scam", "warning", "news", "benign")
+LABELS = tuple(CORPUS_LABELS)
 LANGS = ("id", "ms", "en", "tl", "vi", "th", "km", "lo", "my", "zh")
 
 

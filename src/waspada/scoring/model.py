@@ -45,8 +45,6 @@ DEFAULT_MODEL_PATH = Path(__file__).with_name("model") / "model.npz"
 TOP_FEATURES = 5
 #: shorter n-grams (after stripping padding spaces) are not shown in explanations
 MIN_SHOWN_NGRAM = 3
-#: the code point every digit is folded to in the n-grams ("0")
-ZERO_CP = 48
 
 
 @dataclass(slots=True)
@@ -206,7 +204,8 @@ def is_identifier_feature(name: str) -> bool:
 #: a run of at least five digits, single spaces, dots, dashes or slashes between them: a phone
 #: number, an order or account number, a code. Shorter numbers ("20 juta", "RM800", "3 hari")
 #: are what the text says and stay in the content score.
-_IDENTIFIER_DIGITS = patterns.compile_pattern(r"\d(?:[ .\-/]?\d){4,}", name="digit run")
+_DIGIT_RUN = r"\d(?:[ .\-/]?\d){4,}"
+_IDENTIFIER_DIGITS = patterns.compile_pattern(_DIGIT_RUN, name="digit run")
 
 
 def identifier_mask(vec: Vector, lower: str, cfg: FeatureConfig) -> npt.NDArray[np.bool_] | None:
@@ -361,7 +360,7 @@ def category_split(p_risky: float, hits: list[IndicatorHit]) -> dict[str, float]
 #: and shape features (an empty text scored 96, twenty order numbers 47)
 MIN_WORD_CHARS = 3
 #: a number or code: a run of five or more digits with the letters glued to it ("ORD1000001")
-_CODE = patterns.compile_pattern(r"[A-Za-z#]*\d(?:[ .\-/]?\d){4,}[A-Za-z]*", name="code")
+_CODE = patterns.compile_pattern(rf"[A-Za-z#]*{_DIGIT_RUN}[A-Za-z]*", name="code")
 
 
 def has_content(text: str) -> bool:

@@ -68,8 +68,6 @@ PREVIOUS_WITHIN_F1 = {
 JOB_ADS = "indonesian_job_postings_lokerid"
 WARNING_TAGS = ("warning", "news")
 LURE_TAGS = ("recruitment_lure", "scam")
-CORPUS_TAGS = ("recruitment_lure", "scam", "warning", "news", "benign")
-STANCES = ("offer", "warning", "report", "other")
 
 
 @dataclass(slots=True)

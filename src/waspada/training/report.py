@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from waspada.training.datasets import CORPUS_LABELS
+from waspada.types import STANCES
+
 #: what "flagged" means in the verdict rows and the corpus tables
 VERDICT_NOTE = (
     "**Verdict** rows apply every rule `assess()` applies after the model and the indicators "
@@ -167,8 +170,8 @@ def _listing_table(rows: list[dict[str, Any]]) -> list[str]:
     return out
 
 
-CORPUS_LABELS = ("recruitment_lure", "scam", "warning", "news", "benign")
-STANCE_COLUMNS = ("offer", "warning", "report", "other")
+#: the corpus' own labels, in the order of ``datasets.CORPUS_LABELS``
+CORPUS_TAGS = tuple(CORPUS_LABELS)
 
 
 def corpus_section(c: dict[str, Any]) -> list[str]:
@@ -183,18 +186,18 @@ def corpus_section(c: dict[str, Any]) -> list[str]:
         "Share rated medium or high per language and label (n flagged / n); `baseline` is the "
         "TF-IDF baseline's share with P >= 0.5 on the same folds.",
         "",
-        "| lang | " + " | ".join(CORPUS_LABELS) + " | warnings+news | lures+scams |",
-        "|---|" + "---|" * (len(CORPUS_LABELS) + 2),
+        "| lang | " + " | ".join(CORPUS_TAGS) + " | warnings+news | lures+scams |",
+        "|---|" + "---|" * (len(CORPUS_TAGS) + 2),
     ]
     langs = [*sorted(k for k in share if k != "all"), "all"]
     for lang in langs:
         cells = share[lang]
-        row = [_frac(cells.get(t)) for t in CORPUS_LABELS]
+        row = [_frac(cells.get(t)) for t in CORPUS_TAGS]
         row += [_frac(cells.get("warnings+news")), _frac(cells.get("lures+scams"))]
         out.append(f"| {lang} | " + " | ".join(row) + " |")
     allc = share["all"]
     out += ["", "| label | n | rated high | baseline flagged |", "|---|---|---|---|"]
-    for t in CORPUS_LABELS:
+    for t in CORPUS_TAGS:
         cell = allc.get(t)
         if cell:
             out.append(f"| {t} | {cell['n']} | {cell['high']} | {cell['baseline_flagged']} |")
@@ -217,24 +220,24 @@ def corpus_section(c: dict[str, Any]) -> list[str]:
         "",
         "### Stance confusion (label × detected stance)",
         "",
-        "| label | " + " | ".join(STANCE_COLUMNS) + " |",
-        "|---|" + "---|" * len(STANCE_COLUMNS),
+        "| label | " + " | ".join(STANCES) + " |",
+        "|---|" + "---|" * len(STANCES),
     ]
-    for t in CORPUS_LABELS:
+    for t in CORPUS_TAGS:
         cnt = c["stance"].get(t, {})
-        out.append(f"| {t} | " + " | ".join(str(cnt.get(s, 0)) for s in STANCE_COLUMNS) + " |")
+        out.append(f"| {t} | " + " | ".join(str(cnt.get(s, 0)) for s in STANCES) + " |")
     out += ["", "Per language (offer / warning / report / other):", "",
-            "| lang | " + " | ".join(CORPUS_LABELS) + " |", "|---|" + "---|" * len(CORPUS_LABELS)]
+            "| lang | " + " | ".join(CORPUS_TAGS) + " |", "|---|" + "---|" * len(CORPUS_TAGS)]
     for lang in sorted(c["stance_by_language"]):
         per = c["stance_by_language"][lang]
         cells = [
-            " / ".join(str(per[t].get(s, 0)) for s in STANCE_COLUMNS) if t in per else "-"
-            for t in CORPUS_LABELS
+            " / ".join(str(per[t].get(s, 0)) for s in STANCES) if t in per else "-"
+            for t in CORPUS_TAGS
         ]
         out.append(f"| {lang} | " + " | ".join(cells) + " |")
     wrong = c.get("wrong", [])
-    fps = [w for w in wrong if w["label"] not in ("recruitment_lure", "scam")]
-    misses = [w for w in wrong if w["label"] in ("recruitment_lure", "scam")]
+    misses = [w for w in wrong if CORPUS_LABELS[w["label"]] != "benign"]
+    fps = [w for w in wrong if CORPUS_LABELS[w["label"]] == "benign"]
     out += ["", f"### Known false positives: warnings, news and benign texts rated medium or high "
             f"({len(fps)})", ""]
     out += _listing_table(fps)
