@@ -10,7 +10,8 @@ MB/s (UTF-8) of:
   ``predict_proba`` (vectorise + classify) on the same texts, batched, trained on the SMS data sets
   before timing (training time not counted);
 - ``assess()``: the whole pipeline with the shipped learned model, one text at a time;
-- ``assess() without model``: the same with ``WASPADA_MODEL=none`` (indicator-only risk);
+- ``assess() without model``: the same on an analyzer built with ``AnalyzerConfig(model=None)``
+  (indicator-only risk);
 
 and the ratios. Best of ``--repeat`` runs. Texts are never printed.
 """
@@ -18,7 +19,6 @@ and the ratios. Best of ``--repeat`` runs. Texts are never printed.
 from __future__ import annotations
 
 import argparse
-import os
 import time
 from collections.abc import Callable, Sequence
 
@@ -45,8 +45,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--limit", type=int, default=None, help="at most N texts per corpus")
     args = ap.parse_args(argv)
 
-    from waspada import assess
-    from waspada.scoring import model as model_mod
+    from waspada import Analyzer, AnalyzerConfig, default_analyzer
     from waspada.training.baseline import baseline_scores, fit_baseline
     from waspada.training.datasets import load_all
 
@@ -55,8 +54,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     jobs = [e.text for e in exs if e.role == "fpr_test"]
     train = [e for e in exs if e.role == "train"]
     base = fit_baseline([e.text for e in train], np.array([e.y for e in train]), 0)
-    model_mod.default_model.cache_clear()
-    model = model_mod.default_model()
+    with_model, without_model = default_analyzer(), Analyzer(AnalyzerConfig(model=None))
+    assess = with_model.assess
+    model = with_model.model
     print(f"model: {model.version if model else 'none'}; repeat {args.repeat}, best run counted")
 
     for name, texts in [("SMS (all SMS data sets)", sms), ("Indonesian job ads", jobs)]:
@@ -74,15 +74,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             for t in ts:
                 assess(t)
 
-        def no_model() -> None:
-            os.environ["WASPADA_MODEL"] = "none"
-            model_mod.default_model.cache_clear()
-            try:
-                run_assess()
-            finally:
-                del os.environ["WASPADA_MODEL"]
-                model_mod.default_model.cache_clear()
-                model_mod.default_model()
+        def no_model(ts: list[str] = texts) -> None:
+            for t in ts:
+                without_model.assess(t)
 
         # interleaved, best of each: a busy machine slows all four alike
         t_floor = t_base = t_assess = t_plain = float("inf")

@@ -15,12 +15,13 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from waspada.recognizers.base import Context, Recognizer
+from waspada.recognizers.base import Recognizer
 from waspada.recognizers.handles import HandleRecognizer
 from waspada.recognizers.phone import PhoneRecognizer
 from waspada.recognizers.web import WebRecognizer
 from waspada.text import language
 from waspada.text.normalize import normalize
+from waspada.types import Context
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from waspada import assess
+from waspada.analyzer import default_analyzer
 from waspada.errors import ConfigError
 from waspada.scoring.features import NAMED_SLOTS
-from waspada.scoring.model import default_model
 from waspada.training.datasets import (
     DEFAULT_CORPUS,
     DEFAULT_DATA_DIR,
@@ -48,7 +48,7 @@ TEXTS = [
 
 
 def test_verdicts_are_what_assess_decides_with_the_shipped_model() -> None:
-    model = default_model()
+    model = default_analyzer().model
     assert model is not None
     exs = [Example(t or " ", "benign", "t", "und", "t") for t in TEXTS[:-2]]
     P = prepare(exs, model.config)

@@ -15,11 +15,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from waspada.analyzer import default_analyzer
 from waspada.recognizers.money_parse import find_amounts
 from waspada.scoring import features as F
 from waspada.scoring.features import FeatureConfig
-from waspada.scoring.model import TOP_FEATURES, default_model, predict_with
+from waspada.scoring.model import TOP_FEATURES, predict_with
 from waspada.text import patterns
+from waspada.types import Context
 
 _PRIME = np.uint64(0x100000001B3)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -113,7 +115,7 @@ SMS = [
 
 @pytest.mark.parametrize("text", SMS)
 def test_predict_with_matches_decision_and_explain(text: str) -> None:
-    model = default_model()
+    model = default_analyzer().model
     if model is None:
         pytest.skip("no model shipped")
     lower = text.lower()
@@ -299,11 +301,8 @@ LINKISH = st.lists(
 @settings(max_examples=500, deadline=None)
 @given(text=st.one_of(TEXTS, LINKISH))
 def test_chat_link_precheck_never_hides_a_link(text: str) -> None:
-    from waspada.recognizers.base import Context
     from waspada.recognizers.phone import LINK_RX, _may_hold_link
-    from waspada.text.normalize import normalize
 
-    norm = normalize(text)
-    ctx = Context(norm=norm, language="und", script="Latin", country=None, lower=norm.lower)
+    ctx = Context.of(text)
     if LINK_RX.search(ctx.text) is not None:
         assert _may_hold_link(ctx)

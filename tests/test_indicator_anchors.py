@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from waspada.analyzer import default_analyzer
 from waspada.indicators import engine
 from waspada.indicators.engine import anchors
 from waspada.text import patterns as rx
@@ -43,12 +44,12 @@ def test_anchors(pattern: str, expected: tuple[str, ...] | None) -> None:
 
 
 def test_every_gated_indicator_of_the_taxonomy_has_anchors_and_most_are_gated() -> None:
-    comp = engine._default()
+    comp = default_analyzer().indicators
     with_patterns = [i for i in comp.taxonomy.indicators if i.patterns]
     assert len(comp.gated) >= len(with_patterns) - 3  # only a few start with a class or digit
 
 
-_comp = engine._default()
+_comp = default_analyzer().indicators
 _words = sorted(set(_comp.anchors.keys()))
 # the words the gated patterns look for after their anchors, so that random texts do match
 _tails = [

@@ -20,12 +20,11 @@ from collections.abc import Callable
 
 import pytest
 
-from waspada.assess import assess, recognize
+from waspada.analyzer import assess, default_analyzer
 from waspada.indicators import engine
-from waspada.recognizers.base import Context
-from waspada.recognizers.registry import default_recognizers
 from waspada.text import language, patterns
 from waspada.text.normalize import normalize
+from waspada.types import Context
 
 pytestmark = pytest.mark.slow
 
@@ -82,14 +81,12 @@ HOSTILE["assess"] = [
 
 
 def _context(text: str) -> Context:
-    norm = normalize(text)
-    lang, script = language.detect(norm.text)
-    return Context(norm=norm, language=lang, script=script, lower=norm.lower)
+    return Context.of(text)
 
 
 def _prepare(step: str, text: str) -> Callable[[], object]:
     """The call timed for ``step`` on ``text``; its input is prepared outside the timing."""
-    recognizers = {r.name: r for r in default_recognizers()}
+    recognizers = {r.name: r for r in default_analyzer().recognizers}
     if step in recognizers:
         rec, ctx = recognizers[step], _context(text)
         return lambda: rec.recognize(ctx)
@@ -99,12 +96,12 @@ def _prepare(step: str, text: str) -> Callable[[], object]:
         norm_text = normalize(text).text
         return lambda: language.detect(norm_text)
     if step == "keywords":
-        low, kw = normalize(text).lower, engine._default().keywords
+        low, kw = normalize(text).lower, default_analyzer().indicators.keywords
         return lambda: kw.find(low)
     if step == "engine":
         ctx = _context(text)
-        ents = recognize(ctx)
-        return lambda: engine.evaluate(ctx, ents, "en")
+        ents = default_analyzer().recognize(ctx)
+        return lambda: engine.evaluate(default_analyzer().indicators, ctx, ents, "en")
     assert step == "assess"
     return lambda: assess(text)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from waspada import assess
-from waspada.assess import analyse
+from waspada.analyzer import default_analyzer
 from waspada.scoring.risk import HIGH_AT, MEDIUM_AT, level_of, noisy_or, score
 from waspada.types import IndicatorHit
 
@@ -142,7 +142,7 @@ S = "scam."
 def test_real_looking_texts(text: str, level: str, category: str, must_fire: set[str]) -> None:
     # The indicator-only score of scoring/risk.py (the learned model is tested in test_model.py
     # and, through the whole pipeline, below).
-    ctx, entities, hits = analyse(text)
+    ctx, entities, hits = default_analyzer().analyse(text)
     r = score(hits, entities, ctx)
     fired = {h.id for h in hits}
     assert (r.level, r.category) == (level, category), (r.risk, sorted(fired))
@@ -164,7 +164,7 @@ _RANK = {"low": 0, "medium": 1, "high": 2}
          "prize-id", "prize-en"],
 )
 def test_the_whole_pipeline_never_rates_a_red_flagged_text_lower(text: str, category: str) -> None:
-    ctx, entities, hits = analyse(text)
+    ctx, entities, hits = default_analyzer().analyse(text)
     indicator_level = score(hits, entities, ctx).level
     a = assess(text)
     assert _RANK[a.level] >= max(_RANK[indicator_level], _RANK["medium"])

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from waspada import assess
-from waspada.assess import analyse
+from waspada.analyzer import default_analyzer
 from waspada.errors import ConfigError
 from waspada.indicators import stance as stance_mod
 from waspada.scoring.combine import cap_for_stance
@@ -278,8 +278,8 @@ def test_every_warning_or_report_stance_in_the_corpus_is_not_high() -> None:
 
 def _check_detect(text: str) -> None:
     """detect() on the prepared text (analyse: normalise, recognise, indicators)."""
-    ctx, ents, _ = analyse(text)
-    r = stance_mod.detect(ctx, ents)
+    ctx, ents, _ = default_analyzer().analyse(text)
+    r = stance_mod.detect(default_analyzer().stance_cues, ctx, ents)
     assert r.stance in STANCES
     for c in r.evidence:
         assert 0 <= c.start <= c.end <= len(text)
@@ -317,11 +317,11 @@ def test_detect_is_linear_in_the_text_length() -> None:
     unit = "Jangan hubungi WA 0812-3456-7890, kata polisi. \u201cDicari admin\u201d korban. "
 
     def best(n: int) -> float:
-        ctx, ents, _ = analyse(unit * n)
+        ctx, ents, _ = default_analyzer().analyse(unit * n)
         times = []
         for _ in range(7):
             t0 = time.perf_counter()
-            stance_mod.detect(ctx, ents)
+            stance_mod.detect(default_analyzer().stance_cues, ctx, ents)
             times.append(time.perf_counter() - t0)
         return min(times)
 

@@ -151,7 +151,7 @@ def test_small_slice_trains_and_retrains_identically(tmp_path: Path) -> None:
     assert a.model.version == b.model.version
     # the slice model has learnt something: on the NEXT 25 texts per set and class (not trained
     # on), it ranks risky texts above benign ones most of the time.
-    from waspada.assess import analyse
+    from waspada.analyzer import default_analyzer
     from waspada.scoring.model import predict_with
 
     pool = [e for e in load_all() if e.role == "train"]
@@ -159,7 +159,7 @@ def test_small_slice_trains_and_retrains_identically(tmp_path: Path) -> None:
     nxt = take_slice([e for e in pool if e.text not in seen], 25)
     scores, ys = [], []
     for e in nxt:
-        ctx, entities, hits = analyse(e.text)
+        ctx, entities, hits = default_analyzer().analyse(e.text)
         scores.append(predict_with(a.model, ctx.text, ctx.lower, hits, entities).p_risky)
         ys.append(e.y)
     s, y = np.array(scores), np.array(ys)

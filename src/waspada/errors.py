@@ -26,7 +26,7 @@ class InvalidTextError(AssessError, TypeError):
 
 
 class TextTooLongError(AssessError, ValueError):
-    """The text is longer than waspada.assess.MAX_TEXT_CHARS."""
+    """The text is longer than waspada.MAX_TEXT_CHARS."""
 
 
 class ConfigError(WaspadaError, ValueError):

@@ -24,7 +24,6 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +31,9 @@ from waspada.datafiles import read_yaml
 from waspada.errors import ConfigError
 from waspada.indicators.engine import is_latin_word, negated, to_original_spans
 from waspada.indicators.loader import LANGUAGES, normalize_keyword
-from waspada.recognizers.base import Context
 from waspada.text import patterns as rx
 from waspada.text.keywords import Keywords
-from waspada.types import Entity, Stance, StanceCue
+from waspada.types import CONTACT_KINDS, Context, Entity, Stance, StanceCue
 
 DATA_DIR = Path(__file__).with_name("data") / "stance"
 
@@ -82,10 +80,8 @@ ADVICE_WINDOW = 20
 #: at most this many evidence spans are kept
 MAX_EVIDENCE = 8
 
-CONTACT_KINDS = frozenset({
-    "phone", "whatsapp", "telegram", "line", "wechat", "zalo", "facebook", "instagram",
-    "tiktok", "email", "url",
-})
+#: the kinds through which a reader is asked to reach someone (not where to pay)
+REACH_KINDS = frozenset(CONTACT_KINDS) - {"crypto_wallet", "bank_account"}
 _OFFICIAL_DOMAIN = rx.compile_pattern(r"(?:^|\.)(?:gov|go|mil|gob)(?:\.[a-z]{2})?$", name="gov")
 _DATELINE = rx.compile_pattern(
     r"\A\s{0,3}\p{Lu}[\p{Lu}\p{M} .'-]{2,30}(?:,[^\n:–—]{1,30})?\s?[:–—-]\s", name="dateline"
@@ -127,7 +123,7 @@ class StanceResult:
 
 
 @dataclass(frozen=True, slots=True)
-class _Compiled:
+class CompiledCues:
     #: keyword -> (Latin at start, Latin at end, ((family, languages), ...))
     keywords: Keywords[tuple[bool, bool, tuple[tuple[str, frozenset[str]], ...]]]
 
@@ -160,7 +156,7 @@ def load_cues(paths: Iterable[Path]) -> dict[str, dict[str, tuple[str, ...]]]:
     return out
 
 
-def compile_cues(cues: dict[str, dict[str, tuple[str, ...]]]) -> _Compiled:
+def compile_cues(cues: dict[str, dict[str, tuple[str, ...]]]) -> CompiledCues:
     table: dict[str, dict[str, set[str]]] = {}
     for lang, fams in cues.items():
         for fam, items in fams.items():
@@ -168,7 +164,7 @@ def compile_cues(cues: dict[str, dict[str, tuple[str, ...]]]) -> _Compiled:
                 k = normalize_keyword(kw)
                 if k:
                     table.setdefault(k, {}).setdefault(fam, set()).add(lang)
-    return _Compiled(
+    return CompiledCues(
         Keywords(
             (k, (is_latin_word(k[0]), is_latin_word(k[-1]),
                  tuple((f, frozenset(langs)) for f, langs in sorted(fams.items()))))
@@ -190,21 +186,15 @@ def _lang_ok(detected: str, langs: frozenset[str]) -> bool:
 _CLOSE = frozenset({"id", "ms"})
 
 
-@cache
-def _default() -> _Compiled:
-    return compile_cues(load_cues(DATA_DIR.glob("*.yaml")))
+def load_stance_cues(paths: Iterable[Path] | None = None) -> CompiledCues:
+    """The cue files ``paths`` (``<lang>.yaml``), or the packaged ones when None, compiled."""
+    return compile_cues(load_cues(DATA_DIR.glob("*.yaml") if paths is None else paths))
 
 
-def detect(
-    ctx: Context, entities: list[Entity], *, compiled: _Compiled | None = None
-) -> StanceResult:
+def detect(comp: CompiledCues, ctx: Context, entities: list[Entity]) -> StanceResult:
     """The stance of the prepared text ``ctx``, with the cue spans (original offsets) that
     decided it."""
-    comp = compiled or _default()
-    text = ctx.text
-    low = ctx.lower if len(ctx.lower) == len(text) else text.lower()
-    if len(low) != len(text):
-        low = text
+    low = ctx.lower
     hits: dict[str, list[tuple[int, int]]] = {}  # family -> normalised spans
     det = ctx.language
     n = len(low)
@@ -337,7 +327,7 @@ def _structure(
             cues.setdefault(name, []).extend((s, e, orig[s:e]) for s, e in spans)
             counts[name] = counts.get(name, 0) + len(spans)
 
-    text, low = ctx.text, ctx.lower if len(ctx.lower) == len(ctx.text) else ctx.text
+    text, low = ctx.text, ctx.lower
     runs = [("dateline", _DATELINE, text), ("news_date", _NEWS_DATE, low),
             ("victim_count", _VICTIM_COUNT, low)]
     if any(k in text for k in _HAN_NAMING):  # cheap guards: these patterns cannot skip ahead
@@ -348,7 +338,7 @@ def _structure(
         found = [(m.start(), m.end()) for m in rx.finditer_linear(pat, src)][:3]
         add(name, [(s.start, s.end) for s in to_original_spans(ctx, found)])
 
-    contacts = [e for e in entities if e.kind in CONTACT_KINDS]
+    contacts = [e for e in entities if e.kind in REACH_KINDS]
     if not contacts:
         return
     quoted = _quoted_intervals(orig)

@@ -27,7 +27,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -45,6 +45,9 @@ from waspada.training.train import (
     stratify_keys,
     to_csr,
 )
+
+if TYPE_CHECKING:
+    from waspada.analyzer import Analyzer
 
 Array = npt.NDArray[Any]
 REPO = Path(__file__).resolve().parents[3]
@@ -88,9 +91,12 @@ class Prepared:
         return np.array([r.risk / 100.0 for r in self.indicators])
 
 
-def prepare(examples: Sequence[Example], cfg: FeatureConfig) -> Prepared:
-    """Run the recipe once per text: features (all, and content only), indicators, stance."""
-    from waspada.assess import analyse
+def prepare(
+    examples: Sequence[Example], cfg: FeatureConfig, analyzer: Analyzer | None = None
+) -> Prepared:
+    """Run the recipe of ``analyzer`` (default: the packaged one) once per text: features (all,
+    and content only), indicators, stance."""
+    from waspada.analyzer import default_analyzer
     from waspada.indicators import stance as stance_mod
     from waspada.scoring import risk
     from waspada.scoring.model import has_content
@@ -98,14 +104,15 @@ def prepare(examples: Sequence[Example], cfg: FeatureConfig) -> Prepared:
     parts: tuple[list[Array], ...] = ([], [], [], [])
     out = Prepared(list(examples), None, None, [], [], [], np.zeros(0), np.zeros(0))
     strong, content = [], []
+    an = analyzer or default_analyzer()
     for ex in examples:
-        ctx, entities, hits = analyse(ex.text)
-        entries = model_entries(ctx.text, ctx.lower or ctx.text.lower(), cfg, hits, entities)
+        ctx, entities, hits = an.analyse(ex.text)
+        entries = model_entries(ctx.text, ctx.lower, cfg, hits, entities)
         for part, entry in zip(parts, entries, strict=True):
             part.append(entry)
         out.indicators.append(risk.score(hits, entities, ctx))
         out.hits.append(hits)
-        st = stance_mod.detect(ctx, entities)
+        st = stance_mod.detect(an.stance_cues, ctx, entities)
         out.stance.append(st.stance)
         strong.append(st.strong_offer)
         content.append(has_content(ctx.text))
