@@ -111,7 +111,8 @@ def sample_weights(examples: Sequence[Example]) -> npt.NDArray[np.float64]:
     """
     per_cls = Counter((ex.dataset, ex.y) for ex in examples)
     w = np.array([0.5 / per_cls[(ex.dataset, ex.y)] for ex in examples], dtype=np.float64)
-    return w * (len(examples) / w.sum())
+    out: npt.NDArray[np.float64] = w * (len(examples) / w.sum())
+    return out
 
 
 def fit_linear(
