@@ -48,7 +48,11 @@ class Context:
     norm: NormalizedText
     language: str
     script: str
-    country: str | None = None
+    country: str | None
+    #: ``norm.text`` and its lower-case copy of exactly the same length (``norm.lower``), kept
+    #: as plain attributes: every step reads them
+    text: str
+    lower: str
     cache: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -62,21 +66,13 @@ class Context:
             language=language or detected,
             script=script,
             country=country.upper() if country else None,
+            text=norm.text,
+            lower=norm.lower,
         )
 
     def with_country(self, country: str) -> Context:
         """This context with another country hint (the same cache)."""
         return replace(self, country=country)
-
-    @property
-    def text(self) -> str:
-        """The normalised text, which recognisers and indicators read."""
-        return self.norm.text
-
-    @property
-    def lower(self) -> str:
-        """Lower-case copy of ``text`` of exactly the same length."""
-        return self.norm.lower
 
     @property
     def original(self) -> str:
