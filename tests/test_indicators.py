@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from waspada import assess, default_analyzer
-from waspada.indicators import engine
+from waspada.indicators import matcher
 from waspada.scoring.risk import score as risk_score
 from waspada.types import Context, Entity, IndicatorHit
 
@@ -18,7 +18,7 @@ def ctx_of(text: str) -> Context:
 
 
 def evaluate(ctx: Context, entities: list[Entity], lang: str) -> list[IndicatorHit]:
-    return engine.evaluate(default_analyzer().indicators, ctx, entities, lang)
+    return matcher.match(default_analyzer().indicators, ctx, entities, lang)
 
 
 def ent(text: str, kind: str, needle: str, value: str = "", **attrs: object) -> Entity:
@@ -174,7 +174,7 @@ def test_each_indicator_fires_once_with_bounded_evidence() -> None:
     text = " ".join(["gaji fantastis"] * 50)
     hits = evaluate(ctx_of(text), [], "en")
     assert [h.id for h in hits] == ["recruit.high_pay"]
-    assert len(hits[0].evidence) == engine.MAX_EVIDENCE
+    assert len(hits[0].evidence) == matcher.MAX_EVIDENCE
 
 
 def test_empty_text() -> None:

@@ -21,7 +21,7 @@ from collections.abc import Callable
 import pytest
 
 from waspada.analyzer import assess, default_analyzer
-from waspada.indicators import engine
+from waspada.indicators import matcher
 from waspada.text import language, patterns
 from waspada.text.normalize import normalize
 from waspada.types import Context
@@ -101,7 +101,7 @@ def _prepare(step: str, text: str) -> Callable[[], object]:
     if step == "engine":
         ctx = _context(text)
         ents = default_analyzer().recognize(ctx)
-        return lambda: engine.evaluate(default_analyzer().indicators, ctx, ents, "en")
+        return lambda: matcher.match(default_analyzer().indicators, ctx, ents, "en")
     assert step == "assess"
     return lambda: assess(text)
 

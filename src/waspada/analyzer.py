@@ -18,7 +18,7 @@ from functools import cache
 
 from waspada.config import EXPLANATION_LANGUAGES, PACKAGED, AnalyzerConfig
 from waspada.errors import InvalidTextError, TextTooLongError
-from waspada.indicators import engine
+from waspada.indicators import matcher
 from waspada.indicators import stance as stance_mod
 from waspada.indicators.loader import load_taxonomy
 from waspada.recognizers.registry import build_recognizers
@@ -49,7 +49,7 @@ class Analyzer:
     def __init__(self, config: AnalyzerConfig | None = None) -> None:
         self.config = config or AnalyzerConfig()
         self.recognizers = build_recognizers(self.config.recognizers)
-        self.indicators = engine.compile_taxonomy(load_taxonomy(self.config.indicators))
+        self.indicators = matcher.compile_taxonomy(load_taxonomy(self.config.indicators))
         self.stance_cues = stance_mod.load_stance_cues(self.config.stance_cues)
         self.model = _load_model(self.config)
 
@@ -114,7 +114,7 @@ class Analyzer:
         _check_input(text, lang, country)
         ctx = Context.of(text, country=country or self.config.country)
         entities = self.recognize(ctx)
-        hits = engine.evaluate(
+        hits = matcher.match(
             self.indicators, ctx, entities, self._output_language(lang, ctx.language)
         )
         return ctx, entities, hits

@@ -29,8 +29,8 @@ from typing import Any
 
 from waspada.datafiles import read_yaml
 from waspada.errors import ConfigError
-from waspada.indicators.engine import is_latin_word, negated, to_original_spans
 from waspada.indicators.loader import LANGUAGES, normalize_keyword
+from waspada.indicators.matcher import is_latin_word, negated, to_original_spans
 from waspada.text import patterns as rx
 from waspada.text.keywords import Keywords
 from waspada.types import CONTACT_KINDS, Context, Entity, Stance, StanceCue

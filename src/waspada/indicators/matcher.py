@@ -1,6 +1,7 @@
-"""The indicator engine: apply the taxonomy in ``data/*.yaml`` to one prepared text.
+"""The indicator matcher: apply a compiled taxonomy (``data/*.yaml``) to one prepared text.
 
-``evaluate(ctx, entities, lang) -> list[IndicatorHit]``, in four steps:
+``compile_taxonomy(taxonomy)`` once (the analyzer holds the result), then
+``match(compiled, ctx, entities, lang) -> list[IndicatorHit]`` per text, in four steps:
 
 1. keywords of ALL languages (code-mixing is normal) in one pass of one Aho-Corasick automaton
    over ``ctx.lower``; Latin-script keywords only at word boundaries; a hit of a ``negatable``
@@ -187,7 +188,7 @@ def _literal_prefix(part: str) -> str:
     return part[:n] if n >= 2 else ""
 
 
-def evaluate(
+def match(
     comp: CompiledTaxonomy, ctx: Context, entities: list[Entity], lang: str = "en"
 ) -> list[IndicatorHit]:
     """The indicators of ``comp`` that fire on ``ctx`` and ``entities``, described in ``lang``."""
