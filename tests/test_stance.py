@@ -15,6 +15,7 @@ from waspada import assess
 from waspada.analyzer import default_analyzer
 from waspada.errors import ConfigError
 from waspada.indicators import stance as stance_mod
+from waspada.indicators import stance_cues
 from waspada.scoring.combine import cap_for_stance
 from waspada.scoring.risk import HIGH_AT, MEDIUM_AT, RiskResult
 from waspada.types import STANCES
@@ -339,17 +340,17 @@ def _write(tmp_path: Path, name: str, body: str) -> Path:
 
 def test_cue_files_are_checked_and_errors_name_file_and_field(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"xx\.yaml: unknown language"):
-        stance_mod.load_cues([_write(tmp_path, "xx.yaml", "beware: [a]\n")])
+        stance_cues.load_cues([_write(tmp_path, "xx.yaml", "beware: [a]\n")])
     with pytest.raises(ConfigError, match=r"id\.yaml: field 'bewere': unknown cue family"):
-        stance_mod.load_cues([_write(tmp_path, "id.yaml", "bewere: [a]\n")])
+        stance_cues.load_cues([_write(tmp_path, "id.yaml", "bewere: [a]\n")])
     with pytest.raises(ConfigError, match=r"en\.yaml: field 'advice': must be a list"):
-        stance_mod.load_cues([_write(tmp_path, "en.yaml", "advice: [a, '']\n")])
+        stance_cues.load_cues([_write(tmp_path, "en.yaml", "advice: [a, '']\n")])
     with pytest.raises(ConfigError, match=r"th\.yaml: must map"):
-        stance_mod.load_cues([_write(tmp_path, "th.yaml", "- a\n")])
+        stance_cues.load_cues([_write(tmp_path, "th.yaml", "- a\n")])
 
 
 def test_the_bundled_cue_files_cover_ten_languages_and_every_family() -> None:
-    cues = stance_mod.load_cues(stance_mod.DATA_DIR.glob("*.yaml"))
+    cues = stance_cues.load_cues(stance_cues.DATA_DIR.glob("*.yaml"))
     assert set(cues) == {"id", "ms", "en", "tl", "vi", "th", "km", "lo", "my", "zh"}
     for lang, fams in cues.items():
         for fam in ("beware", "advice", "report", "about", "contact", "recruit"):

@@ -21,6 +21,7 @@ from waspada.errors import InvalidTextError, TextTooLongError
 from waspada.indicators import matcher
 from waspada.indicators import stance as stance_mod
 from waspada.indicators.loader import load_taxonomy
+from waspada.indicators.stance_cues import load_stance_cues
 from waspada.recognizers.registry import build_recognizers
 from waspada.scoring import combine as combine_mod
 from waspada.scoring import explain as explain_mod
@@ -50,7 +51,7 @@ class Analyzer:
         self.config = config or AnalyzerConfig()
         self.recognizers = build_recognizers(self.config.recognizers)
         self.indicators = matcher.compile_taxonomy(load_taxonomy(self.config.indicators))
-        self.stance_cues = stance_mod.load_stance_cues(self.config.stance_cues)
+        self.stance_cues = load_stance_cues(self.config.stance_cues)
         self.model = _load_model(self.config)
 
     def __repr__(self) -> str:

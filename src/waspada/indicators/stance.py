@@ -1,11 +1,12 @@
 """Stance: does the text solicit the reader (``offer``), warn about scams (``warning``), report on
 them (``report``), or none of these (``other``)?
 
-``detect(ctx, entities) -> StanceResult``, in one keyword pass and three short linear regexes:
+``detect(cues, ctx, entities) -> StanceResult`` (``cues`` from ``stance_cues.load_stance_cues``),
+in one keyword pass and three short linear regexes:
 
 1. the cue keywords of every language (``data/stance/<lang>.yaml``, code-mixing is normal) are
    found in one pass of one Aho-Corasick automaton over ``ctx.lower``, Latin-script cues only
-   at word boundaries (as the indicator engine does);
+   at word boundaries (as the indicator matcher does);
 2. language-independent structure: a news dateline ("KUALA LUMPUR:"), a news date "(26/12/2025)",
    a count of victims ("243 WNI", "10 Filipinos"), quotations (a call to action inside a quote
    that does not open the text is quoted, not made), and the contact identifiers the recognisers
@@ -22,36 +23,14 @@ click the link" is advice, not an invitation.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
-from waspada.datafiles import read_yaml
-from waspada.errors import ConfigError
-from waspada.indicators.loader import LANGUAGES, normalize_keyword
+from waspada.indicators.loader import LANGUAGES
 from waspada.indicators.matcher import is_latin_word, negated, to_original_spans
+from waspada.indicators.stance_cues import FAMILIES, CompiledCues
 from waspada.text import patterns as rx
-from waspada.text.keywords import Keywords
 from waspada.types import CONTACT_KINDS, Context, Entity, Stance, StanceCue
 
-DATA_DIR = Path(__file__).with_name("data") / "stance"
-
-#: cue family -> (side, weight). Side "offer" solicits the reader; "warning" and "report" are
-#: texts ABOUT scams; "about" (victims, perpetrators, named scams) counts for both of those.
-FAMILIES: dict[str, tuple[str, float]] = {
-    "beware": ("warning", 1.5),
-    "advice": ("warning", 1.5),
-    "official": ("about", 0.5),  # authorities, hotlines: also mark a contact as official
-    "self": ("offer", 0.0),  # "our", "kami", "我司": a contact near these is the text's own
-    "report": ("report", 1.5),
-    "about": ("about", 1.5),
-    "contact": ("offer", 0.0),  # counts only as part of a call to action (structure below)
-    "recruit": ("offer", 1.5),
-    "job": ("offer", 0.5),
-    "solicit": ("offer", 1.0),
-    "addressee": ("offer", 0.5),
-}
 #: structural cues (not in the data files): side and weight
 STRUCTURE: dict[str, tuple[str, float]] = {
     "call_to_action": ("offer", 3.0),  # a call to action right before the text's own contact
@@ -122,57 +101,6 @@ class StanceResult:
         return self.scores.get("offer", 0.0) >= STRONG_OFFER
 
 
-@dataclass(frozen=True, slots=True)
-class CompiledCues:
-    #: keyword -> (Latin at start, Latin at end, ((family, languages), ...))
-    keywords: Keywords[tuple[bool, bool, tuple[tuple[str, frozenset[str]], ...]]]
-
-
-def load_cues(paths: Iterable[Path]) -> dict[str, dict[str, tuple[str, ...]]]:
-    """Read and check the cue files: ``<lang>.yaml`` mapping a family to a list of phrases."""
-    out: dict[str, dict[str, tuple[str, ...]]] = {}
-    for path in sorted(paths):
-        lang = path.stem
-        if lang not in LANGUAGES:
-            known = ", ".join(LANGUAGES)
-            raise ConfigError(f"{path.name}: unknown language {lang!r} (known: {known})")
-        raw: Any = read_yaml(path, path.name)
-        if not isinstance(raw, dict):
-            raise ConfigError(f"{path.name}: must map a cue family to a list of phrases")
-        fams: dict[str, tuple[str, ...]] = {}
-        for fam, items in raw.items():
-            if fam not in FAMILIES:
-                known = ", ".join(FAMILIES)
-                raise ConfigError(
-                    f"{path.name}: field {fam!r}: unknown cue family (known: {known})"
-                )
-            ok = isinstance(items, list) and all(isinstance(s, str) and s.strip() for s in items)
-            if not ok:
-                raise ConfigError(
-                    f"{path.name}: field {fam!r}: must be a list of non-empty strings"
-                )
-            fams[str(fam)] = tuple(items)
-        out[lang] = fams
-    return out
-
-
-def compile_cues(cues: dict[str, dict[str, tuple[str, ...]]]) -> CompiledCues:
-    table: dict[str, dict[str, set[str]]] = {}
-    for lang, fams in cues.items():
-        for fam, items in fams.items():
-            for kw in items:
-                k = normalize_keyword(kw)
-                if k:
-                    table.setdefault(k, {}).setdefault(fam, set()).add(lang)
-    return CompiledCues(
-        Keywords(
-            (k, (is_latin_word(k[0]), is_latin_word(k[-1]),
-                 tuple((f, frozenset(langs)) for f, langs in sorted(fams.items()))))
-            for k, fams in table.items()
-        )
-    )
-
-
 def _lang_ok(detected: str, langs: frozenset[str]) -> bool:
     """A cue counts in its own language, in English (mixed in everywhere), or when the text's
     language is unknown: short function words collide across languages (Malay "sila" is
@@ -184,11 +112,6 @@ def _lang_ok(detected: str, langs: frozenset[str]) -> bool:
 
 #: languages close enough to share cues
 _CLOSE = frozenset({"id", "ms"})
-
-
-def load_stance_cues(paths: Iterable[Path] | None = None) -> CompiledCues:
-    """The cue files ``paths`` (``<lang>.yaml``), or the packaged ones when None, compiled."""
-    return compile_cues(load_cues(DATA_DIR.glob("*.yaml") if paths is None else paths))
 
 
 def detect(comp: CompiledCues, ctx: Context, entities: list[Entity]) -> StanceResult:
