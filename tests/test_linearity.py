@@ -22,8 +22,10 @@ import pytest
 
 from waspada.assess import assess, recognize
 from waspada.indicators import engine
+from waspada.link.mask import mask_text
 from waspada.recognizers.base import Context
 from waspada.recognizers.registry import default_recognizers
+from waspada.scoring.features import has_url
 from waspada.text import language, patterns
 from waspada.text.normalize import normalize
 
@@ -66,6 +68,10 @@ HOSTILE: dict[str, list[str]] = {
         "\ud800",
     ],
     "language": ["gaji ", "\ud800"],
+    # "http" lets has_url try its pattern; a long "a-a-..." run has a word boundary every second
+    # character, and the stdlib re pattern tried each of them to the end of the run
+    "has_url": ["a-http-"],
+    "mask": ["a", "a+"],  # after "@ ": a long word and no "@" after it
     "keywords": ["gaji ", "a"],
     "engine": [
         "gaji tinggi kerja di luar negeri tanpa pengalaman ",
@@ -105,6 +111,11 @@ def _prepare(step: str, text: str) -> Callable[[], object]:
         ctx = _context(text)
         ents = recognize(ctx)
         return lambda: engine.evaluate(ctx, ents, "en")
+    if step == "has_url":
+        low = text.lower()
+        return lambda: has_url(low)
+    if step == "mask":
+        return lambda: mask_text("@ " + text)
     assert step == "assess"
     return lambda: assess(text)
 
@@ -145,10 +156,20 @@ def _ratio(step: str, unit: str) -> tuple[int, float, float]:
     return n, ts, tl
 
 
-CASES = [(step, unit) for step, units in HOSTILE.items() for unit in units]
+CASES = [
+    pytest.param(step, unit, id=f"{step}-{ascii(unit)[1:16]}")
+    for step, units in HOSTILE.items()
+    for unit in units
+]
+#: known super-linear (listed in text/patterns.py): link/mask.py's URL pattern on "a.a.a..."
+CASES.append(
+    pytest.param(
+        "mask", "a.", id="mask-a.", marks=pytest.mark.xfail(strict=True, reason="mask url")
+    )
+)
 
 
-@pytest.mark.parametrize(("step", "unit"), CASES, ids=[f"{s}-{ascii(u)[1:16]}" for s, u in CASES])
+@pytest.mark.parametrize(("step", "unit"), CASES)
 def test_step_is_linear_on_hostile_input(
     step: str, unit: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
