@@ -57,7 +57,8 @@ characters around an amount or an account, one domain label):
   the 6 before it, the gap to a context word.
 - ``recognizers/money_parse.py``: ``lex.prefix_currency``, ``lex.prefix_period``, ``lex.salary``,
   ``lex.tail`` — on the 8, 16, 40 characters before an amount; bounded repeats after it.
-- ``recognizers/web.py``: ``_LABEL``, ``_TLD``, ``_IPV4`` — on one host name's labels.
+- ``recognizers/web.py``: ``_LABEL``, ``_TLD``, ``_IPV4`` — fullmatch on a host name or a label:
+  at most 63 (or 15) characters read before giving up, or one class run.
 - ``scoring/model.py``: ``_IDENTIFIER_TOKEN`` — on one token; bounded alternatives.
 
 Linear on the whole text by construction, and hot (the time limit costs ~2 us a call and ~25% of
