@@ -39,11 +39,26 @@ def _patterns_aliases(tree: ast.Module) -> set[str]:
     return names
 
 
+def _other_waspada_modules(tree: ast.Module) -> set[str]:
+    """The names a module binds to waspada modules other than the patterns module
+    (``from waspada.indicators import matcher``): ``matcher.match(...)`` is no regex call."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("waspada"):
+            folder = SRC.parent.joinpath(*(node.module or "").split("."))
+            names |= {
+                a.asname or a.name for a in node.names
+                if a.name != "patterns" and (folder / f"{a.name}.py").is_file()
+            }
+    return names
+
+
 def bypasses(path: Path) -> set[str]:
     """``"file.py: pattern"`` for every regex call in ``path`` not made through the patterns
     module."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     aliases = _patterns_aliases(tree)
+    modules = _other_waspada_modules(tree)
     compiled: set[str] = set()  # module-level names bound to re/regex.compile
     found: set[str] = set()
     targets: dict[int, str] = {}  # id(call) -> the name it is assigned to
@@ -60,7 +75,9 @@ def bypasses(path: Path) -> set[str]:
                 found.add(name)
                 if method == "compile":
                     compiled.add(name)
-        elif method in MATCHING and not (isinstance(owner, ast.Name) and owner.id in aliases):
+        elif method in MATCHING and not (
+            isinstance(owner, ast.Name) and owner.id in aliases | modules
+        ):
             choices = [owner.body, owner.orelse] if isinstance(owner, ast.IfExp) else [owner]
             found |= {ast.unparse(c) for c in choices}
     for node in ast.walk(tree):  # split, on a name bound to a compiled pattern

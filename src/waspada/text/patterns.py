@@ -13,7 +13,7 @@ These patterns run outside this module, without a time limit, each for the reaso
 Not on user text (checked configuration, offline tools):
 
 - ``indicators/loader.py``: ``regex.compile``, ``regex.fullmatch`` — check the indicator files.
-- ``indicators/engine.py``: ``_LEADING_ASSERTIONS`` — reads a pattern's source.
+- ``indicators/matcher.py``: ``_LEADING_ASSERTIONS`` — reads a pattern's source.
 - ``recognizers/contacts_data.py``: ``rx``, ``p`` — compile and rewrite data fields on load.
 - ``recognizers/handles.py``: ``rx`` — compiles the handle rules on load (matched through here).
 - ``text/normalize_rules.py``: ``re.compile`` — the trigger class (one character), built on load.
@@ -221,8 +221,8 @@ def re_word() -> str:
     for m in re.finditer(r"\w+", every):
         in_re[m.start() : m.end()] = True
     in_regex = np.zeros(0x110000, dtype=bool)
-    for m in regex.finditer(r"[\p{L}\p{N}_]+", every):
-        in_regex[m.start() : m.end()] = True
+    for run in regex.finditer(r"[\p{L}\p{N}_]+", every):
+        in_regex[run.start() : run.end()] = True
     less, more = _runs(in_regex & ~in_re), _runs(in_re & ~in_regex)
     word = f"(?![{less}])[\\p{{L}}\\p{{N}}_]" if less else r"[\p{L}\p{N}_]"
     return f"(?:{word}|[{more}])" if more else f"(?:{word})"
