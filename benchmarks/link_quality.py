@@ -20,7 +20,7 @@ import argparse
 import time
 from pathlib import Path
 
-from waspada.link import quality, synth
+from lab import quality, synth
 
 OUT = Path(__file__).with_name("link_quality.md")
 

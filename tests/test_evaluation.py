@@ -16,7 +16,6 @@ from waspada.scoring.features import NAMED_SLOTS
 from waspada.scoring.model import default_model
 from waspada.training.datasets import (
     DEFAULT_CORPUS,
-    DEFAULT_DATA_DIR,
     PUBLIC_TEXTS,
     Example,
     job_ad_role,
@@ -26,7 +25,8 @@ from waspada.training.datasets import (
 from waspada.training.evaluate import cv_splits, evaluate, fold_groups, prepare, verdicts
 from waspada.training.train import DEFAULT_CONFIG
 
-needs_data = pytest.mark.skipif(not DEFAULT_DATA_DIR.is_dir(), reason="shared data sets absent")
+#: the labelled data sets: skipped without them, failed under CI (tests/conftest.py)
+needs_data = pytest.mark.usefixtures("shared_data")
 
 #: written test texts (not from any data set): every kind the verdict rules treat differently
 TEXTS = [

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from waspada.datafiles import repo_path
 from waspada.scoring.features import FeatureConfig
 from waspada.scoring.risk import MEDIUM_AT, RiskResult
 from waspada.training.baseline import baseline_scores, fit_baseline
@@ -47,7 +48,8 @@ from waspada.training.train import (
 )
 
 Array = npt.NDArray[Any]
-REPO = Path(__file__).resolve().parents[3]
+#: where ``evaluate`` writes quality.md and quality.json by default
+REPORT_DIR = repo_path("benchmarks")
 TARGET_WITHIN = {"en": 0.97, "id": 0.95, "vi": 0.90, "th": 0.94}
 TARGET_LODO = 0.70
 #: issue 11: warnings and news rated medium or high, overall and per language (with >= 20)
@@ -206,7 +208,7 @@ def flagged(results: Sequence[RiskResult]) -> Array:
 def evaluate(
     data_dir: Path | None = None,
     cfg: FeatureConfig = DEFAULT_CONFIG,
-    out_dir: Path | None = REPO / "benchmarks",
+    out_dir: Path | None = REPORT_DIR,
     limit_per_dataset: int | None = None,
     progress: Callable[[str], None] | None = None,
     recipe: Recipe = DEFAULT_RECIPE,
