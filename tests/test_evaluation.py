@@ -14,6 +14,7 @@ from waspada import assess
 from waspada.errors import ConfigError
 from waspada.scoring.features import NAMED_SLOTS
 from waspada.scoring.model import default_model
+from waspada.training.cv import cv_splits, fold_groups
 from waspada.training.datasets import (
     DEFAULT_CORPUS,
     PUBLIC_TEXTS,
@@ -22,7 +23,8 @@ from waspada.training.datasets import (
     load_all,
     load_corpus,
 )
-from waspada.training.evaluate import cv_splits, evaluate, fold_groups, prepare, verdicts
+from waspada.training.evaluate import evaluate
+from waspada.training.prepared import prepare, verdicts
 from waspada.training.train import DEFAULT_CONFIG
 
 #: the labelled data sets: skipped without them, failed under CI (tests/conftest.py)
