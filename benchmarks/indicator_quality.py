@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -22,8 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from waspada import assess
+from waspada.datafiles import data_dir
 
-DEFAULT_DATA = Path(os.environ.get("WASPADA_DATA", Path(__file__).parents[2] / "shared" / "data"))
+DEFAULT_DATA = data_dir()
 
 #: (name, file, positive labels or None when every row is positive, negative labels, row filter)
 SETS: list[tuple[str, str, frozenset[str] | None, frozenset[str]]] = [
