@@ -2,7 +2,7 @@
 
 Documents are real texts from ../shared/data with realistic edits (new phone numbers and handles,
 other amounts, emoji and spacing, sentence order, truncation), and identifiers handed out so that
-documents form ground-truth networks with hub identifiers (see ``waspada.link.synth``).
+documents form ground-truth networks with hub identifiers (see ``benchmarks/lab/synth.py``).
 
 TIMED: ``link_documents`` over all N documents: masking and normalising every text, shingling,
 MinHash, LSH banding, verification, union-find, networks (allow-list, hub cap), stable ids and
@@ -27,8 +27,9 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
+from lab import quality, synth
 from results_io import Lines, write_results
-from waspada.link import LinkConfig, LinkDoc, link_documents, quality, synth
+from waspada.link import LinkConfig, LinkDoc, link_documents
 from waspada.link.campaigns import components
 from waspada.link.mask import mask_text, shingle_hashes
 from waspada.link.minhash import BANDS, NUM_PERM

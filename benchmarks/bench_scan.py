@@ -34,9 +34,11 @@ import time
 from pathlib import Path
 
 from results_io import Lines, write_results
+from waspada.datafiles import data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data"
+#: the labelled data sets ($WASPADA_DATA or ../shared/data)
+DATA = data_dir()
 OUT = ROOT / "benchmarks" / "out"
 SINGLE_SAMPLE = 20_000
 

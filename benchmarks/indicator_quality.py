@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -24,8 +23,9 @@ from pathlib import Path
 
 from results_io import Lines, write_results
 from waspada import assess
+from waspada.datafiles import data_dir
 
-DEFAULT_DATA = Path(os.environ.get("WASPADA_DATA", Path(__file__).parents[2] / "shared" / "data"))
+DEFAULT_DATA = data_dir()
 
 #: (name, file, positive labels or None when every row is positive, negative labels, row filter)
 SETS: list[tuple[str, str, frozenset[str] | None, frozenset[str]]] = [

@@ -19,8 +19,8 @@ from __future__ import annotations
 import argparse
 import time
 
+from lab import quality, synth
 from results_io import write_results
-from waspada.link import quality, synth
 
 
 def main() -> None:

@@ -27,19 +27,6 @@ def test_noisy_or_rule(ind: float, p: float, q: float, expected: int) -> None:
     assert combined_risk(ind, p, q) == expected
 
 
-@pytest.mark.parametrize(
-    ("rule", "ind", "p", "expected"),
-    [("mean", 40, 0.8, 60), ("model_gated", 60, 0.1, 10), ("model_gated", 60, 0.3, 60)],
-)
-def test_other_rules_of_the_ablation(rule: str, ind: float, p: float, expected: int) -> None:
-    assert combined_risk(ind, p, 0.0, rule) == expected
-
-
-def test_unknown_rule_is_an_error() -> None:
-    with pytest.raises(ValueError, match="unknown combine rule"):
-        combined_risk(0, 0.5, 0.0, "vote")
-
-
 def _ind(risk: int, category: str = "benign", counter: float = 0.0) -> RiskResult:
     """An indicator result; a risk above 0 means red flags fired (noisy-OR score in ``scores``)."""
     level = "high" if risk >= 70 else "medium" if risk >= 40 else "low"

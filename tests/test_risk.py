@@ -3,6 +3,8 @@ real-looking texts per language through the whole assess() pipeline."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from waspada import assess
@@ -245,14 +247,12 @@ def test_a_named_compound_weighs_more_than_a_town_and_a_capital_nothing() -> Non
 
 
 @pytest.mark.slow
-def test_no_text_of_any_data_set_is_high_without_a_red_flag() -> None:
+def test_no_text_of_any_data_set_is_high_without_a_red_flag(shared_data: Path) -> None:
     """Every text of every labelled data set under ../shared/data and data/public_texts.jsonl."""
     import json
-    from pathlib import Path
 
-    from waspada.training.datasets import DEFAULT_DATA_DIR, load_all
+    from waspada.training.datasets import load_all
 
-    assert DEFAULT_DATA_DIR.is_dir(), f"no data sets at {DEFAULT_DATA_DIR}"
     corpus = Path(__file__).resolve().parents[1] / "data" / "public_texts.jsonl"
     texts = [e.text for e in load_all()]
     texts += [json.loads(line)["text"] for line in corpus.read_text("utf-8").splitlines()]

@@ -11,7 +11,6 @@ from typer.testing import CliRunner
 from waspada.errors import ConfigError
 from waspada.training.datasets import (
     DATASETS,
-    DEFAULT_DATA_DIR,
     PUBLIC_TEXTS,
     Example,
     dedupe,
@@ -20,8 +19,8 @@ from waspada.training.datasets import (
 )
 from waspada.training.train import sample_weights, take_slice, train_model
 
-HAVE_DATA = DEFAULT_DATA_DIR.is_dir()
-needs_data = pytest.mark.skipif(not HAVE_DATA, reason="shared data sets not present")
+#: the labelled data sets: skipped without them, failed under CI (tests/conftest.py)
+needs_data = pytest.mark.usefixtures("shared_data")
 
 
 def _write(tmp_path: Path, name: str, body: str) -> Path:
