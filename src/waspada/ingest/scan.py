@@ -129,6 +129,8 @@ class ScanRun:
         self.pending_q: list[QTuple] = []
         self.pend = _Pending()
         self.chunk_no = 0
+        #: the first 64 bits of the ids stored when the scan began (the resume pre-filter)
+        self.stored: np.ndarray = np.empty(0, np.uint64)
         #: the pre-filter and budget ``process_chunk`` uses in this process (``in_process``
         #: sets them; re-checked records of a pool scan run with neither)
         self.local = WorkerState()
@@ -142,15 +144,15 @@ class ScanRun:
         if workers <= 0:
             assess("warm up")  # a broken pipeline (e.g. ConfigError) fails here, before any work
         self.store.tune_for_bulk_writes(memory_limit)
-        stored = self.store.stored_id_keys()
+        self.stored = self.store.stored_id_keys()
         in_main = _is_main_thread()
         old = signal.signal(signal.SIGINT, self.on_sigint) if in_main else None
         try:
             chunks = iter_chunks(inputs, self.fields, fmt)
             if workers <= 0:
-                self.in_process(chunks, stored, budget)
+                self.in_process(chunks, budget)
             else:
-                self.in_pool(chunks, workers, stored, budget)
+                self.in_pool(chunks, workers, budget)
             self.flush()
         except BrokenProcessPool as e:
             self.flush()
@@ -177,18 +179,16 @@ class ScanRun:
         self.chunk_no += 1
         return self.chunk_no
 
-    def in_process(self, chunks: Iterator[Chunk], stored: np.ndarray,
-                   budget: float | None) -> None:
+    def in_process(self, chunks: Iterator[Chunk], budget: float | None) -> None:
         """``workers=0``: assess every chunk here, with this scan's pre-filter and budget."""
-        self.local = WorkerState(stored, RecordBudget(budget) if budget else None)
+        self.local = WorkerState(self.stored, RecordBudget(budget) if budget else None)
         for ch in chunks:
             self.take(process_chunk(ch, self.fields, self.next_chunk_no(), worker=self.local),
                       ch)
             if self.stop_requested:
                 break
 
-    def in_pool(self, chunks: Iterator[Chunk], n: int, stored: np.ndarray,
-                budget: float | None) -> None:
+    def in_pool(self, chunks: Iterator[Chunk], n: int, budget: float | None) -> None:
         """Assess the chunks in ``n`` worker processes, at most ``2 x n`` chunks in flight,
         taking their results in input order."""
         ctx = mp.get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
@@ -198,7 +198,7 @@ class ScanRun:
             os.environ[PARENT_ENV] = str(os.getpid())
             ctx.set_forkserver_preload(["__main__", "waspada.ingest._preload"])
         with ProcessPoolExecutor(n, mp_context=ctx, initializer=init_worker,
-                                 initargs=(stored, budget, os.getpid())) as pool:
+                                 initargs=(self.stored, budget, os.getpid())) as pool:
             # a broken pipeline fails here, before any work; the parent does not warm up
             # an assess() of its own (about half a second of CPU) when workers run it
             try:
@@ -215,7 +215,7 @@ class ScanRun:
                     self.take(fut.result(), c)
                 if self.stop_requested:
                     break
-            del stored
+            self.stored = np.empty(0, np.uint64)  # the pool holds what its workers need
             while inflight:
                 c, fut = inflight.popleft()
                 self.take(fut.result(), c)
