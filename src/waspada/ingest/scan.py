@@ -31,7 +31,8 @@ from typing import Any
 
 import numpy as np
 
-from waspada.analyzer import assess
+from waspada.analyzer import Analyzer, default_analyzer
+from waspada.config import AnalyzerConfig
 from waspada.errors import WaspadaError
 from waspada.ingest.batches import batch_of
 from waspada.ingest.guard import PARENT_ENV, RecordBudget
@@ -118,8 +119,10 @@ class ScanRun:
     documents per transaction; ``log`` records the run in the store."""
 
     def __init__(self, store: Store, fields: Fields, write_rows: int,
-                 on_progress: Progress | None) -> None:
+                 on_progress: Progress | None, config: AnalyzerConfig | None = None) -> None:
         self.store = store
+        #: the analyzer configuration the records are assessed with (None: the default)
+        self.config = config
         self.fields = fields
         self.write_rows = write_rows
         self.on_progress = on_progress
@@ -131,8 +134,8 @@ class ScanRun:
         self.chunk_no = 0
         #: the first 64 bits of the ids stored when the scan began (the resume pre-filter)
         self.stored: np.ndarray = np.empty(0, np.uint64)
-        #: the pre-filter and budget ``process_chunk`` uses in this process (``in_process``
-        #: sets them; re-checked records of a pool scan run with neither)
+        #: the analyzer, pre-filter and budget ``process_chunk`` uses in this process
+        #: (``in_process`` sets all three; re-checked records of a pool scan use the analyzer)
         self.local = WorkerState()
 
     def run(self, inputs: list[str], fmt: str, workers: int, memory_limit: str,
@@ -142,7 +145,7 @@ class ScanRun:
         scan_id = uuid.uuid4().hex
         t0 = time.perf_counter()
         if workers <= 0:
-            assess("warm up")  # a broken pipeline (e.g. ConfigError) fails here, before any work
+            self.local.analyzer = self.analyzer()  # a broken pipeline fails here, before any work
         self.store.tune_for_bulk_writes(memory_limit)
         self.stored = self.store.stored_id_keys()
         in_main = _is_main_thread()
@@ -169,6 +172,15 @@ class ScanRun:
         self.log(scan_id, inputs, started)
         return report
 
+    def analyzer(self) -> Analyzer:
+        """The analyzer of this scan's configuration, built (and checked) on first use."""
+        if self.local.analyzer is None:
+            self.local.analyzer = (
+                Analyzer(self.config) if self.config is not None else default_analyzer()
+            )
+            self.local.analyzer.assess("warm up")
+        return self.local.analyzer
+
     def on_sigint(self, signum: int, frame: FrameType | None) -> None:
         """The first Ctrl-C stops reading (what is in flight is written); the second aborts."""
         if self.stop_requested:
@@ -181,7 +193,8 @@ class ScanRun:
 
     def in_process(self, chunks: Iterator[Chunk], budget: float | None) -> None:
         """``workers=0``: assess every chunk here, with this scan's pre-filter and budget."""
-        self.local = WorkerState(self.stored, RecordBudget(budget) if budget else None)
+        self.local = WorkerState(self.stored, RecordBudget(budget) if budget else None,
+                                 analyzer=self.analyzer())
         for ch in chunks:
             self.take(process_chunk(ch, self.fields, self.next_chunk_no(), worker=self.local),
                       ch)
@@ -198,14 +211,15 @@ class ScanRun:
             os.environ[PARENT_ENV] = str(os.getpid())
             ctx.set_forkserver_preload(["__main__", "waspada.ingest._preload"])
         with ProcessPoolExecutor(n, mp_context=ctx, initializer=init_worker,
-                                 initargs=(self.stored, budget, os.getpid())) as pool:
+                                 initargs=(self.stored, budget, os.getpid(), self.config)) as pool:
             # a broken pipeline fails here, before any work; the parent does not warm up
             # an assess() of its own (about half a second of CPU) when workers run it
             try:
                 pool.submit(check_worker).result()
             except Exception:
-                assess("warm up")  # raise the failure here, with its own type and message
+                self.analyzer()  # raise the failure here, with its own type and message
                 raise
+            self.local.analyzer = self.analyzer()  # for records re-checked here (rare)
             inflight: deque[tuple[Chunk, Future[ChunkResult]]] = deque()
             for ch in chunks:
                 inflight.append((ch, pool.submit(process_chunk, ch, self.fields,
@@ -291,18 +305,20 @@ class ScanRun:
 def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: str = "auto",
          workers: int | None = None, on_progress: Progress | None = None,
          write_rows: int = WRITE_ROWS, memory_limit: str = "256MB",
-         record_budget: float | None = RECORD_BUDGET_S) -> ScanReport:
+         record_budget: float | None = RECORD_BUDGET_S,
+         config: AnalyzerConfig | None = None) -> ScanReport:
     """Scan ``inputs`` into ``store``. ``workers=0`` runs assess in this process; about
     ``write_rows`` documents are committed per transaction; DuckDB's memory is capped at
     ``memory_limit``; a record that spends over ``record_budget`` seconds of CPU in assess()
-    is quarantined ("took too long"; None or 0: no budget).
+    is quarantined ("took too long"; None or 0: no budget). ``config``: the analyzer every
+    record is assessed with (None: the default analyzer).
 
     Raises ``InputError`` (nothing done) when an input does not exist or is not a file or
     folder, ``StoreError`` when the database cannot be written (e.g. the disk is full; the
     batches committed before stay) and ``ScanError`` when a worker process died."""
     check_inputs(inputs)
     n = (os.cpu_count() or 1) if workers is None else workers
-    run = ScanRun(store, fields or Fields(), write_rows, on_progress)
+    run = ScanRun(store, fields or Fields(), write_rows, on_progress, config)
     return run.run(inputs, fmt, n, memory_limit, record_budget or None)
 
 

@@ -1,10 +1,10 @@
 """The scan's worker side: one chunk of raw records in, ready-to-insert Arrow tables out.
 
 ``process_chunk`` parses, validates and hashes every record, skips those the resume pre-filter
-says are stored, ``assess()``es the rest within a per-record CPU budget and builds the columns
-(``ChunkResult``). It runs in the pool's worker processes (``init_worker`` sets each one up) or,
-for ``workers=0`` and for re-checked records, in the scan's own process with a ``WorkerState``
-of its own.
+says are stored, assesses the rest with the worker's analyzer within a per-record CPU budget and
+builds the columns (``ChunkResult``). It runs in the pool's worker processes (``init_worker``
+sets each one up) or, for ``workers=0`` and for re-checked records, in the scan's own process
+with a ``WorkerState`` of its own.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from waspada.assess import assess
+from waspada.analyzer import Analyzer, default_analyzer
+from waspada.config import AnalyzerConfig
 from waspada.ingest.batches import columns_batch, unstorable, without
 from waspada.ingest.fastjson import Bad, loads_record
 from waspada.ingest.guard import RecordBudget, RecordTimeout
@@ -56,13 +57,15 @@ class ChunkResult:
 
 @dataclass(slots=True)
 class WorkerState:
-    """What ``process_chunk`` needs of the process it runs in: the resume pre-filter (the sorted
-    first 64 bits of the ids stored when the scan began), the per-record CPU budget, and why the
-    warm-up failed (reported by ``check_worker``)."""
+    """What ``process_chunk`` needs of the process it runs in: the analyzer (None: the default
+    one), the resume pre-filter (the sorted first 64 bits of the ids stored when the scan
+    began), the per-record CPU budget, and why the warm-up failed (reported by
+    ``check_worker``)."""
 
     stored: np.ndarray = field(default_factory=lambda: np.empty(0, np.uint64))
     budget: RecordBudget | None = None
     init_error: Exception | None = None
+    analyzer: Analyzer | None = None
 
     def probably_stored(self, doc_id: str) -> bool:
         keys = self.stored
@@ -173,6 +176,7 @@ def process_chunk(chunk: Chunk, fields: Fields, chunk_no: int = 0,
     results: list[Assessment] = []
     failed: list[int] = []
     budget = w.budget
+    assess = (w.analyzer or default_analyzer()).assess
     with budget.running() if budget is not None else _no_budget() as current:
         for i, text in enumerate(texts):
             # the timer raises RecordTimeout only while current[0] is this record's position,
@@ -221,15 +225,18 @@ def _no_budget() -> Iterator[list[int]]:
     yield [-1]
 
 
-def init_worker(stored: np.ndarray, budget: float | None, scan_pid: int) -> None:
-    """The pool's initializer: set up this worker process (see ``_WORKER``)."""
+def init_worker(stored: np.ndarray, budget: float | None, scan_pid: int,
+                config: AnalyzerConfig | None = None) -> None:
+    """The pool's initializer: set up this worker process (see ``_WORKER``) with the analyzer
+    of ``config`` (None: the default analyzer, already warm in the preloaded fork server)."""
     die_with_parent()  # the fork server (or, without one, the scan)
     watch_parent(scan_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     _WORKER.stored = stored
     _WORKER.budget = RecordBudget(budget) if budget else None
     try:
-        assess("warm up")  # at once when forked from the preloaded fork server
+        _WORKER.analyzer = Analyzer(config) if config is not None else default_analyzer()
+        _WORKER.analyzer.assess("warm up")  # at once when forked from the preloaded fork server
     except Exception as e:  # kept for check_worker: a raising initializer breaks the pool
         _WORKER.init_error = e
     gc.freeze()
