@@ -177,14 +177,14 @@ class ArrowBatch:
     hits: pa.Table
 
     def __len__(self) -> int:
-        return self.docs.num_rows
+        return int(self.docs.num_rows)
 
     def to_ipc(self) -> bytes:
         sink = pa.BufferOutputStream()
         for t in (self.docs, self.ents, self.hits):
             with pa.ipc.new_stream(sink, t.schema) as w:
                 w.write_table(t)
-        return sink.getvalue().to_pybytes()
+        return bytes(sink.getvalue().to_pybytes())
 
     @classmethod
     def from_ipc(cls, data: bytes) -> ArrowBatch:

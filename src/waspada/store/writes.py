@@ -91,7 +91,7 @@ def write_docs(con: duckdb.DuckDBPyConnection, b: ArrowBatch) -> int:
             con.execute(_INSERT_HITS)
             con.unregister("_batch_hits")
         con.unregister("_new_docs")
-        return ret.num_rows
+        return int(ret.num_rows)
     finally:
         con.unregister("_batch_docs")
 
