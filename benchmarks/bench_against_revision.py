@@ -25,10 +25,11 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from bench_assess import _best
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -48,15 +49,6 @@ def load_revision(rev: str, into: Path) -> Any:
         py.write_text(word.sub("waspada_rev", py.read_text(encoding="utf-8")), encoding="utf-8")
     sys.path.insert(0, str(into))
     return importlib.import_module("waspada_rev")
-
-
-def _best(fn: Callable[[], None], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def main(argv: Sequence[str] | None = None) -> int:
