@@ -6,9 +6,9 @@ The package of revision REV is extracted with ``git archive`` into a temporary f
 ``waspada_rev`` (every ``waspada`` import inside it rewritten), so both versions load side by side
 in this process; they then assess the same texts (the SMS data sets and the Indonesian job ads
 under /work/shared/data, or ``WASPADA_DATA``; a fixed random sample of ``--limit`` each), one
-text at a time, interleaved, best of
-``--repeat`` rounds each. Prints and writes ``benchmarks/results/bench_against_revision.json`` and ``.md``:
-texts per second of each and the ratio (this tree / REV; above 1 = faster now). Texts are never
+text at a time, interleaved, best of ``--repeat`` rounds each. Prints and writes
+``benchmarks/results/bench_against_revision.json`` and ``.md``: texts per second of each and the
+ratio (this tree / REV; above 1 = faster now). Texts are never
 printed. Both versions must give the same verdicts: the script counts the texts whose risk,
 level or indicators differ and reports that number too.
 """
