@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from waspada.errors import ConfigError
 from waspada.scoring.combine import combine, combined_risk
 from waspada.scoring.model import ModelOutput
 from waspada.scoring.risk import RiskResult
@@ -36,7 +37,7 @@ def test_other_rules_of_the_ablation(rule: str, ind: float, p: float, expected: 
 
 
 def test_unknown_rule_is_an_error() -> None:
-    with pytest.raises(ValueError, match="unknown combine rule"):
+    with pytest.raises(ConfigError, match="unknown combine rule"):
         combined_risk(0, 0.5, 0.0, "vote")
 
 

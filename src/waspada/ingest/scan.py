@@ -34,10 +34,10 @@ from typing import Any
 import numpy as np
 
 from waspada.assess import assess
-from waspada.errors import WaspadaError
+from waspada.errors import RecordTimeout, ScanError, StoreError
 from waspada.ingest.batches import batch_of, columns_batch, unstorable, without
 from waspada.ingest.fastjson import Bad, loads_record
-from waspada.ingest.guard import PARENT_ENV, RecordBudget, RecordTimeout
+from waspada.ingest.guard import PARENT_ENV, RecordBudget
 from waspada.ingest.readers import (
     MAX_RECORD_BYTES,
     Chunk,
@@ -49,7 +49,7 @@ from waspada.ingest.readers import (
 )
 from waspada.ingest.values import content_id, opt_str, parse_time, parse_time_plain
 from waspada.procs import die_with_parent, watch_parent
-from waspada.store.db import ArrowBatch, Store, StoreError, WriteBatch
+from waspada.store.db import ArrowBatch, Store, WriteBatch
 from waspada.types import Assessment
 
 #: documents per write transaction (results of several chunks are merged up to this)
@@ -60,10 +60,6 @@ EXCERPT = 1024
 RECORD_BUDGET_S = 5.0
 
 QTuple = tuple[str, str, int, str, str]
-
-
-class ScanError(WaspadaError):
-    """The scan cannot go on (a worker process died); committed batches stay."""
 
 
 #: bits of a chunk's number in a document's ``idx`` (``chunk_no << IDX_BITS | position``)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from waspada.errors import StoreError
 from waspada.link.allowlist import load_allowlist
 from waspada.link.model import LINKING_KINDS
-from waspada.store.db import Store, StoreError
+from waspada.store.db import Store
 
 #: a group id prefix needs at least this many characters (as ``waspada show`` asks of doc ids)
 MIN_PREFIX = 6

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from waspada.errors import ConfigError
 from waspada.scoring.model import ModelOutput
 from waspada.scoring.risk import CATEGORY_FLOOR, HIGH_AT, MEDIUM_AT, RiskResult, level_of
 from waspada.types import Category
@@ -52,7 +53,7 @@ def combined_risk(ind_risk: float, p_model: float, counter: float, rule: str = R
     elif rule == "model_gated":  # indicators count only when the model also leans risky
         v = max(p, r if p >= 0.25 else 0.0)
     else:
-        raise ValueError(f"unknown combine rule {rule!r}")
+        raise ConfigError(f"unknown combine rule {rule!r}")
     return max(0, min(100, round(100 * v)))
 
 

@@ -27,17 +27,13 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from waspada.errors import WaspadaError
+from waspada.errors import StoreError
 from waspada.store import schema
 
 DEFAULT_DB = "waspada.duckdb"
 #: what DuckDB raises when it cannot write the file (disk full, a file size limit, an I/O error,
 #: the database invalidated by one): the user's to fix, reported as a ``StoreError``
 _WRITE_ERRORS = (duckdb.IOException, duckdb.FatalException, duckdb.OutOfMemoryException)
-
-
-class StoreError(WaspadaError):
-    """The database cannot be opened or is of a newer schema than this release knows."""
 
 
 def utf8_path(path: str) -> bool:
