@@ -48,7 +48,7 @@ def _options(
 
 def _register() -> None:
     # Imported for their side effect: each module adds its commands to ``app``.
-    from waspada.cli import check, link, model, scan  # noqa: F401
+    from waspada.cli import check, link, scan, training  # noqa: F401
 
 
 def main() -> None:
