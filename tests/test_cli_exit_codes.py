@@ -5,6 +5,7 @@ runs (in this process through Typer's runner, or as a subprocess for Ctrl-C)."""
 from __future__ import annotations
 
 import ast
+import inspect
 import json
 import os
 import re
@@ -20,6 +21,7 @@ from typer.testing import CliRunner
 
 from waspada.cli import _register, app, common
 from waspada.scoring.model import DEFAULT_MODEL_PATH
+from waspada.training.datasets import DEFAULT_DATA_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 _register()
@@ -156,6 +158,16 @@ def test_train_needs_out_or_replace_packaged_and_writes_nothing_without(tmp_path
     assert not (tmp_path / "m.npz").exists()
 
 
+def test_train_model_has_no_default_path_either() -> None:
+    """The function ``train`` calls names no file by default: a script that forgets ``out``
+    gets a TypeError, not a replaced packaged model."""
+    from waspada.training.train import train_model
+
+    out = inspect.signature(train_model).parameters["out"]
+    assert out.default is inspect.Parameter.empty and out.kind is out.KEYWORD_ONLY
+
+
+@pytest.mark.skipif(not DEFAULT_DATA_DIR.is_dir(), reason="shared data sets absent")
 def test_ctrl_c_is_130_with_one_line_on_stderr(tmp_path: Path) -> None:
     """Interrupt ``evaluate --json`` once it reports progress (on stderr, so stdout stays
     empty): exit 130, "interrupted", nothing half-written on stdout."""
