@@ -7,9 +7,10 @@
 /work/shared/data (``WASPADA_DATA`` overrides) and stores one SHA-256 digest per text of: risk,
 level, category, language, script, the entities (kind, value, start, end, text, recogniser, score,
 sorted attrs), the indicators (id, category, weight, description, evidence spans), the
-explanation, the probabilities and top features (exact float reprs) and the model's feature
-vector (indices and values, bytes). ``check`` recomputes them and prints how many texts changed
-(by data set and by field), never the texts themselves. Exit status 1 when any changed.
+explanation, the stance with its cues and the incomplete steps, the probabilities and top
+features (exact float reprs) and the model's feature vector (indices and values, bytes).
+``check`` recomputes them and prints how many texts changed (by data set and by field), never the
+texts themselves. Exit status 1 when any changed.
 """
 
 from __future__ import annotations
@@ -48,12 +49,12 @@ def _h(obj: Any) -> str:
 
 def digest(text: str) -> dict[str, str]:
     """One short digest per field of assess(text), plus the model's feature vector."""
-    from waspada import assess
-    from waspada.assess import analyse
+    from waspada import default_analyzer
     from waspada.scoring import model as model_mod
     from waspada.scoring.features import vectorize
 
-    a = assess(text)
+    analyzer = default_analyzer()
+    a = analyzer.assess(text)
     out = {
         "verdict": _h([a.risk, a.level, a.category, a.language, a.script, a.model_version]),
         "entities": _h(
@@ -73,11 +74,12 @@ def digest(text: str) -> dict[str, str]:
         "explanation": _h(a.explanation),
         "probabilities": _h(sorted((k, repr(v)) for k, v in a.probabilities.items())),
         "features": _h([[repr(v) for v in sorted(f.items())] for f in a.features]),
+        "stance": _h([a.stance, [c.to_dict() for c in a.stance_evidence], list(a.incomplete)]),
     }
-    model = model_mod.default_model()
+    model = analyzer.model
     if model is not None and model_mod.has_content(text):
-        ctx, ents, hits = analyse(text)
-        vec = vectorize(ctx.text, ctx.lower or ctx.text.lower(), model.config, hits, ents)
+        ctx, ents, hits = analyzer.analyse(text)
+        vec = vectorize(ctx.text, ctx.lower, model.config, hits, ents)
         h = hashlib.sha256(vec.idx.astype("<i8").tobytes())
         h.update(vec.val.astype("<f4").tobytes())
         h.update(repr((vec.n_ngrams, vec.n_cps, vec.names)).encode("utf-8"))

@@ -2,7 +2,7 @@
 
 Documents are real texts from ../shared/data with realistic edits (new phone numbers and handles,
 other amounts, emoji and spacing, sentence order, truncation), and identifiers handed out so that
-documents form ground-truth networks with hub identifiers (see ``waspada.link.synth``).
+documents form ground-truth networks with hub identifiers (see ``benchmarks/lab/synth.py``).
 
 TIMED: ``link_documents`` over all N documents: masking and normalising every text, shingling,
 MinHash, LSH banding, verification, union-find, networks (allow-list, hub cap), stable ids and
@@ -11,6 +11,8 @@ store gives them after `waspada scan`); assess() is not run here.
 
     .venv/bin/python benchmarks/bench_link.py --n 100000          # quick
     .venv/bin/python benchmarks/bench_link.py --n 1000000 --sample 50000
+
+Writes ``benchmarks/results/bench_link.json`` and ``.md``.
 """
 
 from __future__ import annotations
@@ -19,14 +21,15 @@ import argparse
 import os
 import random
 import resource
-import sys
 import time
 from collections import Counter
 from datetime import datetime, timedelta
 
 import numpy as np
 
-from waspada.link import LinkConfig, LinkDoc, link_documents, quality, synth
+from lab import quality, synth
+from results_io import Lines, write_results
+from waspada.link import LinkConfig, LinkDoc, link_documents
 from waspada.link.campaigns import components
 from waspada.link.mask import mask_text, shingle_hashes
 from waspada.link.minhash import BANDS, NUM_PERM
@@ -116,13 +119,14 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threshold", type=float, default=0.7)
     a = ap.parse_args()
+    out = Lines()
 
     t = time.perf_counter()
     docs, template, nets = build(a.n, a.seed)
     t_build = time.perf_counter() - t
     chars = sum(len(d.text) for d in docs)
-    print(f"built {len(docs):,} documents from {len(set(template)):,} distinct real templates "
-          f"({chars / 1e6:.0f} M chars) in {t_build:.0f} s (not timed)", flush=True)  # fmt: skip
+    out(f"built {len(docs):,} documents from {len(set(template)):,} distinct real templates "
+        f"({chars / 1e6:.0f} M chars) in {t_build:.0f} s (not timed)")  # fmt: skip
 
     cfg = LinkConfig(threshold=a.threshold)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
@@ -143,29 +147,39 @@ def main() -> None:
     net = [-1 if c is None else nnames.setdefault(c, len(nnames)) for c in res.state.network]
     cp, cr, _, _ = synth.pairwise_scores(camp, template)
     np_, nr, _, _ = synth.pairwise_scores(net, nets)
-    print(
+    out(
         f"link_documents: {len(docs):,} docs in {t_link:.1f} s "
         f"({len(docs) / t_link:,.0f} docs/s, {chars / t_link / 1e6:.2f} M chars/s); "
         f"peak RSS {rss_gb:.2f} GB (whole process; {rss_before:.2f} GB after building the "
         f"documents, before linking); CPU {c_link:.0f} s (process + workers); "
         f"load average {load:.1f} on {os.cpu_count()} cores"
     )
-    print(f"  {len(res.campaigns):,} campaigns, {len(res.networks):,} networks; pairwise vs "
-          f"construction: campaigns P={cp:.4f} R={cr:.4f} (same real template), "
-          f"networks P={np_:.4f} R={nr:.4f}", flush=True)  # fmt: skip
+    out(f"  {len(res.campaigns):,} campaigns, {len(res.networks):,} networks; pairwise vs "
+        f"construction: campaigns P={cp:.4f} R={cr:.4f} (same real template), "
+        f"networks P={np_:.4f} R={nr:.4f}")  # fmt: skip
 
     sample = docs[: a.sample]
     ds = datasketch_side_by_side(sample, a.threshold)
-    print(
+    out(
         f"side by side on the first {len(sample):,} documents (num_perm={NUM_PERM}, "
         f"ours {BANDS} bands; datasketch MinHashLSH threshold {a.threshold}):"
     )
-    print(f"  ours (whole pipeline incl. networks, summaries off): {ds['ours_s']:.1f} s")
-    print(f"  datasketch (MinHash + MinHashLSH + verify + union-find): {ds['datasketch_s']:.1f} s")
-    print(f"  agreement of campaign pairs, ours vs datasketch: precision "
-          f"{ds['agree_precision']:.4f}, recall {ds['agree_recall']:.4f} "
-          f"({ds['our_pairs']:,} vs {ds['datasketch_pairs']:,} pairs)")  # fmt: skip
-    sys.stdout.flush()
+    out(f"  ours (whole pipeline incl. networks, summaries off): {ds['ours_s']:.1f} s")
+    out(f"  datasketch (MinHash + MinHashLSH + verify + union-find): {ds['datasketch_s']:.1f} s")
+    out(f"  agreement of campaign pairs, ours vs datasketch: precision "
+        f"{ds['agree_precision']:.4f}, recall {ds['agree_recall']:.4f} "
+        f"({ds['our_pairs']:,} vs {ds['datasketch_pairs']:,} pairs)")  # fmt: skip
+    figures = {
+        "documents": len(docs), "seed": a.seed, "threshold": a.threshold,
+        "link_s": round(t_link, 1), "docs_per_s": round(len(docs) / t_link),
+        "peak_rss_gb": round(rss_gb, 2), "cpu_s": round(c_link), "load_avg_1m": round(load, 1),
+        "campaigns": len(res.campaigns), "networks": len(res.networks),
+        "campaign_precision": round(cp, 4), "campaign_recall": round(cr, 4),
+        "network_precision": round(np_, 4), "network_recall": round(nr, 4),
+        "datasketch_sample": len(sample),
+        "datasketch": {k: round(v, 4) if isinstance(v, float) else v for k, v in ds.items()},
+    }
+    write_results("bench_link", figures, out.markdown(), title="waspada link: speed and memory")
 
 
 if __name__ == "__main__":

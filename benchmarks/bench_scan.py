@@ -12,6 +12,9 @@ every record is therefore one new document.
 The single-process rate is measured on the first 20,000 records before and after the scan; the
 speed-up uses their mean (``speedup_range``: against each of the two).
 
+Writes ``benchmarks/results/bench_scan.json`` and ``.md`` (``--out`` holds only the temporary
+input and database files).
+
 Peak RSS is sampled from /proc every 0.1 s over the scan process and all its descendants
 (parent + forkserver + workers), summed; ``max_single_rss_mb`` is getrusage(RUSAGE_CHILDREN).
 """
@@ -30,8 +33,12 @@ import threading
 import time
 from pathlib import Path
 
+from results_io import Lines, write_results
+from waspada.datafiles import data_dir
+
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data"
+#: the labelled data sets ($WASPADA_DATA or ../shared/data)
+DATA = data_dir()
 OUT = ROOT / "benchmarks" / "out"
 SINGLE_SAMPLE = 20_000
 
@@ -153,12 +160,13 @@ def main() -> None:
     ap.add_argument("--batch-rows", type=int, default=None,
                     help="documents per committed transaction (default: the scan's own)")
     ap.add_argument("--data", type=Path, default=DATA)
-    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--out", type=Path, default=OUT, help="folder for the temporary files")
     ap.add_argument("--keep", action="store_true", help="keep the input and database files")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     texts = load_texts(args.data)
     results = []
+    out = Lines()
     for n in (int(s) for s in args.sizes.split(",")):
         src = args.out / f"records-{n}.jsonl"
         db = args.out / f"bench-{n}.duckdb"
@@ -202,11 +210,12 @@ def main() -> None:
             "new": r["new"], "quarantined": r["quarantined"],
         }
         results.append(row)
-        print(json.dumps(row), flush=True)
+        out(json.dumps(row))
         if not args.keep:
             src.unlink()
             db.unlink(missing_ok=True)
-    (args.out / "bench_scan.json").write_text(json.dumps(results, indent=2) + "\n")
+    write_results("bench_scan", results, out.markdown(),
+                  title="waspada scan: throughput, memory, database size")
 
 
 if __name__ == "__main__":

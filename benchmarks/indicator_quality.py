@@ -7,23 +7,25 @@ only the false-positive rate means anything there (target <= 3 %). The Philippin
 
 Usage:  python benchmarks/indicator_quality.py [--data DIR] [--why]
 ``--why`` adds, per data set, how often each indicator fired among false and true positives
-(counts only: no message text is ever printed).
+(counts only: no message text is ever printed). Writes ``benchmarks/results/indicator_quality.json``
+and ``.md``.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from results_io import Lines, write_results
 from waspada import assess
+from waspada.datafiles import data_dir
 
-DEFAULT_DATA = Path(os.environ.get("WASPADA_DATA", Path(__file__).parents[2] / "shared" / "data"))
+DEFAULT_DATA = data_dir()
 
 #: (name, file, positive labels or None when every row is positive, negative labels, row filter)
 SETS: list[tuple[str, str, frozenset[str] | None, frozenset[str]]] = [
@@ -59,6 +61,13 @@ class Tally:
     why_fp: Counter[str] = field(default_factory=Counter)
     why_tp: Counter[str] = field(default_factory=Counter)
 
+    def figures(self) -> dict[str, float | int | None]:
+        pos, neg = self.tp + self.fn, self.fp + self.tn
+        return {"positives": pos, "negatives": neg,
+                "precision": round(self.tp / (self.tp + self.fp), 4) if self.tp + self.fp else None,
+                "recall": round(self.tp / pos, 4) if pos else None,
+                "fpr": round(self.fp / neg, 4) if neg else None, "errors": self.errors}
+
     def line(self, name: str) -> str:
         pos, neg = self.tp + self.fn, self.fp + self.tn
         prec = f"{self.tp / (self.tp + self.fp):6.1%}" if self.tp + self.fp else "     -"
@@ -85,12 +94,14 @@ def rows(path: Path, name: str) -> Iterator[tuple[str, str]]:
 
 
 def run(data: Path, why: bool) -> None:
-    print(f"{'data set (level >= medium = positive)':52} {'pos':>6} {'neg':>6}  "
+    out = Lines()
+    figures: dict[str, object] = {}
+    out(f"{'data set (level >= medium = positive)':52} {'pos':>6} {'neg':>6}  "
           f"{'prec':>6}  {'recall':>6}  {'FPR':>6}")
     for name, rel, pos_labels, neg_labels in SETS:
         path = data / rel
         if not path.exists():
-            print(f"{name[:52]:52}  (missing: {path})")
+            out(f"{name[:52]:52}  (missing: {path})")
             continue
         t = Tally()
         for text, label in rows(path, name):
@@ -114,10 +125,13 @@ def run(data: Path, why: bool) -> None:
                 t.fn += 1
             else:
                 t.tn += 1
-        print(t.line(name))
+        out(t.line(name))
+        figures[name] = t.figures()
         if why:
-            print("    FP indicators:", ", ".join(f"{k} {v}" for k, v in t.why_fp.most_common(8)))
-            print("    TP indicators:", ", ".join(f"{k} {v}" for k, v in t.why_tp.most_common(8)))
+            out("    FP indicators: " + ", ".join(f"{k} {v}" for k, v in t.why_fp.most_common(8)))
+            out("    TP indicators: " + ", ".join(f"{k} {v}" for k, v in t.why_tp.most_common(8)))
+    write_results("indicator_quality", figures, out.markdown(),
+                  title="Indicator-only risk (level >= medium) on the labelled data sets")
 
 
 def main() -> None:

@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_scan import DATA, _tree_sample, load_texts, write_records
-from waspada.assess import assess
+from waspada.analyzer import assess
 from waspada.ingest.scan import scan
 from waspada.store.db import Store
 

@@ -1,6 +1,6 @@
 """Stance on the corpus of real public texts, measured on a held-out half split by publisher.
 
-    .venv/bin/python benchmarks/stance_quality.py            # writes benchmarks/stance_quality.md
+    .venv/bin/python benchmarks/stance_quality.py   # writes benchmarks/results/stance_quality.*
     .venv/bin/python benchmarks/stance_quality.py --split dev   # prints the dev half only
 
 Split: a publisher whose SHA-1 (of its name, UTF-8, as an integer) is even is *dev* (the cues
@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
+from results_io import write_results
 from waspada import assess as assess_pkg
 from waspada.scoring import combine as combine_mod
 from waspada.training.datasets import CORPUS_LABELS, corpus_half
@@ -25,7 +26,6 @@ from waspada.types import STANCES
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "public_texts.jsonl"
-OUT = Path(__file__).with_name("stance_quality.md")
 #: the clean held-out figure: measured before any test-half text was read (commit 59a1cd7)
 FIRST_MEASUREMENT = (
     "**First measurement (clean held-out)**, taken before any test-half text was read (commit "
@@ -135,9 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     res = run([r for r in rows if corpus_half(r["publisher"]) == "test"])
     n_pub = Counter(corpus_half(r["publisher"]) for r in {r["publisher"]: r for r in rows}.values())
     head = [
-        "# Stance on real public texts (held-out half)",
-        "",
-        "Written by `benchmarks/stance_quality.py` from `data/public_texts.jsonl`. Split by "
+        "Measured on `data/public_texts.jsonl`. Split by "
         "publisher: SHA-1 of the publisher's name even = dev (cues written looking at these "
         f"only: {n_pub['dev']} publishers), odd = test ({n_pub['test']} publishers, "
         f"{len(res)} texts, not looked at while writing cues). Only the test half is reported. "
@@ -148,8 +146,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         IN_SAMPLE,
         "",
     ]
-    OUT.write_text("\n".join(head + tables(res, "test half")), encoding="utf-8")
-    print(f"wrote {OUT}")
+    figures = [{k: r[k] for k in ("id", "stance", "before", "after")} for r in res]
+    write_results("stance_quality", figures, "\n".join(head + tables(res, "test half")),
+                  title="Stance on real public texts (held-out half)")
     return 0
 
 

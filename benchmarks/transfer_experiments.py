@@ -28,8 +28,10 @@ from typing import Any
 
 import numpy as np
 
+from waspada.training.cv import metrics
 from waspada.training.datasets import load_all
-from waspada.training.evaluate import combined_probability, metrics, prepare
+from waspada.training.evaluate import combined_probability
+from waspada.training.prepared import prepare
 from waspada.training.recipe import (
     DEFAULT_RECIPE,
     Recipe,

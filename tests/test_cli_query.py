@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 from ingest._util import ROOT, run_cli
 from waspada import assess
 from waspada.cli import _register, app
-from waspada.indicators.loader import default_taxonomy
+from waspada.indicators.loader import load_taxonomy
 from waspada.ingest.scan import batch_of, content_id
 from waspada.store import queries
 from waspada.store.db import Store, WriteBatch
@@ -214,7 +214,7 @@ def test_every_export_gives_back_any_value(docs: list[tuple[str, str, str | None
 #: columns of a --no-text export that may hold strings the texts also contain, because they are
 #: not taken from the text: the record's own fields, and fixed vocabularies checked below
 RECORD_FIELDS = ("external_id", "source", "url")
-INDICATOR_IDS = {i.id for i in default_taxonomy().indicators}
+INDICATOR_IDS = {i.id for i in load_taxonomy().indicators}
 FIXED_FORM = {"id": r"[0-9a-f]{64}", "risk": r"\d{1,3}", "language": r"[a-z]{2,3}",
               "script": r"[A-Z][a-z]+", "model_version": r"[a-z]+-[0-9a-f]+",
               "posted_at": r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?",

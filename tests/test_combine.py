@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from waspada.errors import ConfigError
 from waspada.scoring.combine import combine, combined_risk
 from waspada.scoring.model import ModelOutput
 from waspada.scoring.risk import RiskResult
@@ -26,19 +25,6 @@ NOISY_OR = [
 @pytest.mark.parametrize(("ind", "p", "q", "expected"), NOISY_OR)
 def test_noisy_or_rule(ind: float, p: float, q: float, expected: int) -> None:
     assert combined_risk(ind, p, q) == expected
-
-
-@pytest.mark.parametrize(
-    ("rule", "ind", "p", "expected"),
-    [("mean", 40, 0.8, 60), ("model_gated", 60, 0.1, 10), ("model_gated", 60, 0.3, 60)],
-)
-def test_other_rules_of_the_ablation(rule: str, ind: float, p: float, expected: int) -> None:
-    assert combined_risk(ind, p, 0.0, rule) == expected
-
-
-def test_unknown_rule_is_an_error() -> None:
-    with pytest.raises(ConfigError, match="unknown combine rule"):
-        combined_risk(0, 0.5, 0.0, "vote")
 
 
 def _ind(risk: int, category: str = "benign", counter: float = 0.0) -> RiskResult:

@@ -37,3 +37,39 @@ def test_the_loader_is_a_safe_one() -> None:
 def test_a_syntax_error_names_the_file() -> None:
     with pytest.raises(ConfigError, match=r"^broken\.yaml: cannot be read"):
         datafiles.parse_yaml("a: [1, 2\nb: c", "broken.yaml")
+
+
+# -- locating what lives outside the package: the checkout, the labelled data sets ---------------
+
+CHECKOUT = Path(__file__).resolve().parents[1]
+
+
+def test_repo_path_is_inside_the_checkout_the_package_runs_from() -> None:
+    assert datafiles.repo_path() == CHECKOUT
+    assert datafiles.repo_path("data", "public_texts.jsonl").is_file()
+
+
+def test_data_dir_honours_waspada_data(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("WASPADA_DATA", str(tmp_path))
+    assert datafiles.data_dir() == tmp_path
+
+
+@pytest.mark.parametrize("value", [None, ""])
+def test_data_dir_falls_back_to_shared_data_beside_the_checkout(
+    monkeypatch: pytest.MonkeyPatch, value: str | None
+) -> None:
+    if value is None:
+        monkeypatch.delenv("WASPADA_DATA", raising=False)
+    else:
+        monkeypatch.setenv("WASPADA_DATA", value)
+    assert datafiles.data_dir() == CHECKOUT.parent / "shared" / "data"
+
+
+def test_the_training_loader_reads_the_folder_waspada_data_names(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from waspada.training.datasets import load_all
+
+    monkeypatch.setenv("WASPADA_DATA", str(tmp_path))
+    with pytest.raises(ConfigError, match=str(tmp_path)):
+        load_all(names=["uci_sms_spam_collection"], corpus=None)

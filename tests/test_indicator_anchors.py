@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from waspada.indicators import engine
-from waspada.indicators.engine import anchors
+from waspada.analyzer import default_analyzer
+from waspada.indicators import matcher
+from waspada.indicators.matcher import anchors
 from waspada.text import patterns as rx
 
 
@@ -43,12 +44,12 @@ def test_anchors(pattern: str, expected: tuple[str, ...] | None) -> None:
 
 
 def test_every_gated_indicator_of_the_taxonomy_has_anchors_and_most_are_gated() -> None:
-    comp = engine._default()
+    comp = default_analyzer().indicators
     with_patterns = [i for i in comp.taxonomy.indicators if i.patterns]
     assert len(comp.gated) >= len(with_patterns) - 3  # only a few start with a class or digit
 
 
-_comp = engine._default()
+_comp = default_analyzer().indicators
 _words = sorted(set(_comp.anchors.keys()))
 # the words the gated patterns look for after their anchors, so that random texts do match
 _tails = [
@@ -71,7 +72,7 @@ _piece = st.one_of(
 def test_matching_at_anchors_gives_what_finditer_gives(pieces: list[str]) -> None:
     low = "".join(pieces)
     got: dict[int, list[tuple[int, int]]] = {}
-    engine._match_at_anchors(_comp, low, got)
+    matcher._match_at_anchors(_comp, low, got)
     want: dict[int, list[tuple[int, int]]] = {}
     for idx, pattern in _comp.gated:
         for m in rx.finditer(pattern, low):
@@ -90,7 +91,7 @@ def test_matching_at_anchors_gives_what_finditer_gives(pieces: list[str]) -> Non
 )
 def test_an_anchor_inside_a_match_starts_no_second_match(low: str) -> None:
     got: dict[int, list[tuple[int, int]]] = {}
-    engine._match_at_anchors(_comp, low, got)
+    matcher._match_at_anchors(_comp, low, got)
     want: dict[int, list[tuple[int, int]]] = {}
     for idx, pattern in _comp.gated:
         for m in rx.finditer(pattern, low):
@@ -102,6 +103,6 @@ def test_matching_at_anchors_finds_real_flags() -> None:
     # a flag known to be gated, on a text written for this test
     low = "ini mama pakai nomor teman, tolong isi pulsa 20rb ke nomor ini ya"
     got: dict[int, list[tuple[int, int]]] = {}
-    engine._match_at_anchors(_comp, low, got)
+    matcher._match_at_anchors(_comp, low, got)
     ids = {_comp.taxonomy.indicators[i].id for i in got}
     assert "scam.family_new_number" in ids

@@ -7,18 +7,18 @@ from pathlib import Path
 import pytest
 
 from waspada.errors import ConfigError
-from waspada.indicators.loader import DATA_DIR, default_taxonomy, load_files
+from waspada.indicators.loader import DATA_DIR, load_files, load_taxonomy
 
 GOLDEN = Path(__file__).parent / "golden" / "indicators.txt"
 
 
 def test_loaded_ids_match_the_golden_list() -> None:
     golden = [line.strip() for line in GOLDEN.read_text().splitlines() if line.strip()]
-    assert sorted(i.id for i in default_taxonomy().indicators) == sorted(golden)
+    assert sorted(i.id for i in load_taxonomy().indicators) == sorted(golden)
 
 
 def test_every_indicator_has_english_indonesian_and_a_source() -> None:
-    for ind in default_taxonomy().indicators:
+    for ind in load_taxonomy().indicators:
         assert ind.description["en"].strip() and ind.description["id"].strip(), ind.id
         assert ind.sources, f"{ind.id} cites no source"
 
@@ -42,12 +42,12 @@ def test_every_indicator_has_english_indonesian_and_a_source() -> None:
 def test_key_indicators_are_worded_in_the_regions_languages(
     indicator: str, langs: set[str]
 ) -> None:
-    ind = default_taxonomy().by_id[indicator]
+    ind = load_taxonomy().by_id[indicator]
     assert langs <= set(ind.keywords)
 
 
 def test_families_cover_recruitment_scam_and_counter() -> None:
-    cats = {i.category for i in default_taxonomy().indicators}
+    cats = {i.category for i in load_taxonomy().indicators}
     assert cats == {"recruitment_lure", "scam", "counter"}
 
 
@@ -117,5 +117,5 @@ def test_unparsable_yaml_names_the_file(tmp_path: Path) -> None:
 
 
 def test_the_bundled_files_are_the_ones_loaded() -> None:
-    files = {i.file for i in default_taxonomy().indicators}
+    files = {i.file for i in load_taxonomy().indicators}
     assert files == {p.name for p in DATA_DIR.glob("*.yaml")}

@@ -7,19 +7,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from waspada import assess
-from waspada.indicators import engine
-from waspada.recognizers.base import Context
+from waspada import assess, default_analyzer
+from waspada.indicators import matcher
 from waspada.scoring.risk import score as risk_score
-from waspada.text.normalize import normalize
-from waspada.types import Entity, IndicatorHit
+from waspada.types import Context, Entity, IndicatorHit
 
 
 def ctx_of(text: str) -> Context:
-    norm = normalize(text)
-    low = norm.text.lower()
-    return Context(norm=norm, language="und", script="Latin",
-                   lower=low if len(low) == len(norm.text) else norm.text)
+    return Context.of(text, language="und")
+
+
+def evaluate(ctx: Context, entities: list[Entity], lang: str) -> list[IndicatorHit]:
+    return matcher.match(default_analyzer().indicators, ctx, entities, lang)
 
 
 def ent(text: str, kind: str, needle: str, value: str = "", **attrs: object) -> Entity:
@@ -55,7 +54,7 @@ def ids(hits: list[IndicatorHit]) -> set[str]:
     ],
 )
 def test_keywords_fire_in_every_language(text: str, expected: set[str]) -> None:
-    assert expected <= ids(engine.evaluate(ctx_of(text), [], "en"))
+    assert expected <= ids(evaluate(ctx_of(text), [], "en"))
 
 
 @pytest.mark.parametrize(
@@ -70,27 +69,27 @@ def test_keywords_fire_in_every_language(text: str, expected: set[str]) -> None:
     ],
 )
 def test_boundaries_and_negation_keep_false_hits_out(text: str, absent: str) -> None:
-    assert absent not in ids(engine.evaluate(ctx_of(text), [], "en"))
+    assert absent not in ids(evaluate(ctx_of(text), [], "en"))
 
 
 def test_a_negatable_keyword_without_negation_fires() -> None:
-    hits = engine.evaluate(ctx_of("Ada biaya pendaftaran Rp 500 ribu"), [], "en")
+    hits = evaluate(ctx_of("Ada biaya pendaftaran Rp 500 ribu"), [], "en")
     assert "scam.upfront_fee" in ids(hits)
 
 
 def test_descriptions_come_in_the_requested_language() -> None:
     c = ctx_of("gaji fantastis")
-    en = engine.evaluate(c, [], "en")[0].description
-    id_ = engine.evaluate(c, [], "id")[0].description
-    vi = engine.evaluate(c, [], "vi")[0].description
-    xx = engine.evaluate(c, [], "xx")[0].description
+    en = evaluate(c, [], "en")[0].description
+    id_ = evaluate(c, [], "id")[0].description
+    vi = evaluate(c, [], "vi")[0].description
+    xx = evaluate(c, [], "xx")[0].description
     assert en.startswith("Pay far above") and id_.startswith("Gaji jauh")
     assert vi != en and xx == en  # unknown languages fall back to English
 
 
 def test_evidence_maps_back_through_normalisation() -> None:
     text = "Ｇａｊｉ ｆａｎｔａｓｔｉｓ, TANPA PENGALAMAN!"  # fullwidth, upper case
-    hits = engine.evaluate(ctx_of(text), [], "en")
+    hits = evaluate(ctx_of(text), [], "en")
     spans = {h.id: h.evidence for h in hits}
     assert spans["recruit.high_pay"][0].text == "Ｇａｊｉ ｆａｎｔａｓｔｉｓ"
     assert spans["recruit.no_experience"][0].text == "TANPA PENGALAMAN"
@@ -104,23 +103,23 @@ def test_evidence_maps_back_through_normalisation() -> None:
 def test_pay_rule_needs_role_or_no_experience_words() -> None:
     t1 = "Customer service, USD 1000 per month"
     money1 = ent(t1, "money", "USD 1000 per month", amount=1000, currency="USD", usd_month=1000)
-    assert "recruit.high_pay" in ids(engine.evaluate(ctx_of(t1), [money1], "en"))
+    assert "recruit.high_pay" in ids(evaluate(ctx_of(t1), [money1], "en"))
     t2 = "Senior engineer, USD 1000 per month"
     money2 = ent(t2, "money", "USD 1000 per month", amount=1000, currency="USD", usd_month=1000)
-    assert "recruit.high_pay" not in ids(engine.evaluate(ctx_of(t2), [money2], "en"))
+    assert "recruit.high_pay" not in ids(evaluate(ctx_of(t2), [money2], "en"))
     low = ent(t1, "money", "USD 1000 per month", amount=300, currency="USD", usd_month=300)
-    assert "recruit.high_pay" not in ids(engine.evaluate(ctx_of(t1), [low], "en"))
+    assert "recruit.high_pay" not in ids(evaluate(ctx_of(t1), [low], "en"))
 
 
 def test_hotspot_comes_from_the_place_entity() -> None:
     t = "Kerja di Xyzville"
     place = ent(t, "place", "Xyzville", country="KH", hotspot=True)
-    hits = engine.evaluate(ctx_of(t), [place], "en")
+    hits = evaluate(ctx_of(t), [place], "en")
     hs = next(h for h in hits if h.id == "recruit.hotspot_destination")
     assert hs.evidence[0].text == "Xyzville"
     assert "recruit.risky_country" in ids(hits)
     not_hot = ent(t, "place", "Xyzville", country="ID", hotspot=False)
-    assert not ids(engine.evaluate(ctx_of(t), [not_hot], "en")) & {
+    assert not ids(evaluate(ctx_of(t), [not_hot], "en")) & {
         "recruit.hotspot_destination", "recruit.risky_country"}
 
 
@@ -128,58 +127,58 @@ def test_chat_app_contact_only_without_a_company_address() -> None:
     t = "Kerja di luar negeri, hubungi @hr_jobs atau hr@company.co.id"
     tg = ent(t, "telegram", "@hr_jobs", value="hr_jobs")
     mail = ent(t, "email", "hr@company.co.id")
-    assert "recruit.chat_app_contact" in ids(engine.evaluate(ctx_of(t), [tg], "en"))
-    assert "recruit.chat_app_contact" not in ids(engine.evaluate(ctx_of(t), [tg, mail], "en"))
+    assert "recruit.chat_app_contact" in ids(evaluate(ctx_of(t), [tg], "en"))
+    assert "recruit.chat_app_contact" not in ids(evaluate(ctx_of(t), [tg, mail], "en"))
     gmail = ent(t.replace("hr@company.co.id", "hrjobs@gmail.com"), "email", "hrjobs@gmail.com")
     t3 = t.replace("hr@company.co.id", "hrjobs@gmail.com")
-    assert "recruit.chat_app_contact" in ids(engine.evaluate(ctx_of(t3), [tg, gmail], "en"))
+    assert "recruit.chat_app_contact" in ids(evaluate(ctx_of(t3), [tg, gmail], "en"))
 
 
 def test_chat_app_phone_needs_a_lure_word_too() -> None:
     t = "Kirim CV ke WhatsApp 081234567890"
     phone = ent(t, "phone", "081234567890", value="+6281234567890", channel="whatsapp")
-    assert "recruit.chat_app_contact" not in ids(engine.evaluate(ctx_of(t), [phone], "en"))
+    assert "recruit.chat_app_contact" not in ids(evaluate(ctx_of(t), [phone], "en"))
     t2 = "Kerja di luar negeri! WhatsApp 081234567890"
     phone2 = ent(t2, "phone", "081234567890", value="+6281234567890", channel="whatsapp")
-    assert "recruit.chat_app_contact" in ids(engine.evaluate(ctx_of(t2), [phone2], "en"))
+    assert "recruit.chat_app_contact" in ids(evaluate(ctx_of(t2), [phone2], "en"))
 
 
 def test_personal_account_payment_needs_payment_words_nearby() -> None:
     t = "Tolong transfer ke rekening BCA 1234567890 a/n Budi"
     acct = ent(t, "bank_account", "1234567890", bank="BCA")
-    assert "scam.personal_account_payment" in ids(engine.evaluate(ctx_of(t), [acct], "en"))
+    assert "scam.personal_account_payment" in ids(evaluate(ctx_of(t), [acct], "en"))
     far = "Tolong transfer ya." + " " * 400 + "Rekening saya 1234567890"
     acct2 = ent(far, "bank_account", "1234567890", bank="BCA")
-    assert "scam.personal_account_payment" not in ids(engine.evaluate(ctx_of(far), [acct2], "en"))
+    assert "scam.personal_account_payment" not in ids(evaluate(ctx_of(far), [acct2], "en"))
 
 
 def test_shortener_and_apk_links() -> None:
     t = "Unduh di https://bit.ly/abc dan https://x.example/app.apk"
     short = ent(t, "url", "https://bit.ly/abc", domain="bit.ly", shortener=True)
     apk = ent(t, "url", "https://x.example/app.apk", domain="x.example", shortener=False)
-    got = ids(engine.evaluate(ctx_of(t), [short, apk], "en"))
+    got = ids(evaluate(ctx_of(t), [short, apk], "en"))
     assert {"scam.link_shortener", "scam.apk_download"} <= got
     t2 = "see https://x.example/app.html"
     plain = ent(t2, "url", "https://x.example/app.html", domain="x.example")
-    assert "scam.apk_download" not in ids(engine.evaluate(ctx_of(t2), [plain], "en"))
+    assert "scam.apk_download" not in ids(evaluate(ctx_of(t2), [plain], "en"))
 
 
 def test_click_link_requires_a_url() -> None:
-    assert "scam.click_link" not in ids(engine.evaluate(ctx_of("click here"), [], "en"))
+    assert "scam.click_link" not in ids(evaluate(ctx_of("click here"), [], "en"))
     t = "click here https://a.example"
     u = ent(t, "url", "https://a.example", domain="a.example")
-    assert "scam.click_link" in ids(engine.evaluate(ctx_of(t), [u], "en"))
+    assert "scam.click_link" in ids(evaluate(ctx_of(t), [u], "en"))
 
 
 def test_each_indicator_fires_once_with_bounded_evidence() -> None:
     text = " ".join(["gaji fantastis"] * 50)
-    hits = engine.evaluate(ctx_of(text), [], "en")
+    hits = evaluate(ctx_of(text), [], "en")
     assert [h.id for h in hits] == ["recruit.high_pay"]
-    assert len(hits[0].evidence) == engine.MAX_EVIDENCE
+    assert len(hits[0].evidence) == matcher.MAX_EVIDENCE
 
 
 def test_empty_text() -> None:
-    assert engine.evaluate(ctx_of(""), [], "en") == []
+    assert evaluate(ctx_of(""), [], "en") == []
 
 
 @settings(max_examples=150, deadline=None)

@@ -14,8 +14,6 @@ from waspada.errors import ConfigError
 from waspada.text import language
 from waspada.text.language import detect
 
-DATA = Path(__file__).parents[2] / "shared" / "data"
-
 CASES = [
     # non-Latin scripts decide the language
     ("ลุ้นรับทอง 3 บาท สมัครเลย", "th", "Thai"),
@@ -96,26 +94,25 @@ ACCURACY = [
 ]
 
 
-def _texts(folder: str, name: str) -> list[str]:
+def _texts(data: Path, folder: str, name: str) -> list[str]:
     csv.field_size_limit(1 << 30)
-    with (DATA / folder / name).open(encoding="utf-8", newline="") as fh:
+    with (data / folder / name).open(encoding="utf-8", newline="") as fh:
         return list(dict.fromkeys(row["text"] for row in csv.DictReader(fh)))
 
 
-@pytest.mark.skipif(not DATA.is_dir(), reason=f"real data sets not present at {DATA}")
 @pytest.mark.parametrize(("folder", "name", "accepted", "minimum"), ACCURACY)
-def test_accuracy_on_real_data(folder: str, name: str, accepted: set[str], minimum: float) -> None:
-    texts = _texts(folder, name)
+def test_accuracy_on_real_data(
+    folder: str, name: str, accepted: set[str], minimum: float, shared_data: Path
+) -> None:
+    texts = _texts(shared_data, folder, name)
     got = Counter(detect(t)[0] for t in texts)
     share = sum(got[lang] for lang in accepted) / len(texts)
     assert share >= minimum, f"{folder}/{name}: {share:.3f} < {minimum}; {got.most_common(5)}"
 
 
-@pytest.mark.skipif(not DATA.is_dir(), reason=f"real data sets not present at {DATA}")
-def test_tagalog_is_found_in_the_philippine_set() -> None:
-    got = Counter(
-        detect(t)[0] for t in _texts("philippines_scam_sms_reports", "bwandowando_spam_sms.csv")
-    )
-    got.update(detect(t)[0] for t in _texts("philippines_scam_sms_reports", "scam_sms_reports.csv"))
+def test_tagalog_is_found_in_the_philippine_set(shared_data: Path) -> None:
+    folder = "philippines_scam_sms_reports"
+    got = Counter(detect(t)[0] for t in _texts(shared_data, folder, "bwandowando_spam_sms.csv"))
+    got.update(detect(t)[0] for t in _texts(shared_data, folder, "scam_sms_reports.csv"))
     assert got["tl"] >= 250  # 312 measured: Tagalog and Taglish texts are not all called English
     assert got["id"] + got["ms"] + got["vi"] <= 10

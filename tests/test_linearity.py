@@ -20,12 +20,13 @@ from collections.abc import Callable
 
 import pytest
 
-from waspada.assess import assess, recognize
-from waspada.indicators import engine
-from waspada.recognizers.base import Context
-from waspada.recognizers.registry import default_recognizers
+from waspada.analyzer import assess, default_analyzer
+from waspada.indicators import matcher
+from waspada.link.mask import mask_text
+from waspada.scoring.features import has_url
 from waspada.text import language, patterns
 from waspada.text.normalize import normalize
+from waspada.types import Context
 
 pytestmark = pytest.mark.slow
 
@@ -66,6 +67,10 @@ HOSTILE: dict[str, list[str]] = {
         "\ud800",
     ],
     "language": ["gaji ", "\ud800"],
+    # "http" lets has_url try its pattern; a long "a-a-..." run has a word boundary every second
+    # character, and the stdlib re pattern tried each of them to the end of the run
+    "has_url": ["a-http-"],
+    "mask": ["a", "a+"],  # after "@ ": a long word and no "@" after it
     "keywords": ["gaji ", "a"],
     "engine": [
         "gaji tinggi kerja di luar negeri tanpa pengalaman ",
@@ -82,14 +87,12 @@ HOSTILE["assess"] = [
 
 
 def _context(text: str) -> Context:
-    norm = normalize(text)
-    lang, script = language.detect(norm.text)
-    return Context(norm=norm, language=lang, script=script, lower=norm.lower)
+    return Context.of(text)
 
 
 def _prepare(step: str, text: str) -> Callable[[], object]:
     """The call timed for ``step`` on ``text``; its input is prepared outside the timing."""
-    recognizers = {r.name: r for r in default_recognizers()}
+    recognizers = {r.name: r for r in default_analyzer().recognizers}
     if step in recognizers:
         rec, ctx = recognizers[step], _context(text)
         return lambda: rec.recognize(ctx)
@@ -99,12 +102,17 @@ def _prepare(step: str, text: str) -> Callable[[], object]:
         norm_text = normalize(text).text
         return lambda: language.detect(norm_text)
     if step == "keywords":
-        low, kw = normalize(text).lower, engine._default().keywords
+        low, kw = normalize(text).lower, default_analyzer().indicators.keywords
         return lambda: kw.find(low)
     if step == "engine":
         ctx = _context(text)
-        ents = recognize(ctx)
-        return lambda: engine.evaluate(ctx, ents, "en")
+        ents = default_analyzer().recognize(ctx)
+        return lambda: matcher.match(default_analyzer().indicators, ctx, ents, "en")
+    if step == "has_url":
+        low = text.lower()
+        return lambda: has_url(low)
+    if step == "mask":
+        return lambda: mask_text("@ " + text)
     assert step == "assess"
     return lambda: assess(text)
 
@@ -145,10 +153,20 @@ def _ratio(step: str, unit: str) -> tuple[int, float, float]:
     return n, ts, tl
 
 
-CASES = [(step, unit) for step, units in HOSTILE.items() for unit in units]
+CASES = [
+    pytest.param(step, unit, id=f"{step}-{ascii(unit)[1:16]}")
+    for step, units in HOSTILE.items()
+    for unit in units
+]
+#: known super-linear (listed in text/patterns.py): link/mask.py's URL pattern on "a.a.a..."
+CASES.append(
+    pytest.param(
+        "mask", "a.", id="mask-a.", marks=pytest.mark.xfail(strict=True, reason="mask url")
+    )
+)
 
 
-@pytest.mark.parametrize(("step", "unit"), CASES, ids=[f"{s}-{ascii(u)[1:16]}" for s, u in CASES])
+@pytest.mark.parametrize(("step", "unit"), CASES)
 def test_step_is_linear_on_hostile_input(
     step: str, unit: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -12,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from waspada.errors import ModelError
-from waspada.scoring import model as model_mod
 from waspada.scoring.features import (
     NAMED_SLOTS,
     FeatureConfig,
@@ -174,17 +173,13 @@ def test_wrong_format_and_shape_are_model_errors(tmp_path: Path) -> None:
         load_model(r)
 
 
-def test_env_var_selects_or_disables_the_model(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    model_mod.default_model.cache_clear()
-    monkeypatch.setenv("WASPADA_MODEL", "none")
-    assert model_mod.default_model() is None
-    model_mod.default_model.cache_clear()
-    monkeypatch.setenv("WASPADA_MODEL", str(tmp_path / "missing.npz"))
-    with pytest.raises(ModelError):
-        model_mod.default_model()
-    model_mod.default_model.cache_clear()
+def test_the_configuration_selects_or_disables_the_model(tmp_path: Path) -> None:
+    from waspada import Analyzer, AnalyzerConfig
+
+    assert Analyzer(AnalyzerConfig(model=None)).model is None
+    assert Analyzer().model is not None
+    with pytest.raises(ModelError, match=r"missing\.npz"):
+        Analyzer(AnalyzerConfig(model=tmp_path / "missing.npz"))
 
 
 @pytest.mark.parametrize(
@@ -208,7 +203,6 @@ def test_category_split(weights: dict[str, float], expected: dict[str, float]) -
 def test_assess_uses_the_shipped_model() -> None:
     from waspada import assess
 
-    model_mod.default_model.cache_clear()
     out = assess(
         "WINNER!! You have been selected to receive a £900 prize reward! To claim call "
         "09061701461. Claim code KL341. Valid 12 hours only."

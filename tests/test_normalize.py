@@ -15,8 +15,6 @@ from waspada.errors import ConfigError
 from waspada.text import normalize_rules
 from waspada.text.normalize import NormalizedText, _nfkc_pass, normalize
 
-DATA = Path(__file__).parents[2] / "shared" / "data"
-
 # (original, expected normalised text, a span of the normalised text, its original span);
 # spans counted by hand on the original string.
 CASES = [
@@ -263,11 +261,10 @@ def test_five_megabytes_normalise() -> None:
     assert n.to_original(0, len(n.text)) == (0, len(text))
 
 
-@pytest.mark.skipif(not DATA.is_dir(), reason=f"real data sets not present at {DATA}")
-def test_real_texts_normalise_to_nfkc_without_invisibles() -> None:
+def test_real_texts_normalise_to_nfkc_without_invisibles(shared_data: Path) -> None:
     csv.field_size_limit(1 << 30)
     seen = 0
-    for path in sorted(DATA.glob("*/*.csv")):
+    for path in sorted(shared_data.glob("*/*.csv")):
         with path.open(encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
                 text = row["text"]

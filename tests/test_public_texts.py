@@ -13,7 +13,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "public_texts.jsonl"
-KEPT_APART = ROOT.parent / "shared" / "data" / "kept_apart.sha256"
 FIELDS = ("id", "text", "lang", "label", "source_url", "publisher", "published", "note")
 LABELS = ("recruitment_lure", "scam", "warning", "news", "benign")
 LANGS = ("id", "ms", "en", "tl", "vi", "th", "km", "lo", "my", "zh")
@@ -51,8 +50,10 @@ def test_every_record_is_well_formed(records: list[dict[str, object]]) -> None:
         assert re.fullmatch(rf"{r['lang']}-{short}-\d{{3}}", str(r["id"])), r["id"]
 
 
-def test_nothing_comes_from_a_page_kept_apart(records: list[dict[str, object]]) -> None:
-    kept = {line.strip() for line in KEPT_APART.read_text().splitlines()
+def test_nothing_comes_from_a_page_kept_apart(
+    records: list[dict[str, object]], shared_data: Path
+) -> None:
+    kept = {line.strip() for line in (shared_data / "kept_apart.sha256").read_text().splitlines()
             if line.strip() and not line.startswith("#")}
     assert len(kept) > 100  # the list is really there
     taken = [r["id"] for r in records if _url_hash(str(r["source_url"])) in kept]

@@ -70,6 +70,20 @@ def test_text_over_the_limit_raises_the_documented_error() -> None:
         assess("a" * (MAX_TEXT_CHARS + 1))
 
 
+#: an ordinary text, repeated to a bait's length to time the same amount of honest work
+JOB_AD = "Lowongan kerja di Kamboja, gaji tinggi tanpa pengalaman, hubungi WA 0812-3456-7890. "
+#: a bait may cost at most this many times the CPU time of JOB_AD at its length
+BAIT_RATIO = 2.0
+ATTEMPTS = 3
+
+
+def _cpu_seconds(text: str) -> float:
+    """One assess() call, in this process's CPU seconds (other processes do not count)."""
+    t0 = time.process_time()
+    assess(text)
+    return time.process_time() - t0
+
+
 @pytest.mark.parametrize(
     "bait",
     [
@@ -87,6 +101,20 @@ def test_text_over_the_limit_raises_the_documented_error() -> None:
 )
 def test_regex_bait_returns(bait: str) -> None:
     _check_spans(bait)
+    # every pattern finished on the bait: none needed its time limit (REGEX_TIMEOUT_S, 1 s per
+    # pattern and text), which would cut a step short and leave the result incomplete
+    assert assess(bait).incomplete == ()
+    # and the bait costs no more than an ordinary job ad of its length, times BAIT_RATIO
+    # (measured: 0.04-0.6); a ratio over it is measured again (ATTEMPTS) before it fails, as
+    # tests/test_linearity.py does
+    ordinary = (JOB_AD * (len(bait) // len(JOB_AD) + 1))[: len(bait)]
+    seen = []
+    for _ in range(ATTEMPTS):
+        t_bait, t_ordinary = _cpu_seconds(bait), _cpu_seconds(ordinary)
+        seen.append(f"{t_bait:.3f} s vs {t_ordinary:.3f} s")
+        if t_bait <= BAIT_RATIO * t_ordinary:
+            return
+    pytest.fail(f"bait of {len(bait)} chars slower than {BAIT_RATIO}x a job ad: {seen}")
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

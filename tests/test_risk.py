@@ -3,10 +3,12 @@ real-looking texts per language through the whole assess() pipeline."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from waspada import assess
-from waspada.assess import analyse
+from waspada.analyzer import default_analyzer
 from waspada.scoring.risk import HIGH_AT, MEDIUM_AT, level_of, noisy_or, score
 from waspada.types import IndicatorHit
 
@@ -142,7 +144,7 @@ S = "scam."
 def test_real_looking_texts(text: str, level: str, category: str, must_fire: set[str]) -> None:
     # The indicator-only score of scoring/risk.py (the learned model is tested in test_model.py
     # and, through the whole pipeline, below).
-    ctx, entities, hits = analyse(text)
+    ctx, entities, hits = default_analyzer().analyse(text)
     r = score(hits, entities, ctx)
     fired = {h.id for h in hits}
     assert (r.level, r.category) == (level, category), (r.risk, sorted(fired))
@@ -164,7 +166,7 @@ _RANK = {"low": 0, "medium": 1, "high": 2}
          "prize-id", "prize-en"],
 )
 def test_the_whole_pipeline_never_rates_a_red_flagged_text_lower(text: str, category: str) -> None:
-    ctx, entities, hits = analyse(text)
+    ctx, entities, hits = default_analyzer().analyse(text)
     indicator_level = score(hits, entities, ctx).level
     a = assess(text)
     assert _RANK[a.level] >= max(_RANK[indicator_level], _RANK["medium"])
@@ -245,14 +247,12 @@ def test_a_named_compound_weighs_more_than_a_town_and_a_capital_nothing() -> Non
 
 
 @pytest.mark.slow
-def test_no_text_of_any_data_set_is_high_without_a_red_flag() -> None:
+def test_no_text_of_any_data_set_is_high_without_a_red_flag(shared_data: Path) -> None:
     """Every text of every labelled data set under ../shared/data and data/public_texts.jsonl."""
     import json
-    from pathlib import Path
 
-    from waspada.training.datasets import DEFAULT_DATA_DIR, load_all
+    from waspada.training.datasets import load_all
 
-    assert DEFAULT_DATA_DIR.is_dir(), f"no data sets at {DEFAULT_DATA_DIR}"
     corpus = Path(__file__).resolve().parents[1] / "data" / "public_texts.jsonl"
     texts = [e.text for e in load_all()]
     texts += [json.loads(line)["text"] for line in corpus.read_text("utf-8").splitlines()]

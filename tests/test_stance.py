@@ -12,9 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from waspada import assess
-from waspada.assess import analyse
+from waspada.analyzer import default_analyzer
 from waspada.errors import ConfigError
 from waspada.indicators import stance as stance_mod
+from waspada.indicators import stance_cues
 from waspada.scoring.combine import cap_for_stance
 from waspada.scoring.risk import HIGH_AT, MEDIUM_AT, RiskResult
 from waspada.types import STANCES
@@ -278,8 +279,8 @@ def test_every_warning_or_report_stance_in_the_corpus_is_not_high() -> None:
 
 def _check_detect(text: str) -> None:
     """detect() on the prepared text (analyse: normalise, recognise, indicators)."""
-    ctx, ents, _ = analyse(text)
-    r = stance_mod.detect(ctx, ents)
+    ctx, ents, _ = default_analyzer().analyse(text)
+    r = stance_mod.detect(default_analyzer().stance_cues, ctx, ents)
     assert r.stance in STANCES
     for c in r.evidence:
         assert 0 <= c.start <= c.end <= len(text)
@@ -317,11 +318,11 @@ def test_detect_is_linear_in_the_text_length() -> None:
     unit = "Jangan hubungi WA 0812-3456-7890, kata polisi. \u201cDicari admin\u201d korban. "
 
     def best(n: int) -> float:
-        ctx, ents, _ = analyse(unit * n)
+        ctx, ents, _ = default_analyzer().analyse(unit * n)
         times = []
         for _ in range(7):
             t0 = time.perf_counter()
-            stance_mod.detect(ctx, ents)
+            stance_mod.detect(default_analyzer().stance_cues, ctx, ents)
             times.append(time.perf_counter() - t0)
         return min(times)
 
@@ -339,17 +340,17 @@ def _write(tmp_path: Path, name: str, body: str) -> Path:
 
 def test_cue_files_are_checked_and_errors_name_file_and_field(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"xx\.yaml: unknown language"):
-        stance_mod.load_cues([_write(tmp_path, "xx.yaml", "beware: [a]\n")])
+        stance_cues.load_cues([_write(tmp_path, "xx.yaml", "beware: [a]\n")])
     with pytest.raises(ConfigError, match=r"id\.yaml: field 'bewere': unknown cue family"):
-        stance_mod.load_cues([_write(tmp_path, "id.yaml", "bewere: [a]\n")])
+        stance_cues.load_cues([_write(tmp_path, "id.yaml", "bewere: [a]\n")])
     with pytest.raises(ConfigError, match=r"en\.yaml: field 'advice': must be a list"):
-        stance_mod.load_cues([_write(tmp_path, "en.yaml", "advice: [a, '']\n")])
+        stance_cues.load_cues([_write(tmp_path, "en.yaml", "advice: [a, '']\n")])
     with pytest.raises(ConfigError, match=r"th\.yaml: must map"):
-        stance_mod.load_cues([_write(tmp_path, "th.yaml", "- a\n")])
+        stance_cues.load_cues([_write(tmp_path, "th.yaml", "- a\n")])
 
 
 def test_the_bundled_cue_files_cover_ten_languages_and_every_family() -> None:
-    cues = stance_mod.load_cues(stance_mod.DATA_DIR.glob("*.yaml"))
+    cues = stance_cues.load_cues(stance_cues.DATA_DIR.glob("*.yaml"))
     assert set(cues) == {"id", "ms", "en", "tl", "vi", "th", "km", "lo", "my", "zh"}
     for lang, fams in cues.items():
         for fam in ("beware", "advice", "report", "about", "contact", "recruit"):

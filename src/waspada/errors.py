@@ -5,7 +5,7 @@
     │   ├── InvalidTextError     not a str (the text, or the lang or country argument)
     │   └── TextTooLongError     longer than MAX_TEXT_CHARS
     ├── ConfigError              a data file (indicator, recogniser, rate table, model recipe)
-    │                            or a setting (LinkConfig, a combine or threshold rule) is
+    │                            or a setting (LinkConfig, a recipe's threshold rule) is
     │                            invalid; raised when it loads, naming the file and the field
     ├── ModelError               the model file is missing, corrupt or of another format version
     ├── InputError               an input named for a scan does not exist or is not a file,
@@ -43,7 +43,7 @@ class InvalidTextError(AssessError, TypeError):
 
 
 class TextTooLongError(AssessError, ValueError):
-    """The text is longer than waspada.assess.MAX_TEXT_CHARS."""
+    """The text is longer than waspada.MAX_TEXT_CHARS."""
 
 
 class ConfigError(WaspadaError, ValueError):

@@ -1,20 +1,106 @@
-"""The data that flows through assess(): spans, entities, indicator hits, the assessment.
+"""The data that flows through the analyzer: the prepared text (``Context``), spans, entities,
+indicator hits, the assessment, and the closed vocabularies they use (entity kinds, indicator
+categories, risk categories, stances).
 
-All offsets index the ORIGINAL text given to assess(): ``text[start:end] == span.text``.
+All offsets of spans, entities and hits index the ORIGINAL text: ``text[start:end] == span.text``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal, get_args
+
+from waspada.text import language as language_mod
+from waspada.text.normalize import NormalizedText, normalize
 
 Level = Literal["low", "medium", "high"]
 Category = Literal["recruitment_lure", "scam", "benign"]
 CATEGORIES: tuple[str, ...] = ("recruitment_lure", "scam", "benign")
+#: the kinds of entity the recognisers return
+EntityKind = Literal[
+    "phone", "telegram", "whatsapp", "line", "wechat", "zalo", "facebook", "instagram", "tiktok",
+    "email", "url", "crypto_wallet", "bank_account", "money", "place",
+]  # fmt: skip
+ENTITY_KINDS: tuple[EntityKind, ...] = get_args(EntityKind)
+#: the kinds that identify who to contact or pay (money and places describe, not identify)
+CONTACT_KINDS: tuple[EntityKind, ...] = tuple(
+    k for k in ENTITY_KINDS if k not in ("money", "place")
+)
+#: what an indicator signals: a recruitment lure, a scam, or a counter-signal (lowers the risk)
+IndicatorCategory = Literal["recruitment_lure", "scam", "counter"]
+INDICATOR_CATEGORIES: tuple[IndicatorCategory, ...] = get_args(IndicatorCategory)
 #: offer: the text solicits the reader (a job offer, an invitation, a request to pay or to
 #: contact); warning / report: the text is ABOUT scams (an advisory, a news report); other
 Stance = Literal["offer", "warning", "report", "other"]
 STANCES: tuple[str, ...] = ("offer", "warning", "report", "other")
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """One text prepared for the recognisers, indicators and scoring: built by ``Context.of``.
+
+    ``norm``: the normalised text with its map to the original; ``language`` (ISO 639-1 or
+    "und") and ``script`` as detected (or as the caller pinned them); ``country``: ISO 3166
+    alpha-2 hint for local phone formats; ``cache``: scratch space shared by the steps that read
+    this one text.
+    """
+
+    norm: NormalizedText
+    language: str
+    script: str
+    country: str | None
+    #: ``norm.text`` and its lower-case copy of exactly the same length (``norm.lower``), kept
+    #: as plain attributes: every step reads them
+    text: str
+    lower: str
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, text: str, *, country: str | None = None, language: str | None = None) -> Context:
+        """Normalise ``text`` and detect its language; ``language`` pins the language instead
+        (the script is still detected)."""
+        norm = normalize(text)
+        detected, script = language_mod.detect(norm.text)
+        return cls(
+            norm=norm,
+            language=language or detected,
+            script=script,
+            country=country.upper() if country else None,
+            text=norm.text,
+            lower=norm.lower,
+        )
+
+    def with_country(self, country: str) -> Context:
+        """This context with another country hint (the same cache)."""
+        return replace(self, country=country)
+
+    @property
+    def original(self) -> str:
+        return self.norm.original
+
+    def entity(
+        self,
+        kind: EntityKind,
+        value: str,
+        start: int,
+        end: int,
+        *,
+        recognizer: str,
+        score: float = 1.0,
+        **attrs: Any,
+    ) -> Entity:
+        """Build an entity from a span of the NORMALISED text, mapped to the original."""
+        ostart, oend = self.norm.to_original(start, end)
+        return Entity(
+            kind=kind,
+            value=value,
+            start=ostart,
+            end=oend,
+            text=self.norm.original[ostart:oend],
+            recognizer=recognizer,
+            score=score,
+            attrs=attrs,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,15 +117,14 @@ class Span:
 class Entity:
     """An identifier or fact found in the text.
 
-    ``kind``: phone, telegram, whatsapp, line, wechat, zalo, facebook, instagram, tiktok, email,
-    url, crypto_wallet, bank_account, money, place.
+    ``kind``: one of ``ENTITY_KINDS``.
     ``value``: the normalised value (E.164 phone, lower-case handle, ...).
     ``attrs``: kind-specific fields (channel, domain, shortener, chain, amount, currency, period,
     usd_month, country, hotspot, ...), flattened into ``to_dict()``.
     ``recognizer``/``score``: provenance, kept for the evidence trail.
     """
 
-    kind: str
+    kind: EntityKind
     value: str
     start: int
     end: int
@@ -67,7 +152,7 @@ class IndicatorHit:
     """A red flag (or counter-signal) that fired, with the evidence that made it fire."""
 
     id: str
-    category: str  # recruitment_lure | scam | counter
+    category: IndicatorCategory
     weight: float
     description: str
     evidence: list[Span] = field(default_factory=list)

@@ -7,7 +7,9 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, settings
 
@@ -19,6 +21,29 @@ SAFE = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_CSV = ROOT / "samples" / "uci_sms_sample.csv"
+
+
+#: the write-ahead log's size once the first batch is committed: the schema alone is ~6 kB, one
+#: batch of 500 documents ~100 kB
+FIRST_COMMIT_WAL_BYTES = 50_000
+
+
+def signal_after_first_commit(
+    proc: subprocess.Popen[Any], wal: Path, sig: int, timeout: float = 120.0
+) -> None:
+    """Send ``sig`` to the process group of the scan ``proc`` (started with
+    ``start_new_session=True``) once its first batch is committed (``wal`` has grown past
+    FIRST_COMMIT_WAL_BYTES). Fails, rather than letting the test pass without interrupting
+    anything, when the scan ends first or commits nothing within ``timeout`` seconds. The caller
+    checks the exit status too: it tells a scan the signal stopped from one that ended between
+    the last look and the signal."""
+    deadline = time.monotonic() + timeout
+    while not (wal.exists() and wal.stat().st_size > FIRST_COMMIT_WAL_BYTES):
+        assert proc.poll() is None, f"the scan ended (exit {proc.returncode}) before a commit"
+        assert time.monotonic() < deadline, f"the scan committed nothing in {timeout:.0f} s"
+        time.sleep(0.05)
+    assert proc.poll() is None, f"the scan ended (exit {proc.returncode}) before the signal"
+    os.killpg(proc.pid, sig)
 
 
 def sample_texts() -> list[str]:

@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import subprocess
-import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from waspada.ingest.readers import MAX_RECORD_BYTES, Fields, iter_chunks
 from waspada.ingest.scan import content_id, parse_time, scan
 from waspada.store.db import ArrowBatch, Store, WriteBatch
 
-from ._util import SAFE, cli_cmd, distinct_texts, run_cli, write_jsonl
+from ._util import SAFE, cli_cmd, distinct_texts, run_cli, signal_after_first_commit, write_jsonl
 
 
 def counts(db: Path) -> dict[str, int]:
@@ -214,16 +213,6 @@ def test_rescanning_bad_input_does_not_duplicate_quarantine_rows(tmp_path: Path)
 
 # ---- a real process killed with SIGKILL, then resumed ---------------------------------------
 
-def _wait_for_first_batch(proc: subprocess.Popen[bytes], wal: Path) -> None:
-    # the write-ahead log grows at each commit; the schema alone is ~6 kB, one batch of 500
-    # documents ~100 kB
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        if wal.exists() and wal.stat().st_size > 50_000:
-            return
-        time.sleep(0.05)
-
-
 @pytest.mark.slow
 def test_scan_killed_with_sigkill_resumes_with_nothing_lost_or_duplicated(tmp_path: Path) -> None:
     n = write_jsonl(tmp_path / "in.jsonl", 8_000)
@@ -232,14 +221,11 @@ def test_scan_killed_with_sigkill_resumes_with_nothing_lost_or_duplicated(tmp_pa
                                     "--batch-rows", "500"),
                             cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
-    _wait_for_first_batch(proc, Path(str(db) + ".wal"))
-    was_running = proc.poll() is None
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
+    signal_after_first_commit(proc, Path(str(db) + ".wal"), signal.SIGKILL)
+    assert proc.wait() == -signal.SIGKILL, "the scan ended by itself, not by the signal"
     after_kill = counts(db)
     assert after_kill["documents"] == after_kill["assessments"] == after_kill["distinct"]
-    if was_running:
-        assert after_kill["documents"] < n, "killed after it had finished: not mid-way"
+    assert 0 < after_kill["documents"] < n, "killed mid-way: some batches stored, not all"
     done = run_cli("scan", "in.jsonl", "--db", str(db), "--json", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)

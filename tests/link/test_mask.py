@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import numpy as np
@@ -9,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from waspada.link.mask import mask_text, shingle_hashes, shingle_set
+from waspada.link.mask import _patterns, mask_text, shingle_hashes, shingle_set
+from waspada.text import patterns
 
 
 @pytest.mark.parametrize(
@@ -94,3 +96,26 @@ def test_vectorised_hashes_match_the_shingle_sets(texts: list[str]) -> None:
         h2, off2 = shingle_hashes(masked[::-1])
         first, last = h[off[0] : off[1]], h2[off2[-2] : off2[-1]]
         assert np.array_equal(first, last)
+
+
+#: the e-mail pattern as it was on the stdlib ``re`` module: the time-limited one must agree
+RE_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# word characters on which re's and regex's \w disagree (Thai marks, "²"), "+" and "." runs
+EMAILISH = st.text(alphabet="ab_1.+-@ \u0e35\u0e48²é", max_size=40)
+EMAIL_PIECES = st.lists(
+    st.sampled_from(["a", "b1", "@", ".", "+", "-", "_", " ", "com", "\u0e48", "²"]), max_size=14
+).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(text=st.one_of(EMAILISH, EMAIL_PIECES))
+def test_email_masking_keeps_the_re_matches(text: str) -> None:
+    email = _patterns()[0]
+    assert patterns.sub(email, " x ", text) == RE_EMAIL.sub(" x ", text)
+
+
+@pytest.mark.parametrize(
+    "text", ["a@b.c+d@e.f", "x.y@z.com a.b@c.d", "สมัครที่ab@c.com", "a²b@c.d", "+.@a.b"]
+)
+def test_email_masking_keeps_the_re_matches_by_hand(text: str) -> None:
+    assert patterns.sub(_patterns()[0], " x ", text) == RE_EMAIL.sub(" x ", text)

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from waspada.assess import recognize
-from waspada.recognizers.base import Context
-from waspada.text import language as language_mod
-from waspada.text.normalize import normalize
-from waspada.types import Entity
+from waspada.analyzer import default_analyzer
+from waspada.types import Context, Entity
 
 Expected = tuple[str, str, str, dict[str, Any]]
 
@@ -23,17 +20,8 @@ def entities(
     """Entities of ``kinds`` that assess() would return for ``text``, built the way assess()
     builds its Context (real normaliser and language detector); ``language`` overrides the
     detected language so a test can pin the region source. Every span must map back."""
-    norm = normalize(text)
-    detected, script = language_mod.detect(norm.text)
-    low = norm.text.lower()
-    ctx = Context(
-        norm=norm,
-        language=language or detected,
-        script=script,
-        country=country,
-        lower=low if len(low) == len(norm.text) else norm.text,
-    )
-    found = recognize(ctx)
+    ctx = Context.of(text, country=country, language=language)
+    found = default_analyzer().recognize(ctx)
     for e in found:
         assert text[e.start : e.end] == e.text, (e.kind, e.start, e.end)
     return [e for e in found if e.kind in kinds]

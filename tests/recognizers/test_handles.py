@@ -102,17 +102,10 @@ def test_zalo_number_is_also_a_phone_with_channel_zalo() -> None:
     assert found[0].attrs["region_source"] == "channel"  # no hint, no language: Zalo is VN
 
 
-def test_bad_data_file_names_file_and_field(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_data_file_names_file_and_field() -> None:
     bad = {"links": [{"kind": "myspace", "pattern": "x(?P<value>y)"}], "labels": []}
-    monkeypatch.setattr(handles, "load_yaml", lambda name: bad)
-    handles.handle_data.cache_clear()
-    try:
-        with pytest.raises(ConfigError, match=r"handles\.yaml: links\[0\].*kind"):
-            handles.handle_data()
-    finally:
-        monkeypatch.undo()
-        handles.handle_data.cache_clear()
-        handles.handle_data()
+    with pytest.raises(ConfigError, match=r"handles\.yaml: links\[0\].*kind"):
+        handles.parse_handle_data(bad)
 
 
 @settings(max_examples=150, deadline=None)

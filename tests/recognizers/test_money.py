@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -10,11 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from waspada import assess
-from waspada.recognizers.base import Context
 from waspada.recognizers.money import MoneyRecognizer
 from waspada.recognizers.money_parse import load_rates, parse_number
-from waspada.text.normalize import normalize
-from waspada.types import Entity
+from waspada.types import Context, Entity
 
 REC = MoneyRecognizer()
 
@@ -24,8 +23,7 @@ def money(text: str, *, language: str | None = None, script: str = "Latin") -> l
     if language is None:
         found = [e for e in assess(text).entities if e.kind == "money"]
     else:
-        norm = normalize(text)
-        ctx = Context(norm=norm, language=language, script=script, lower=norm.text.lower())
+        ctx = dataclasses.replace(Context.of(text, language=language), script=script)
         found = REC.recognize(ctx)
     for e in found:
         assert text[e.start : e.end] == e.text

@@ -13,9 +13,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from waspada.assess import EXPLANATION_LANGUAGES, assess
+from waspada.analyzer import assess
 from waspada.cli import app, common
 from waspada.cli.common import cell, display, fail, json_text
+from waspada.config import EXPLANATION_LANGUAGES
 from waspada.errors import AssessError
 from waspada.types import Assessment
 

@@ -6,7 +6,6 @@ Both need the ``train`` extra (scikit-learn); the shipped model does not. ``trai
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -14,13 +13,6 @@ import typer
 
 from waspada.cli import app, common
 from waspada.errors import WaspadaError
-
-
-def _data_dir(data: Path | None) -> Path | None:
-    if data is not None:
-        return data
-    env = os.environ.get("WASPADA_DATA")
-    return Path(env) if env else None
 
 
 def _model_path(out: Path | None, replace_packaged: bool) -> Path:
@@ -58,7 +50,7 @@ def train(
 
     path = _model_path(out, replace_packaged)
     try:
-        res = train_model(_data_dir(data), extra=extra or [], out=path)
+        res = train_model(data, extra=extra or [], out=path)
     except WaspadaError as exc:
         raise common.fail(exc) from exc
     size = res.path.stat().st_size
@@ -92,7 +84,7 @@ def evaluate(
     from waspada.training.evaluate import evaluate as run
 
     try:
-        report = run(_data_dir(data), out_dir=out_dir,
+        report = run(data, out_dir=out_dir,
                      progress=lambda m: common.note(f"... {m}"))
     except WaspadaError as exc:
         raise common.fail(exc) from exc

@@ -1,1 +1,2 @@
-"""Red-flag indicators: data files under ``data/`` and the engine that applies them."""
+"""Red-flag indicators: the data files under ``data/``, the loader that checks them, the
+matcher that applies them, and the stance of a text (offer, warning, report)."""

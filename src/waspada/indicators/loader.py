@@ -26,25 +26,19 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import regex
 
 from waspada.datafiles import read_yaml
 from waspada.errors import ConfigError
+from waspada.types import ENTITY_KINDS, INDICATOR_CATEGORIES, EntityKind, IndicatorCategory
 
 DATA_DIR = Path(__file__).with_name("data")
 
-CATEGORIES = ("recruitment_lure", "scam", "counter")
 #: languages a keyword or pattern list may be written in
 LANGUAGES = ("id", "en", "ms", "vi", "th", "tl", "zh", "km", "lo", "my")
-#: entity kinds a structured rule may name (the recognisers' kinds)
-ENTITY_KINDS = (
-    "phone", "telegram", "whatsapp", "line", "wechat", "zalo", "facebook", "instagram",
-    "tiktok", "email", "url", "crypto_wallet", "bank_account", "money", "place",
-)
 WHERE_OPS = ("eq", "ne", "in", "not_in", "gte", "lte", "endswith", "contains")
 
 _KEYS = {
@@ -66,7 +60,7 @@ class Condition:
 
 @dataclass(frozen=True, slots=True)
 class EntityMatch:
-    kinds: tuple[str, ...]
+    kinds: tuple[EntityKind, ...]
     where: tuple[Condition, ...] = ()
 
 
@@ -83,7 +77,7 @@ class Rule:
 @dataclass(frozen=True, slots=True)
 class Indicator:
     id: str
-    category: str
+    category: IndicatorCategory
     weight: float
     description: dict[str, str]
     keywords: dict[str, tuple[str, ...]]
@@ -91,7 +85,7 @@ class Indicator:
     negatable: bool = False
     rules: tuple[Rule, ...] = ()
     requires_indicator: tuple[str, ...] = ()
-    requires_entity: tuple[str, ...] = ()
+    requires_entity: tuple[EntityKind, ...] = ()
     sources: tuple[str, ...] = ()
     file: str = ""
 
@@ -160,7 +154,7 @@ class _Checker:
                 conds.append(Condition(str(attr), "in", tuple(val)))
             else:
                 conds.append(Condition(str(attr), "eq", val))
-        return EntityMatch(kinds, tuple(conds))
+        return EntityMatch(cast(tuple[EntityKind, ...], kinds), tuple(conds))
 
     def rule(self, raw: Any, fld: str) -> Rule:
         if not isinstance(raw, dict):
@@ -191,8 +185,8 @@ class _Checker:
         if not isinstance(iid, str) or not regex.fullmatch(r"[a-z_]+\.[a-z0-9_]+", iid):
             raise self.fail("id", "must look like family.name (lower case)")
         cat = raw.get("category")
-        if cat not in CATEGORIES:
-            raise self.fail("category", f"{cat!r} is not one of {', '.join(CATEGORIES)}")
+        if cat not in INDICATOR_CATEGORIES:
+            raise self.fail("category", f"{cat!r} is not one of {', '.join(INDICATOR_CATEGORIES)}")
         w = raw.get("weight")
         if isinstance(w, bool) or not isinstance(w, int | float) or not 0 < w <= 1:
             raise self.fail("weight", f"{w!r} is not in (0, 1]")
@@ -230,7 +224,7 @@ class _Checker:
             raise self.fail("sources", "must be a list of URLs")
         return Indicator(
             id=iid,
-            category=cat,
+            category=cast(IndicatorCategory, cat),
             weight=float(w),
             description={str(k): str(v) for k, v in desc.items()},
             keywords=keywords,
@@ -238,7 +232,7 @@ class _Checker:
             negatable=bool(raw.get("negatable", False)),
             rules=rules,
             requires_indicator=tuple(req.get("indicator") or ()),
-            requires_entity=req_ent,
+            requires_entity=cast(tuple[EntityKind, ...], req_ent),
             sources=tuple(sources),
             file=self.file,
         )
@@ -272,7 +266,12 @@ def load_files(paths: Iterable[Path]) -> Taxonomy:
     return Taxonomy(tuple(indicators), by_id)
 
 
-@cache
-def default_taxonomy() -> Taxonomy:
-    """The bundled indicators, loaded and checked once per process."""
-    return load_files(DATA_DIR.glob("*.yaml"))
+def load_taxonomy(paths: Iterable[Path] | None = None) -> Taxonomy:
+    """The indicators of ``paths`` (YAML files, or folders read as their ``*.yaml``), or the
+    packaged ones when None, loaded and checked."""
+    if paths is None:
+        return load_files(DATA_DIR.glob("*.yaml"))
+    files: list[Path] = []
+    for p in paths:
+        files.extend(sorted(p.glob("*.yaml")) if p.is_dir() else [p])
+    return load_files(files)

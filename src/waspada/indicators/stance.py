@@ -1,11 +1,12 @@
 """Stance: does the text solicit the reader (``offer``), warn about scams (``warning``), report on
 them (``report``), or none of these (``other``)?
 
-``detect(ctx, entities) -> StanceResult``, in one keyword pass and three short linear regexes:
+``detect(cues, ctx, entities) -> StanceResult`` (``cues`` from ``stance_cues.load_stance_cues``),
+in one keyword pass and three short linear regexes:
 
 1. the cue keywords of every language (``data/stance/<lang>.yaml``, code-mixing is normal) are
    found in one pass of one Aho-Corasick automaton over ``ctx.lower``, Latin-script cues only
-   at word boundaries (as the indicator engine does);
+   at word boundaries (as the indicator matcher does);
 2. language-independent structure: a news dateline ("KUALA LUMPUR:"), a news date "(26/12/2025)",
    a count of victims ("243 WNI", "10 Filipinos"), quotations (a call to action inside a quote
    that does not open the text is quoted, not made), and the contact identifiers the recognisers
@@ -22,38 +23,14 @@ click the link" is advice, not an invitation.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
-from typing import Any
 
-from waspada.datafiles import read_yaml
-from waspada.errors import ConfigError
-from waspada.indicators.engine import is_latin_word, negated, to_original_spans
-from waspada.indicators.loader import LANGUAGES, normalize_keyword
-from waspada.recognizers.base import Context
+from waspada.indicators.loader import LANGUAGES
+from waspada.indicators.matcher import is_latin_word, negated, to_original_spans
+from waspada.indicators.stance_cues import FAMILIES, CompiledCues
 from waspada.text import patterns as rx
-from waspada.text.keywords import Keywords
-from waspada.types import Entity, Stance, StanceCue
+from waspada.types import CONTACT_KINDS, Context, Entity, Stance, StanceCue
 
-DATA_DIR = Path(__file__).with_name("data") / "stance"
-
-#: cue family -> (side, weight). Side "offer" solicits the reader; "warning" and "report" are
-#: texts ABOUT scams; "about" (victims, perpetrators, named scams) counts for both of those.
-FAMILIES: dict[str, tuple[str, float]] = {
-    "beware": ("warning", 1.5),
-    "advice": ("warning", 1.5),
-    "official": ("about", 0.5),  # authorities, hotlines: also mark a contact as official
-    "self": ("offer", 0.0),  # "our", "kami", "我司": a contact near these is the text's own
-    "report": ("report", 1.5),
-    "about": ("about", 1.5),
-    "contact": ("offer", 0.0),  # counts only as part of a call to action (structure below)
-    "recruit": ("offer", 1.5),
-    "job": ("offer", 0.5),
-    "solicit": ("offer", 1.0),
-    "addressee": ("offer", 0.5),
-}
 #: structural cues (not in the data files): side and weight
 STRUCTURE: dict[str, tuple[str, float]] = {
     "call_to_action": ("offer", 3.0),  # a call to action right before the text's own contact
@@ -82,10 +59,8 @@ ADVICE_WINDOW = 20
 #: at most this many evidence spans are kept
 MAX_EVIDENCE = 8
 
-CONTACT_KINDS = frozenset({
-    "phone", "whatsapp", "telegram", "line", "wechat", "zalo", "facebook", "instagram",
-    "tiktok", "email", "url",
-})
+#: the kinds through which a reader is asked to reach someone (not where to pay)
+REACH_KINDS = frozenset(CONTACT_KINDS) - {"crypto_wallet", "bank_account"}
 _OFFICIAL_DOMAIN = rx.compile_pattern(r"(?:^|\.)(?:gov|go|mil|gob)(?:\.[a-z]{2})?$", name="gov")
 _DATELINE = rx.compile_pattern(
     r"\A\s{0,3}\p{Lu}[\p{Lu}\p{M} .'-]{2,30}(?:,[^\n:–—]{1,30})?\s?[:–—-]\s", name="dateline"
@@ -126,57 +101,6 @@ class StanceResult:
         return self.scores.get("offer", 0.0) >= STRONG_OFFER
 
 
-@dataclass(frozen=True, slots=True)
-class _Compiled:
-    #: keyword -> (Latin at start, Latin at end, ((family, languages), ...))
-    keywords: Keywords[tuple[bool, bool, tuple[tuple[str, frozenset[str]], ...]]]
-
-
-def load_cues(paths: Iterable[Path]) -> dict[str, dict[str, tuple[str, ...]]]:
-    """Read and check the cue files: ``<lang>.yaml`` mapping a family to a list of phrases."""
-    out: dict[str, dict[str, tuple[str, ...]]] = {}
-    for path in sorted(paths):
-        lang = path.stem
-        if lang not in LANGUAGES:
-            known = ", ".join(LANGUAGES)
-            raise ConfigError(f"{path.name}: unknown language {lang!r} (known: {known})")
-        raw: Any = read_yaml(path, path.name)
-        if not isinstance(raw, dict):
-            raise ConfigError(f"{path.name}: must map a cue family to a list of phrases")
-        fams: dict[str, tuple[str, ...]] = {}
-        for fam, items in raw.items():
-            if fam not in FAMILIES:
-                known = ", ".join(FAMILIES)
-                raise ConfigError(
-                    f"{path.name}: field {fam!r}: unknown cue family (known: {known})"
-                )
-            ok = isinstance(items, list) and all(isinstance(s, str) and s.strip() for s in items)
-            if not ok:
-                raise ConfigError(
-                    f"{path.name}: field {fam!r}: must be a list of non-empty strings"
-                )
-            fams[str(fam)] = tuple(items)
-        out[lang] = fams
-    return out
-
-
-def compile_cues(cues: dict[str, dict[str, tuple[str, ...]]]) -> _Compiled:
-    table: dict[str, dict[str, set[str]]] = {}
-    for lang, fams in cues.items():
-        for fam, items in fams.items():
-            for kw in items:
-                k = normalize_keyword(kw)
-                if k:
-                    table.setdefault(k, {}).setdefault(fam, set()).add(lang)
-    return _Compiled(
-        Keywords(
-            (k, (is_latin_word(k[0]), is_latin_word(k[-1]),
-                 tuple((f, frozenset(langs)) for f, langs in sorted(fams.items()))))
-            for k, fams in table.items()
-        )
-    )
-
-
 def _lang_ok(detected: str, langs: frozenset[str]) -> bool:
     """A cue counts in its own language, in English (mixed in everywhere), or when the text's
     language is unknown: short function words collide across languages (Malay "sila" is
@@ -190,21 +114,10 @@ def _lang_ok(detected: str, langs: frozenset[str]) -> bool:
 _CLOSE = frozenset({"id", "ms"})
 
 
-@cache
-def _default() -> _Compiled:
-    return compile_cues(load_cues(DATA_DIR.glob("*.yaml")))
-
-
-def detect(
-    ctx: Context, entities: list[Entity], *, compiled: _Compiled | None = None
-) -> StanceResult:
+def detect(comp: CompiledCues, ctx: Context, entities: list[Entity]) -> StanceResult:
     """The stance of the prepared text ``ctx``, with the cue spans (original offsets) that
     decided it."""
-    comp = compiled or _default()
-    text = ctx.text
-    low = ctx.lower if len(ctx.lower) == len(text) else text.lower()
-    if len(low) != len(text):
-        low = text
+    low = ctx.lower
     hits: dict[str, list[tuple[int, int]]] = {}  # family -> normalised spans
     det = ctx.language
     n = len(low)
@@ -337,7 +250,7 @@ def _structure(
             cues.setdefault(name, []).extend((s, e, orig[s:e]) for s, e in spans)
             counts[name] = counts.get(name, 0) + len(spans)
 
-    text, low = ctx.text, ctx.lower if len(ctx.lower) == len(ctx.text) else ctx.text
+    text, low = ctx.text, ctx.lower
     runs = [("dateline", _DATELINE, text), ("news_date", _NEWS_DATE, low),
             ("victim_count", _VICTIM_COUNT, low)]
     if any(k in text for k in _HAN_NAMING):  # cheap guards: these patterns cannot skip ahead
@@ -348,7 +261,7 @@ def _structure(
         found = [(m.start(), m.end()) for m in rx.finditer_linear(pat, src)][:3]
         add(name, [(s.start, s.end) for s in to_original_spans(ctx, found)])
 
-    contacts = [e for e in entities if e.kind in CONTACT_KINDS]
+    contacts = [e for e in entities if e.kind in REACH_KINDS]
     if not contacts:
         return
     quoted = _quoted_intervals(orig)

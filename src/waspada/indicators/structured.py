@@ -43,7 +43,7 @@ def _holds(c: Condition, v: Any) -> bool:
             x = float(v)
         except (TypeError, ValueError):
             return False
-        return x >= want if op == "gte" else x <= want
+        return bool(x >= want if op == "gte" else x <= want)
     s = str(v).lower()
     if op == "endswith":
         return any(s.endswith(w) for w in want) if isinstance(want, tuple) else s.endswith(want)

@@ -14,7 +14,7 @@ from waspada.ingest.guard import guard_fork_server
 guard_fork_server()
 
 with contextlib.suppress(Exception):
-    from waspada.assess import assess
+    from waspada.analyzer import assess
 
     assess("warm up")
 

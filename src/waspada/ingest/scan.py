@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from waspada.assess import assess
+from waspada.analyzer import assess
 from waspada.errors import RecordTimeout, ScanError, StoreError
 from waspada.ingest.batches import batch_of, columns_batch, unstorable, without
 from waspada.ingest.fastjson import Bad, loads_record

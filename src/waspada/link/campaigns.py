@@ -114,7 +114,8 @@ def components(n: int, edges: np.ndarray) -> np.ndarray:
         (np.ones(m, dtype=np.int8), (edges[:, 0], edges[:, 1]) if m else ([], [])), shape=(n, n)
     )
     _, labels = connected_components(g, directed=False)
-    return labels.astype(np.int64)
+    out: np.ndarray = np.asarray(labels, dtype=np.int64)
+    return out
 
 
 def membership_edges(previous: Sequence[str | None]) -> np.ndarray:

@@ -20,10 +20,10 @@ import regex
 
 from waspada.datafiles import package_yaml
 from waspada.errors import ConfigError
-from waspada.recognizers.base import Context, Recognizer
+from waspada.recognizers.base import Recognizer
 from waspada.text.keywords import Keywords
 from waspada.text.patterns import compile_pattern, finditer_linear
-from waspada.types import Entity
+from waspada.types import Context, Entity
 
 BANK_FILE = "bank_context.yaml"
 _CANDIDATE = compile_pattern(
@@ -155,7 +155,7 @@ class BankAccountRecognizer(Recognizer):
         if not cands:
             return []
         data = load_bank_data()
-        lower = ctx.lower if len(ctx.lower) == len(text) else text
+        lower = ctx.lower
         words = _find_words(data.words, lower)
         ends = [w[1] for w in words]
         max_len = max((w[1] - w[0] for w in words), default=0)

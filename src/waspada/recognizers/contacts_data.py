@@ -16,7 +16,6 @@ import regex
 
 from waspada.datafiles import read_yaml
 from waspada.errors import ConfigError
-from waspada.recognizers.base import Context
 from waspada.text.keywords import Keywords
 from waspada.text.patterns import compile_pattern, named
 
@@ -75,14 +74,6 @@ def regex_field(data: dict[str, Any], key: str, file: str, flags: int = 0) -> re
     except regex.error as exc:
         raise ConfigError(f"{file}: field {key!r} is not a valid regex: {exc}") from exc
     return named(rx, f"{file.rsplit('.', 1)[0]}.{key}")
-
-
-def lower_text(ctx: Context) -> str:
-    """The lower-cased copy of the normalised text, same length (the text itself if none is)."""
-    if len(ctx.lower) == len(ctx.text):
-        return ctx.lower
-    low = ctx.text.lower()
-    return low if len(low) == len(ctx.text) else ctx.text
 
 
 def word_alternation(words: list[str]) -> str:

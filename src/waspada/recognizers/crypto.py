@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 
 from waspada.recognizers import checksums
-from waspada.recognizers.base import Context, Recognizer
+from waspada.recognizers.base import Recognizer
 from waspada.text.patterns import compile_pattern, finditer_linear
-from waspada.types import Entity
+from waspada.types import Context, Entity
 
 _B58 = "1-9A-HJ-NP-Za-km-z"
 _CANDIDATES = compile_pattern(
@@ -72,7 +72,7 @@ class CryptoWalletRecognizer(Recognizer):
     def recognize(self, ctx: Context) -> list[Entity]:
         text = ctx.text
         # cheap pre-check: every candidate has >= 26 alphanumerics; most texts have no candidate
-        if len(text) < 26 or not may_hold_wallet(text, ctx.lower or text.lower()):
+        if len(text) < 26 or not may_hold_wallet(text, ctx.lower):
             return []
         out: list[Entity] = []
         for m in finditer_linear(_CANDIDATES, text):  # bounded repeats of classes: linear

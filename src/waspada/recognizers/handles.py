@@ -20,15 +20,17 @@ from typing import Any
 import regex
 
 from waspada.errors import ConfigError
-from waspada.recognizers.base import Context, Recognizer
-from waspada.recognizers.contacts_data import Spans, get, load_yaml, lower_text, str_list
+from waspada.recognizers.base import Recognizer
+from waspada.recognizers.contacts_data import Spans, get, load_yaml, str_list
 from waspada.recognizers.phone import phone_data, resolve, with_default_country
 from waspada.text import patterns
 from waspada.text.keywords import Keywords
-from waspada.types import Entity
+from waspada.types import Context, Entity, EntityKind
 
 _FILE = "handles.yaml"
-_KINDS = ("telegram", "whatsapp", "line", "wechat", "zalo", "facebook", "instagram", "tiktok")
+_KINDS: tuple[EntityKind, ...] = (
+    "telegram", "whatsapp", "line", "wechat", "zalo", "facebook", "instagram", "tiktok",
+)
 _BARE_AT = patterns.compile_pattern(
     r"(?<![A-Za-z0-9_.@])@(?P<value>[A-Za-z][A-Za-z0-9_]{4,31})(?![A-Za-z0-9_@])(?!\.[A-Za-z])",
     name="handles.bare_at",
@@ -39,7 +41,7 @@ _LATIN = regex.compile(r"[\p{Latin}0-9]")
 
 @dataclass(frozen=True, slots=True)
 class LinkRule:
-    kind: str
+    kind: EntityKind
     rx: regex.Pattern[str]
     prefix: str = ""
     skip: frozenset[str] = frozenset()
@@ -50,7 +52,7 @@ class LinkRule:
 
 @dataclass(frozen=True, slots=True)
 class LabelRule:
-    kind: str
+    kind: EntityKind
     strict: regex.Pattern[str]  # matched right after a Latin platform word: needs ":" or "@"
     loose: regex.Pattern[str]  # after a Thai/Han word or one ending in "id": a space will do
     phone: str | None = None
@@ -66,11 +68,12 @@ class HandleData:
     automaton: Keywords[tuple[str, tuple[tuple[str, int, bool], ...]]]
 
 
-def _kind(item: dict[str, Any], where: str) -> str:
+def _kind(item: dict[str, Any], where: str) -> EntityKind:
     kind = get(item, "kind", str, where)
-    if kind not in _KINDS:
-        raise ConfigError(f"{where}: field 'kind': unknown kind {kind!r}")
-    return str(kind)
+    for known in _KINDS:
+        if kind == known:
+            return known
+    raise ConfigError(f"{where}: field 'kind': unknown kind {kind!r}")
 
 
 def _compile(src: str, where: str, flags: int = regex.IGNORECASE) -> regex.Pattern[str]:
@@ -130,8 +133,12 @@ def _is_loose(word: str) -> bool:
 
 @cache
 def handle_data() -> HandleData:
-    """Load and check ``handles.yaml`` (once per process)."""
-    d = load_yaml(_FILE)
+    """The packaged ``handles.yaml``, loaded and checked once per process."""
+    return parse_handle_data(load_yaml(_FILE))
+
+
+def parse_handle_data(d: dict[str, Any]) -> HandleData:
+    """Check the content of a ``handles.yaml`` and compile it; ConfigError names the field."""
     link_items = [_link_rule(it, i) for i, it in enumerate(get(d, "links", list, _FILE))]
     label_items = [_label_rule(it, i) for i, it in enumerate(get(d, "labels", list, _FILE))]
     links = tuple(r for r, _ in link_items)
@@ -174,7 +181,7 @@ class HandleRecognizer(Recognizer):
 
     def recognize(self, ctx: Context) -> list[Entity]:
         data = handle_data()
-        lower = lower_text(ctx)
+        lower = ctx.lower
         link_rules: set[int] = set()
         label_hits: list[tuple[int, int, int, bool]] = []  # start, end, rule, loose
         tags: set[str] = set()

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import regex
 
-from waspada.recognizers.base import Context, Recognizer
+from waspada.recognizers.base import Recognizer
 from waspada.recognizers.money_parse import find_amounts, load_lexicon, load_rates, usd_per_month
 from waspada.recognizers.money_words import has_word_cue
-from waspada.types import Entity
+from waspada.types import Context, Entity
 
 _HAS_CUE = regex.compile(r"[\d万萬千]")
 
@@ -31,9 +31,7 @@ class MoneyRecognizer(Recognizer):
         self.rates = load_rates()
 
     def recognize(self, ctx: Context) -> list[Entity]:
-        lower = ctx.lower or ctx.text.lower()
-        if len(lower) != len(ctx.text):
-            lower = ctx.text
+        lower = ctx.lower
         if not _HAS_CUE.search(lower) and not has_word_cue(lower):
             return []
         out: list[Entity] = []

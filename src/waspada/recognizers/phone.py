@@ -18,17 +18,16 @@ import phonenumbers
 import regex
 
 from waspada.errors import ConfigError
-from waspada.recognizers.base import Context, Recognizer
+from waspada.recognizers.base import Recognizer
 from waspada.recognizers.contacts_data import (
     Spans,
     WordIndex,
     get,
     load_yaml,
-    lower_text,
     str_list,
 )
 from waspada.text import patterns
-from waspada.types import Entity
+from waspada.types import Context, Entity
 
 _REGIONS_FILE = "phone_regions.yaml"
 _CONTEXT_FILE = "phone_context.yaml"
@@ -227,7 +226,7 @@ def _witness_mark(ctx: Context, data: PhoneData) -> bool:
     per text (a text may hold thousands of numbers)."""
     found = ctx.cache.get("phone.witness_mark")
     if found is None:
-        low = lower_text(ctx)
+        low = ctx.lower
         found = ctx.cache["phone.witness_mark"] = any(m in low for m in data.guess_witness_marks)
     return bool(found)
 
@@ -251,7 +250,7 @@ def _is_not_a_phone(cand: str, ctx: Context, start: int, end: int) -> bool:
     if _TIME_RANGE.search(cand):
         return True
     data = phone_data()
-    low = lower_text(ctx)
+    low = ctx.lower
     for _s, e, _ in data.guard_before.find(low, max(0, start - data.window_guard), start):
         if not low[e:start].strip(_GAP_BEFORE):
             return True
@@ -264,7 +263,7 @@ def _is_not_a_phone(cand: str, ctx: Context, start: int, end: int) -> bool:
 def channel_near(ctx: Context, start: int, end: int) -> str | None:
     """The chat channel named by the nearest context word before (or right after) a number."""
     data = phone_data()
-    low = lower_text(ctx)
+    low = ctx.lower
     best: tuple[int, str] | None = None
     for _s, e, channel in data.channels.find(low, max(0, start - data.window_before), start):
         if best is None or e >= best[0]:
@@ -316,7 +315,7 @@ def _may_hold_link(ctx: Context) -> bool:
     t.me/), "whatsapp.com/send" or "viber://" in it, in any case."""
     if "/" not in ctx.text:
         return False
-    low = ctx.lower or ctx.text.lower()
+    low = ctx.lower
     return "me/" in low or "whatsapp.com/send" in low or "viber://" in low
 
 
@@ -394,11 +393,4 @@ def with_default_country(ctx: Context, region: str | None) -> Context:
     """``ctx`` with a default country hint for a link that implies one (zalo.me -> VN)."""
     if region is None or ctx.country:
         return ctx
-    return Context(
-        norm=ctx.norm,
-        language=ctx.language,
-        script=ctx.script,
-        country=region,
-        lower=ctx.lower,
-        cache=ctx.cache,
-    )
+    return ctx.with_country(region)

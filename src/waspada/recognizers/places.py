@@ -15,10 +15,10 @@ from importlib import resources
 
 from waspada.datafiles import parse_yaml
 from waspada.errors import ConfigError
-from waspada.recognizers.base import Context, Recognizer
+from waspada.recognizers.base import Recognizer
 from waspada.text.keywords import Keywords
 from waspada.text.patterns import compile_pattern, finditer_linear
-from waspada.types import Entity
+from waspada.types import Context, Entity
 
 PLACES_FILE = "places.yaml"
 
@@ -170,9 +170,7 @@ class PlaceRecognizer(Recognizer):
         automaton()  # load and check the data at start
 
     def recognize(self, ctx: Context) -> list[Entity]:
-        lower = ctx.lower if len(ctx.lower) == len(ctx.text) else ctx.text.lower()
-        if len(lower) != len(ctx.text):
-            lower = ctx.text
+        lower = ctx.lower
         return [
             ctx.entity(
                 "place",

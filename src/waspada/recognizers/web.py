@@ -20,17 +20,16 @@ import regex
 import tldextract
 
 from waspada.errors import ConfigError
-from waspada.recognizers.base import Context, Recognizer
+from waspada.recognizers.base import Recognizer
 from waspada.recognizers.contacts_data import (
     Spans,
     load_lines,
     load_yaml,
-    lower_text,
     regex_field,
     str_list,
 )
 from waspada.text import patterns
-from waspada.types import Entity
+from waspada.types import Context, Entity
 
 _FILE = "web_patterns.yaml"
 _LABEL = regex.compile(r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?")
@@ -73,10 +72,13 @@ def web_data() -> WebData:
     )
 
 
-@cache
-def _extractor() -> tldextract.TLDExtract:
-    # offline: the bundled snapshot only, no download, no cache directory
+def offline_extractor() -> tldextract.TLDExtract:
+    """A public-suffix extractor that reads the bundled snapshot only: no download, no cache
+    directory."""
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, fallback_to_snapshot=True)
+
+
+_extractor = cache(offline_extractor)
 
 
 @lru_cache(maxsize=65536)
@@ -171,7 +173,7 @@ class WebRecognizer(Recognizer):
                         domain=registered_domain(host)[0],
                     )
                 )
-        if "://" in text or "www" in lower_text(ctx):
+        if "://" in text or "www" in ctx.lower:
             for m in list(patterns.finditer(data.explicit_url, text)):
                 self._add_url(ctx, m.start(), m.group(), True, taken, out)
         for start, raw in _bare_candidates(text, data.bare_url):

@@ -32,28 +32,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from waspada.errors import ConfigError
 from waspada.scoring.model import ModelOutput
 from waspada.scoring.risk import CATEGORY_FLOOR, HIGH_AT, MEDIUM_AT, RiskResult, level_of
 from waspada.types import Category
 
-#: the rule used by ``combine``; the ablation also reports the others
-RULE = "noisy_or"
-RULES = ("noisy_or", "mean", "model_gated")
 
-
-def combined_risk(ind_risk: float, p_model: float, counter: float, rule: str = RULE) -> int:
-    """Final risk 0..100 from the indicator risk (0..100), P(risky) and counter strength (0..1)."""
+def combined_risk(ind_risk: float, p_model: float, counter: float) -> int:
+    """Final risk 0..100 from the indicator risk (0..100), P(risky) and counter strength (0..1):
+    the noisy-OR above."""
     r = min(max(ind_risk / 100.0, 0.0), 1.0)
     p = min(max(p_model, 0.0), 1.0) * (1.0 - min(max(counter, 0.0), 1.0))
-    if rule == "noisy_or":
-        v = 1.0 - (1.0 - p) * (1.0 - r)
-    elif rule == "mean":
-        v = (p + r) / 2.0
-    elif rule == "model_gated":  # indicators count only when the model also leans risky
-        v = max(p, r if p >= 0.25 else 0.0)
-    else:
-        raise ConfigError(f"unknown combine rule {rule!r}")
+    v = 1.0 - (1.0 - p) * (1.0 - r)
     return max(0, min(100, round(100 * v)))
 
 

@@ -15,13 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from waspada.scoring.risk import RiskResult
-from waspada.types import Entity, IndicatorHit, StanceCue
+from waspada.types import CONTACT_KINDS, Entity, IndicatorHit, StanceCue
 
-#: identifiers worth naming to the reader (money and places are facts, not contacts)
-CONTACT_KINDS = (
-    "phone", "whatsapp", "telegram", "line", "wechat", "zalo", "facebook", "instagram",
-    "tiktok", "email", "url", "crypto_wallet", "bank_account",
-)
 MAX_FLAGS = 3
 MAX_IDENTIFIERS = 4
 MAX_FEATURES = 5

@@ -1,6 +1,7 @@
 """The learned model at run time: hashed features, one dot product, Platt calibration.
 
-Interface: ``predict(ctx, hits, entities) -> ModelOutput | None``.
+Interface: ``load_model(path) -> LinearModel`` once (the analyzer holds it), then
+``predict(model, ctx, hits, entities) -> ModelOutput | None`` per text.
 
 The model file is a numpy ``.npz`` (read with ``allow_pickle=False``, so loading cannot run
 code): ``weights`` (float32, one per feature dimension), ``intercept``, ``platt`` (a, b) and
@@ -10,8 +11,6 @@ It is trained by ``waspada train`` (``waspada.training.train``); scikit-learn is
 The model is binary: P(risky). Which risky category it is (scam or recruitment_lure) is decided by
 the indicators: P(risky) is split in proportion to the weights of the recruitment and scam
 indicators that fired (all of it goes to ``scam`` when none fired). See docs/model.md.
-
-``WASPADA_MODEL`` = a path uses another model file; ``WASPADA_MODEL=none`` turns the model off.
 """
 
 from __future__ import annotations
@@ -19,12 +18,10 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
 import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -32,11 +29,10 @@ import numpy as np
 import numpy.typing as npt
 
 from waspada.errors import ModelError
-from waspada.recognizers.base import Context
 from waspada.scoring import kernels
 from waspada.scoring.features import _FOLD, FeatureConfig, Vector, vectorize
 from waspada.text import patterns
-from waspada.types import Entity, IndicatorHit
+from waspada.types import Context, Entity, IndicatorHit
 
 log = logging.getLogger(__name__)
 
@@ -329,20 +325,6 @@ def save_model(
     return p
 
 
-@cache
-def default_model() -> LinearModel | None:
-    """The model ``predict`` uses, loaded once: WASPADA_MODEL, else the packaged file."""
-    env = os.environ.get("WASPADA_MODEL", "").strip()
-    if env.lower() in ("none", "off", "0"):
-        return None
-    if env:
-        return load_model(env)
-    if not DEFAULT_MODEL_PATH.is_file():
-        log.warning("no model file at %s: risk from indicators only", DEFAULT_MODEL_PATH)
-        return None
-    return load_model(DEFAULT_MODEL_PATH)
-
-
 def category_split(p_risky: float, hits: list[IndicatorHit]) -> dict[str, float]:
     """Split P(risky) between recruitment_lure and scam by the indicators that fired."""
     rec = sum(h.weight for h in hits if h.category == "recruitment_lure")
@@ -383,11 +365,13 @@ def has_content(text: str) -> bool:
     return False
 
 
-def predict(ctx: Context, hits: list[IndicatorHit], entities: list[Entity]) -> ModelOutput | None:
-    model = default_model()
-    if model is None or not has_content(ctx.text):
+def predict(
+    model: LinearModel, ctx: Context, hits: list[IndicatorHit], entities: list[Entity]
+) -> ModelOutput | None:
+    """The model's output on the prepared text, None when the text has no content to judge."""
+    if not has_content(ctx.text):
         return None
-    return predict_with(model, ctx.text, ctx.lower or ctx.text.lower(), hits, entities)
+    return predict_with(model, ctx.text, ctx.lower, hits, entities)
 
 
 def predict_with(

@@ -18,8 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from waspada.recognizers.base import Context
-from waspada.types import Category, Entity, IndicatorHit, Level
+from waspada.types import Category, Context, Entity, IndicatorHit, Level
 
 #: risk at or above this is "medium"
 MEDIUM_AT = 40

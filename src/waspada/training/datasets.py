@@ -33,12 +33,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from waspada.datafiles import data_dir as default_data_dir
+from waspada.datafiles import repo_path
 from waspada.errors import ConfigError
 
-#: where the shared data sets live (``WASPADA_DATA`` or ``--data`` override it)
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[4] / "shared" / "data"
 #: the public-text corpus of the repository (data/README.md); trained on when present
-DEFAULT_CORPUS = Path(__file__).resolve().parents[3] / "data" / "public_texts.jsonl"
+DEFAULT_CORPUS = repo_path("data", "public_texts.jsonl")
 #: the corpus' name as a data set
 PUBLIC_TEXTS = "public_texts"
 #: corpus labels -> categories (warnings and news describe lures: they are not lures)
@@ -350,10 +350,11 @@ def load_all(
 ) -> list[Example]:
     """All data sets (or ``names``), de-duplicated; training texts that are test texts dropped.
 
-    The public-text corpus ``corpus`` is included when the file exists and ``names`` is None or
-    names ``public_texts``; ``corpus=None`` leaves it out.
+    ``data_dir``: default ``waspada.datafiles.data_dir()``. The public-text corpus ``corpus`` is
+    included when the file exists and ``names`` is None or names ``public_texts``;
+    ``corpus=None`` leaves it out.
     """
-    base = Path(data_dir) if data_dir else DEFAULT_DATA_DIR
+    base = Path(data_dir) if data_dir else default_data_dir()
     wanted = list(names) if names is not None else None
     chosen = [SPECS[n] for n in wanted if n != PUBLIC_TEXTS] if wanted is not None else DATASETS
     examples: list[Example] = []

@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +27,9 @@ from waspada.scoring.features import FeatureConfig, vectorize
 from waspada.scoring.model import LinearModel, save_model
 from waspada.training.datasets import Example, load_all, load_extra
 from waspada.training.recipe import DEFAULT_RECIPE, Recipe, fit_recipe
+
+if TYPE_CHECKING:
+    from waspada.analyzer import Analyzer
 
 log = logging.getLogger(__name__)
 
@@ -41,22 +44,28 @@ DEFAULT_CONFIG = FeatureConfig(
 Array = npt.NDArray[Any]
 
 
-def featurize(examples: Sequence[Example] | Sequence[str], cfg: FeatureConfig) -> Any:
-    """CSR matrix of run-time features; with ``cfg.assess`` the texts go through ``analyse``."""
-    from waspada.assess import analyse
+def featurize(
+    examples: Sequence[Example] | Sequence[str],
+    cfg: FeatureConfig,
+    analyzer: Analyzer | None = None,
+) -> Any:
+    """CSR matrix of run-time features; with ``cfg.assess`` the texts go through
+    ``analyzer.analyse`` (default: the packaged analyzer)."""
+    from waspada.analyzer import default_analyzer
     from waspada.text.normalize import normalize
+
+    an = analyzer or default_analyzer()
 
     idx_parts: list[Array] = []
     val_parts: list[Array] = []
     for ex in examples:
         text = ex if isinstance(ex, str) else ex.text
         if cfg.assess:
-            ctx, entities, hits = analyse(text)
-            norm, low = ctx.text, ctx.lower or ctx.text.lower()
+            ctx, entities, hits = an.analyse(text)
+            norm, low = ctx.text, ctx.lower
         else:
-            norm = normalize(text).text
-            low, hits, entities = norm.lower(), [], []
-            low = low if len(low) == len(norm) else norm
+            prepared = normalize(text)
+            norm, low, hits, entities = prepared.text, prepared.lower, [], []
         idx, val, _, _ = model_entries(norm, low, cfg, hits, entities)
         idx_parts.append(idx)
         val_parts.append(val)
@@ -102,7 +111,8 @@ def sample_weights(examples: Sequence[Example]) -> npt.NDArray[np.float64]:
     """
     per_cls = Counter((ex.dataset, ex.y) for ex in examples)
     w = np.array([0.5 / per_cls[(ex.dataset, ex.y)] for ex in examples], dtype=np.float64)
-    return w * (len(examples) / w.sum())
+    out: npt.NDArray[np.float64] = w * (len(examples) / w.sum())
+    return out
 
 
 def fit_linear(

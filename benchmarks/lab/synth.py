@@ -2,10 +2,11 @@
 
 A campaign re-posts one template with a new phone number or handle, another salary, other emoji
 and spacing, sentences in another order, or cut short. ``variant`` applies such edits to a real
-text from ``../shared/data``; ``network_identifiers`` hands out phones, handles and wallets so
-that documents of one ground-truth network are connected, and adds hub identifiers (an official
-hotline, a platform domain, a widely quoted customer-service number) that must NOT merge them.
-Seeded and deterministic. Nothing here runs inside ``assess()`` or ``link``.
+text of the labelled data sets (``waspada.datafiles.data_dir()``); ``network_identifiers`` hands
+out phones, handles and wallets so that documents of one ground-truth network are connected, and
+adds hub identifiers (an official hotline, a platform domain, a widely quoted customer-service
+number) that must NOT merge them. Seeded and deterministic. Nothing here runs inside ``assess()``
+or ``link``: it is lab code, outside the package.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from pathlib import Path
 
 import regex
 
-DATA_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "data"
+from waspada.datafiles import data_dir
+
 EMOJI = ("🔥", "💰", "✅", "👉", "📞", "🇰🇭", "🇹🇭", "✈️", "😊", "⭐", "‼️", "💵")
 EDITS = ("identifier", "amount", "emoji_space", "reorder", "truncate")
 
@@ -27,12 +29,13 @@ _HANDLE = regex.compile(r"(?<![\w@])@\w{3,}|\b(?:t\.me|wa\.me|line\.me)/\w+")
 _SENT = regex.compile(r"(?<=[.!?])\s+|\n+")
 
 
-def load_texts(data_dir: Path = DATA_DIR, min_chars: int = 30) -> list[tuple[str, str]]:
-    """(data set, text) of every distinct real text of at least ``min_chars`` characters."""
+def load_texts(folder: Path | None = None, min_chars: int = 30) -> list[tuple[str, str]]:
+    """(data set, text) of every distinct real text of at least ``min_chars`` characters in
+    ``folder`` (default: the labelled data sets, ``data_dir()``)."""
     csv.field_size_limit(1 << 30)
     seen: set[str] = set()
     out: list[tuple[str, str]] = []
-    for path in sorted(data_dir.glob("*/*.csv")):
+    for path in sorted((folder or data_dir()).glob("*/*.csv")):
         with path.open(encoding="utf-8", newline="") as f:
             for row in csv.DictReader(f):
                 t = (row.get("text") or "").strip()

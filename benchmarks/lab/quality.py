@@ -1,5 +1,6 @@
 """Linking quality on labelled data built from real texts (see ``synth``); used by
-``benchmarks/link_quality.py`` and, on a small sample, by the tests' quality floor."""
+``benchmarks/link_quality.py``, ``benchmarks/bench_link.py`` and, on a small sample, by the
+tests' quality floor (tests/link/test_quality.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from waspada.link import synth
+from lab import synth
 from waspada.link.allowlist import Allowlist
 from waspada.link.engine import LinkConfig, link_documents
 from waspada.link.mask import mask_text, shingle_set

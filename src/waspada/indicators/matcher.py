@@ -1,6 +1,7 @@
-"""The indicator engine: apply the taxonomy in ``data/*.yaml`` to one prepared text.
+"""The indicator matcher: apply a compiled taxonomy (``data/*.yaml``) to one prepared text.
 
-``evaluate(ctx, entities, lang) -> list[IndicatorHit]``, in four steps:
+``compile_taxonomy(taxonomy)`` once (the analyzer holds the result), then
+``match(compiled, ctx, entities, lang) -> list[IndicatorHit]`` per text, in four steps:
 
 1. keywords of ALL languages (code-mixing is normal) in one pass of one Aho-Corasick automaton
    over ``ctx.lower``; Latin-script keywords only at word boundaries; a hit of a ``negatable``
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from functools import cache
 
 import regex
 
@@ -28,14 +28,12 @@ from waspada.indicators.loader import (
     Indicator,
     Rule,
     Taxonomy,
-    default_taxonomy,
     normalize_keyword,
 )
 from waspada.indicators.structured import apply_rule
-from waspada.recognizers.base import Context
 from waspada.text import patterns as rx
 from waspada.text.keywords import Keywords
-from waspada.types import Entity, IndicatorHit, Span
+from waspada.types import Context, Entity, EntityKind, IndicatorHit, Span
 
 #: at most this many evidence spans are kept per indicator
 MAX_EVIDENCE = 5
@@ -55,7 +53,7 @@ def is_latin_word(c: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class _Compiled:
+class CompiledTaxonomy:
     taxonomy: Taxonomy
     keywords: Keywords[tuple[int, bool, bool, tuple[int, ...]]]
     pattern: regex.Pattern[str] | None  # the ungated patterns, one alternation
@@ -70,7 +68,7 @@ class _Compiled:
     requiring: tuple[Indicator, ...] = ()
 
 
-def compile_taxonomy(tax: Taxonomy) -> _Compiled:
+def compile_taxonomy(tax: Taxonomy) -> CompiledTaxonomy:
     """Build the one automaton over every keyword and the one alternation of every pattern."""
     table: dict[str, tuple[int, bool, bool, list[int]]] = {}
     for idx, ind in enumerate(tax.indicators):
@@ -114,7 +112,7 @@ def compile_taxonomy(tax: Taxonomy) -> _Compiled:
         (ind.id, rule, frozenset(rule.match.kinds)) for ind in tax.indicators for rule in ind.rules
     )
     requiring = tuple(i for i in tax.indicators if i.requires_indicator or i.requires_entity)
-    return _Compiled(
+    return CompiledTaxonomy(
         tax,
         keywords,
         pattern,
@@ -190,25 +188,12 @@ def _literal_prefix(part: str) -> str:
     return part[:n] if n >= 2 else ""
 
 
-@cache
-def _default() -> _Compiled:
-    return compile_taxonomy(default_taxonomy())
-
-
-def evaluate(
-    ctx: Context,
-    entities: list[Entity],
-    lang: str = "en",
-    *,
-    compiled: _Compiled | None = None,
+def match(
+    comp: CompiledTaxonomy, ctx: Context, entities: list[Entity], lang: str = "en"
 ) -> list[IndicatorHit]:
-    """The indicators that fire on ``ctx`` and ``entities``, descriptions in ``lang``."""
-    comp = compiled or _default()
+    """The indicators of ``comp`` that fire on ``ctx`` and ``entities``, described in ``lang``."""
     inds = comp.taxonomy.indicators
-    text = ctx.text
-    low = ctx.lower if len(ctx.lower) == len(text) else text.lower()
-    if len(low) != len(text):  # a rare character whose lower case is longer: match as written
-        low = text
+    text, low = ctx.text, ctx.lower
     spans: dict[int, list[tuple[int, int]]] = {}
 
     if low:
@@ -255,7 +240,9 @@ def evaluate(
     return hits
 
 
-def _match_at_anchors(comp: _Compiled, low: str, spans: dict[int, list[tuple[int, int]]]) -> None:
+def _match_at_anchors(
+    comp: CompiledTaxonomy, low: str, spans: dict[int, list[tuple[int, int]]]
+) -> None:
     """The gated patterns, tried only where one of their anchor words starts.
 
     Every match of such a pattern starts with an anchor, so trying the anchor positions in order
@@ -283,7 +270,9 @@ def negated(low: str, start: int) -> bool:
     return rx.search(_NEGATION, low[max(0, start - NEGATION_WINDOW) : start]) is not None
 
 
-def _requirements_met(ind: Indicator, evidence: dict[str, list[Span]], kinds: set[str]) -> bool:
+def _requirements_met(
+    ind: Indicator, evidence: dict[str, list[Span]], kinds: set[EntityKind]
+) -> bool:
     if ind.requires_indicator and not any(r in evidence for r in ind.requires_indicator):
         return False
     return not ind.requires_entity or any(k in kinds for k in ind.requires_entity)
