@@ -8,7 +8,7 @@ from pathlib import Path
 import typer.main
 
 from waspada.cli import _register, app
-from waspada.indicators.loader import default_taxonomy
+from waspada.indicators.loader import load_taxonomy
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -44,7 +44,7 @@ def test_the_readme_gives_exactly_the_two_setup_commands() -> None:
 def test_every_indicator_is_listed_in_the_indicators_doc_with_its_weight() -> None:
     doc = (ROOT / "docs" / "indicators.md").read_text(encoding="utf-8")
     listed = dict(re.findall(r"^\| `([\w.]+)` \| [a-z_]+ \| ([\d.]+) \|", doc, re.M))
-    assert listed == {i.id: f"{i.weight:g}" for i in default_taxonomy().indicators}
+    assert listed == {i.id: f"{i.weight:g}" for i in load_taxonomy().indicators}
 
 
 def test_every_doc_is_in_the_docs_index() -> None:

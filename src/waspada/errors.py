@@ -1,13 +1,30 @@
-"""Waspada's one exception hierarchy.
+"""Waspada's one exception hierarchy: every exception class the package defines is here.
 
     WaspadaError                 base of everything Waspada raises on purpose
     ├── AssessError              assess() cannot take this input (the one error assess() raises)
     │   ├── InvalidTextError     not a str (the text, or the lang or country argument)
     │   └── TextTooLongError     longer than MAX_TEXT_CHARS
-    ├── ConfigError              a data file (indicator, recogniser, rate table, model) is invalid;
-    │                            raised when it loads, naming the file and the field
+    ├── ConfigError              a data file (indicator, recogniser, rate table, model recipe)
+    │                            or a setting (LinkConfig, a recipe's threshold rule) is
+    │                            invalid; raised when it loads, naming the file and the field
     ├── ModelError               the model file is missing, corrupt or of another format version
-    └── InputRecordError         one input record cannot be read (batch scan quarantines it)
+    ├── InputError               an input named for a scan does not exist or is not a file,
+    │                            folder or "-" (nothing was done)
+    ├── StoreError               the intel store cannot be opened, read or written, or has no
+    │                            such document, campaign or network
+    └── ScanError                a scan cannot go on (a worker process died; committed
+                                 batches stay)
+
+    RecordTimeout(BaseException) internal to a scan: raised into assess() when one record used
+                                 its CPU budget, caught around that record (it is quarantined);
+                                 a BaseException so that no ``except Exception`` swallows it
+
+ConfigError, and the AssessError subclasses, are also ValueError or TypeError, as they were
+before they had a class of their own. Besides these classes the package raises only
+``NotImplementedError`` (an abstract method), ``KeyboardInterrupt`` (re-raised to stop a scan),
+``ValueError`` or ``IndexError`` for a caller's bug in an internal function (a span outside the
+text, out-of-order edits), and ``typer.Exit`` in the CLI. ``tests/test_errors.py`` checks every
+``raise`` in ``src/waspada`` against this list.
 """
 
 from __future__ import annotations
@@ -30,12 +47,26 @@ class TextTooLongError(AssessError, ValueError):
 
 
 class ConfigError(WaspadaError, ValueError):
-    """A bundled or user-supplied data file is invalid (named in the message)."""
+    """A bundled or user-supplied data file or setting is invalid (named in the message)."""
 
 
 class ModelError(WaspadaError):
     """The model file is missing, corrupt, or written by an incompatible version."""
 
 
-class InputRecordError(WaspadaError, ValueError):
-    """One input record cannot be read; the batch quarantines it and goes on."""
+class InputError(WaspadaError):
+    """An input named on the command line does not exist or is not a file, folder or "-"."""
+
+
+class StoreError(WaspadaError):
+    """The database cannot be opened, read or written, is of a newer schema than this release
+    knows, or has no document or group with the id asked for."""
+
+
+class ScanError(WaspadaError):
+    """The scan cannot go on (a worker process died); committed batches stay."""
+
+
+class RecordTimeout(BaseException):
+    """Raised into ``assess()`` by a scan's per-record budget timer (a BaseException, so that
+    no ``except Exception`` on the way swallows it); never leaves the scan."""

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from waspada.errors import InputError
 from waspada.ingest import readers
 from waspada.ingest.readers import Fields, iter_chunks
 from waspada.ingest.scan import content_id, parse_time, parse_time_plain, scan
@@ -178,10 +179,10 @@ def test_a_folder_scan_does_not_follow_links_out_of_the_folder(tmp_path: Path) -
 def test_a_fifo_is_refused_by_name_and_quarantined_in_a_folder(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.jsonl"
     os.mkfifo(fifo)
-    with pytest.raises(readers.InputError, match=r"pipe\.jsonl: a FIFO, not a regular file"):
+    with pytest.raises(InputError, match=r"pipe\.jsonl: a FIFO, not a regular file"):
         readers.check_inputs([str(fifo)])
     with Store.open(tmp_path / "w.duckdb") as st:
-        with pytest.raises(readers.InputError):
+        with pytest.raises(InputError):
             scan([str(fifo)], st, workers=0)
         r = scan([str(tmp_path)], st, workers=0)  # a folder holding it: nothing blocks
         assert quarantine_rows(st) == [
@@ -193,7 +194,7 @@ def test_a_missing_input_is_an_error_naming_it_before_anything_is_done(tmp_path:
     ok = tmp_path / "ok.txt"
     ok.write_text("Lowongan kerja\n", encoding="utf-8")
     with Store.open(tmp_path / "w.duckdb") as st:
-        with pytest.raises(readers.InputError, match=r"nope\.jsonl: no such file or folder"):
+        with pytest.raises(InputError, match=r"nope\.jsonl: no such file or folder"):
             scan([str(ok), str(tmp_path / "nope.jsonl")], st, workers=0)
         assert st.query("SELECT count(*) FROM documents") == [(0,)]
 

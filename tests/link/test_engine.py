@@ -169,9 +169,9 @@ def test_incremental_equals_one_batch() -> None:
 
 
 def test_config_is_checked() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ConfigError, match="threshold"):
         LinkConfig(threshold=0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ConfigError, match="num_perm 60"):
         LinkConfig(num_perm=60, bands=16)
 
 

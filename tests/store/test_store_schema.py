@@ -7,8 +7,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from waspada.errors import StoreError
 from waspada.store import schema, tables
-from waspada.store.db import Store, StoreError
+from waspada.store.db import Store
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "schema.txt"
 

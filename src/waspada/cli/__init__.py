@@ -7,11 +7,28 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+import typer.core
+
+
+class _Commands(typer.core.TyperGroup):
+    """The command group: Ctrl-C in any command is exit 130 with one line on stderr, whichever
+    Typer is installed (Click's own handling, in Typer releases built on Click, prints
+    "Aborted!" and exits 1, against the exit-code table)."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            from waspada.cli import common  # not at the top: --version needs no store modules
+
+            raise common.interrupted() from None
+
 
 app = typer.Typer(
+    cls=_Commands,
     name="waspada",
     help="Screen texts for scam-compound recruitment lures and online scams; extract, store and "
     "link the identifiers behind them.",
@@ -48,7 +65,7 @@ def _options(
 
 def _register() -> None:
     # Imported for their side effect: each module adds its commands to ``app``.
-    from waspada.cli import check, link, model, scan  # noqa: F401
+    from waspada.cli import check, link, scan, training  # noqa: F401
 
 
 def main() -> None:

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from waspada.analyzer import assess
-from waspada.cli import app
+from waspada.cli import app, common
 from waspada.cli.common import cell, display, fail, json_text
 from waspada.config import EXPLANATION_LANGUAGES
 from waspada.errors import AssessError
@@ -43,9 +43,7 @@ def check(
         str | None,
         typer.Option("--country", help="ISO 3166 alpha-2 hint for local phone numbers, e.g. ID."),
     ] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the assessment as JSON (to_dict()).")
-    ] = False,
+    as_json: common.JsonOpt = False,
 ) -> None:
     """Is this job offer or message safe? Show the risk, the red flags and what to do."""
     lang, country = _check_options(lang, country)
@@ -57,7 +55,7 @@ def check(
     if as_json:
         typer.echo(json_text(result.to_dict()))
         return
-    render(result, body, Console())
+    render(result, body, common.out)
 
 
 def _check_options(lang: str | None, country: str | None) -> tuple[str | None, str | None]:

@@ -1,8 +1,20 @@
-"""What every command shares: the one error exit, option types, and safe output of untrusted text.
+"""What every command shares: the exit codes, the consoles, the option types, the one error
+exit, and safe output of untrusted text. No command module defines its own.
 
-Exit codes (all commands): ``0`` done; ``2`` the command could not do what was asked: a usage
-error, unreadable input, a database that cannot be opened or read, a thing that was not found;
-``130`` interrupted. ``scan`` adds ``1``: done, but some records were quarantined.
+Exit codes (every command; the table is in ``docs/cli.md``):
+
+    0    done
+    1    done, with a partial result: some input could not be used (``scan``: records were
+         quarantined); the rest was done
+    2    nothing (more) was done: a usage error, unreadable input, a database that cannot be
+         opened or read, a thing that was not found (``show``, ``network``, ``campaign`` of an
+         unknown id)
+    130  interrupted (Ctrl-C); what was committed before stays
+
+A query that is valid but finds nothing (``top`` on an empty store) is done: exit 0.
+
+``--json`` prints one JSON document on stdout and nothing else there; progress, notes and
+errors go to stderr.
 
 Texts, ids and sources come from untrusted input. Before they reach a terminal they go through
 ``display`` (lone surrogates and control characters become U+FFFD, one character each, so
@@ -24,22 +36,44 @@ from rich.text import Text
 from waspada import jsontext
 from waspada.store.db import DEFAULT_DB
 
-#: the exit code of every error (see the module docstring)
+EXIT_OK = 0
+#: done, but some input could not be used (records quarantined)
+EXIT_PARTIAL = 1
+#: the exit code of every error
 EXIT_ERROR = 2
+#: interrupted (Ctrl-C)
+EXIT_INTERRUPTED = 130
+
+#: results: stdout (Rich resolves ``sys.stdout`` when it prints, so tests can capture it)
+out = Console()
+#: errors, progress and notes: stderr (never mixed into ``--json`` output)
+err = Console(stderr=True, soft_wrap=True)
 
 DbOpt = Annotated[Path, typer.Option("--db", help="DuckDB file of the intel store.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+JsonOpt = Annotated[bool, typer.Option(
+    "--json", help="Print the result as one JSON document on stdout (nothing else there).")]
 #: ``-n`` of the listing commands: 0 or more
 CountOpt = Annotated[int, typer.Option("-n", min=0, help="How many to show (0 or more).")]
 #: ``--limit`` of the listing commands: 1 or more
 LimitOpt = Annotated[int, typer.Option(min=1, help="Show at most this many (largest first).")]
 DEFAULT_DB_PATH = Path(DEFAULT_DB)
+#: ``--data`` of train and evaluate
+DataOpt = Annotated[
+    Path | None,
+    typer.Option("--data", help="Data directory (default: $WASPADA_DATA or ../shared/data)."),
+]
+#: graph exports of the link listing and detail commands
+GraphmlOpt = Annotated[
+    Path | None, typer.Option("--graphml", help="Write the graph as GraphML (Gephi, yEd).")
+]
+ExportJsonOpt = Annotated[
+    Path | None,
+    typer.Option("--export-json", help="Write the graph as JSON nodes/links (d3, Cytoscape)."),
+]
 
 # C0 controls except tab and newline, DEL, C1 controls: a terminal acts on them (ESC starts an
 # escape sequence), so untrusted text never reaches it with them
 _UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-
-_err = Console(stderr=True, soft_wrap=True)
 
 
 def display(s: str | None) -> str:
@@ -63,8 +97,19 @@ def fail(problem: Exception | str) -> typer.Exit:
 
     ``raise fail(e) from e``."""
     msg = " ".join(display(str(problem)).split())
-    _err.print(Text.assemble(("error:", "bold red"), " ", msg), soft_wrap=True)
+    err.print(Text.assemble(("error:", "bold red"), " ", msg), soft_wrap=True)
     return typer.Exit(EXIT_ERROR)
+
+
+def interrupted(note: str = "interrupted") -> typer.Exit:
+    """Print ``note`` on stderr; return the exit to raise (code 130)."""
+    err.print(Text(note, style="yellow"))
+    return typer.Exit(EXIT_INTERRUPTED)
+
+
+def note(line: str) -> None:
+    """One line of progress or a side note on stderr (untrusted parts displayed safely)."""
+    err.print(cell(line), highlight=False)
 
 
 def json_text(obj: Any, indent: int | None = None) -> str:
@@ -73,4 +118,5 @@ def json_text(obj: Any, indent: int | None = None) -> str:
 
 
 def print_json(obj: Any, indent: int | None = 2) -> None:
+    """``obj`` as the one JSON document of a ``--json`` command, on stdout."""
     typer.echo(json_text(obj, indent))

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from waspada.cli import app, common
+from waspada.cli.common import out
 from waspada.errors import WaspadaError
 from waspada.link import export
 from waspada.link.engine import LinkConfig
@@ -23,17 +23,6 @@ from waspada.link.incremental import link_store
 from waspada.link.networks import MAX_DF
 from waspada.store import links
 from waspada.store.db import Store
-
-out = Console()
-err = Console(stderr=True)
-
-GraphmlOpt = Annotated[
-    Path | None, typer.Option("--graphml", help="Write the graph as GraphML (Gephi, yEd).")
-]
-ExportJsonOpt = Annotated[
-    Path | None,
-    typer.Option("--export-json", help="Write the graph as JSON nodes/links (d3, Cytoscape)."),
-]
 
 
 @app.command()
@@ -57,7 +46,7 @@ def link(
         cfg = LinkConfig(threshold=threshold, max_df=max_df)
         with Store.open(db) as store:
             result = link_store(store, cfg)
-    except (WaspadaError, ValueError) as e:
+    except WaspadaError as e:
         raise common.fail(e) from e
     summary = {
         "new_documents": result.new_docs,
@@ -115,10 +104,10 @@ def _export(groups: list[dict[str, Any]], graphml: Path | None, export_json: Pat
     g = export.graph(groups)
     if graphml:
         export.write_graphml(g, graphml)
-        err.print(f"wrote {graphml} ({len(g['nodes'])} nodes, {len(g['links'])} edges)")
+        common.note(f"wrote {graphml} ({len(g['nodes'])} nodes, {len(g['links'])} edges)")
     if export_json:
         export.write_json(g, export_json)
-        err.print(f"wrote {export_json} ({len(g['nodes'])} nodes, {len(g['links'])} edges)")
+        common.note(f"wrote {export_json} ({len(g['nodes'])} nodes, {len(g['links'])} edges)")
 
 
 @app.command()
@@ -126,8 +115,8 @@ def campaigns(
     db: common.DbOpt = common.DEFAULT_DB_PATH,
     limit: common.LimitOpt = 20,
     as_json: common.JsonOpt = False,
-    graphml: GraphmlOpt = None,
-    export_json: ExportJsonOpt = None,
+    graphml: common.GraphmlOpt = None,
+    export_json: common.ExportJsonOpt = None,
 ) -> None:
     """List campaigns: ads posted from one template (near-duplicate masked text)."""
     _list("campaign", db, limit, as_json, graphml, export_json)
@@ -138,8 +127,8 @@ def networks(
     db: common.DbOpt = common.DEFAULT_DB_PATH,
     limit: common.LimitOpt = 20,
     as_json: common.JsonOpt = False,
-    graphml: GraphmlOpt = None,
-    export_json: ExportJsonOpt = None,
+    graphml: common.GraphmlOpt = None,
+    export_json: common.ExportJsonOpt = None,
 ) -> None:
     """List networks: ads joined by shared phones, handles, wallets, accounts, URLs."""
     _list("network", db, limit, as_json, graphml, export_json)
@@ -153,7 +142,7 @@ def _detail(kind: str, group_id: str, db: Path, as_json: bool, graphml: Path | N
     except WaspadaError as e:
         raise common.fail(e) from e
     if g is None:  # the group went away between the two queries
-        raise common.fail(ValueError(f"no {kind} with id {group_id}"))
+        raise common.fail(f"no {kind} with id {group_id}")
     if graphml or export_json:
         _export([g], graphml, export_json)
     if as_json:
@@ -190,8 +179,8 @@ def network(
     ],
     db: common.DbOpt = common.DEFAULT_DB_PATH,
     as_json: common.JsonOpt = False,
-    graphml: GraphmlOpt = None,
-    export_json: ExportJsonOpt = None,
+    graphml: common.GraphmlOpt = None,
+    export_json: common.ExportJsonOpt = None,
 ) -> None:
     """One network: members, identifiers (and which link), timeline; optional graph export."""
     _detail("network", network_id, db, as_json, graphml, export_json)
@@ -204,8 +193,8 @@ def campaign(
     ],
     db: common.DbOpt = common.DEFAULT_DB_PATH,
     as_json: common.JsonOpt = False,
-    graphml: GraphmlOpt = None,
-    export_json: ExportJsonOpt = None,
+    graphml: common.GraphmlOpt = None,
+    export_json: common.ExportJsonOpt = None,
 ) -> None:
     """One campaign: members, identifiers, timeline; optional graph export."""
     _detail("campaign", campaign_id, db, as_json, graphml, export_json)

@@ -11,23 +11,17 @@ from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from waspada.cli import app, common
+from waspada.cli.common import err, out
 from waspada.errors import WaspadaError
 from waspada.ingest.readers import FORMATS, Fields, check_inputs, input_size
 from waspada.store import queries
 from waspada.store.db import Store
 
-out = Console()
-err = Console(stderr=True)
-
 T = TypeVar("T")
-
-#: exit code of `scan` when some records were quarantined (0 = all stored, 130 = interrupted)
-EXIT_QUARANTINED = 1
 
 
 @app.command()
@@ -59,7 +53,7 @@ def scan(
     from waspada.ingest.scan import scan as run_scan
 
     if fmt not in FORMATS:
-        raise common.fail(ValueError(f"--format must be one of {', '.join(FORMATS)}"))
+        raise common.fail(f"--format must be one of {', '.join(FORMATS)}")
     fields = Fields(text_field, id_field, time_field, source_field, url_field)
     try:
         check_inputs(inputs)  # before the database is created
@@ -86,9 +80,9 @@ def scan(
         except WaspadaError as e:
             raise common.fail(e) from e
         except KeyboardInterrupt:
-            err.print("[yellow]aborted: the open batch was rolled back, earlier batches are "
-                      "committed; run the same command again to finish[/yellow]")
-            raise typer.Exit(130) from None
+            raise common.interrupted("aborted: the open batch was rolled back, earlier batches "
+                                     "are committed; run the same command again to finish"
+                                     ) from None
     if as_json:
         common.print_json(report.to_dict())
     else:
@@ -113,9 +107,9 @@ def scan(
             out.print("[yellow]interrupted: everything above is committed; run the same "
                       "command again to finish[/yellow]")
     if report.interrupted:
-        raise typer.Exit(130)
+        raise typer.Exit(common.EXIT_INTERRUPTED)
     if report.quarantined:
-        raise typer.Exit(EXIT_QUARANTINED)
+        raise typer.Exit(common.EXIT_PARTIAL)
 
 
 def _read(db: Path, fn: Callable[[Store], T]) -> T:

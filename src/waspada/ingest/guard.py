@@ -25,15 +25,11 @@ import threading
 from collections.abc import Iterator
 from types import FrameType
 
+from waspada.errors import RecordTimeout
 from waspada.procs import die_with_parent
 
 #: the environment variable naming the scan's process id, read by the fork server's preload
 PARENT_ENV = "WASPADA_SCAN_PARENT"
-
-
-class RecordTimeout(BaseException):
-    """Raised into ``assess()`` by the budget's timer (a BaseException, so that no
-    ``except Exception`` on the way swallows it)."""
 
 
 class RecordBudget:

@@ -10,7 +10,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from waspada.errors import WaspadaError
+from waspada.errors import InputError
 
 EXTENSIONS: dict[str, str] = {
     ".jsonl": "jsonl",
@@ -20,10 +20,6 @@ EXTENSIONS: dict[str, str] = {
     ".parquet": "parquet",
     ".txt": "txt",
 }
-
-
-class InputError(WaspadaError):
-    """An input named on the command line does not exist or is not a file, folder or "-"."""
 
 
 def kind_of(mode: int) -> str:

@@ -27,7 +27,6 @@ from typing import Any, BinaryIO
 
 from waspada.ingest.inputs import (
     EXTENSIONS,
-    InputError,
     check_inputs,
     discover,
     input_size,
@@ -392,5 +391,5 @@ def file_size(path: str) -> int:
 
 
 __all__ = ["BOM", "CHUNK_BYTES", "CHUNK_RECORDS", "EXTENSIONS", "FORMATS", "MAX_RECORD_BYTES",
-           "Chunk", "Fields", "InputError", "QRow", "check_inputs", "discover", "excerpt",
+           "Chunk", "Fields", "QRow", "check_inputs", "discover", "excerpt",
            "input_size", "iter_chunks", "iter_lines", "walk"]

@@ -33,7 +33,7 @@ import numpy as np
 
 from waspada.analyzer import Analyzer, default_analyzer
 from waspada.config import AnalyzerConfig
-from waspada.errors import WaspadaError
+from waspada.errors import ScanError, StoreError
 from waspada.ingest.batches import batch_of
 from waspada.ingest.guard import PARENT_ENV, RecordBudget
 from waspada.ingest.readers import Chunk, Fields, QRow, check_inputs, iter_chunks
@@ -48,16 +48,12 @@ from waspada.ingest.worker import (
     process_chunk,
     sub_chunk,
 )
-from waspada.store.db import ArrowBatch, Store, StoreError, WriteBatch
+from waspada.store.db import ArrowBatch, Store, WriteBatch
 
 #: documents per write transaction (results of several chunks are merged up to this)
 WRITE_ROWS = 10_000
 #: seconds of CPU one record may spend in assess() before it is quarantined ("took too long")
 RECORD_BUDGET_S = 5.0
-
-
-class ScanError(WaspadaError):
-    """The scan cannot go on (a worker process died); committed batches stay."""
 
 
 @dataclass(slots=True)

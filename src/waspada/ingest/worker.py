@@ -22,9 +22,10 @@ import numpy as np
 
 from waspada.analyzer import Analyzer, default_analyzer
 from waspada.config import AnalyzerConfig
+from waspada.errors import RecordTimeout
 from waspada.ingest.batches import columns_batch, unstorable, without
 from waspada.ingest.fastjson import Bad, loads_record
-from waspada.ingest.guard import RecordBudget, RecordTimeout
+from waspada.ingest.guard import RecordBudget
 from waspada.ingest.readers import MAX_RECORD_BYTES, Chunk, Fields, excerpt
 from waspada.ingest.values import content_id, opt_str, parse_time
 from waspada.procs import die_with_parent, watch_parent

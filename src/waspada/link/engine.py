@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from waspada.errors import ConfigError
 from waspada.link import campaigns as camp
 from waspada.link.allowlist import Allowlist, load_allowlist
 from waspada.link.ids import assign_ids, time_rank
@@ -37,14 +38,14 @@ class LinkConfig:
 
     def __post_init__(self) -> None:
         if not 0.0 < self.threshold <= 1.0:
-            raise ValueError(f"threshold must be in (0, 1], not {self.threshold}")
+            raise ConfigError(f"threshold must be in (0, 1], not {self.threshold}")
         m = self.max_df
         if isinstance(m, bool) or not isinstance(m, int | float) or not 0 < m < float("inf"):
-            raise ValueError(f"max_df must be a count >= 1 or a share in (0, 1), not {m!r}")
+            raise ConfigError(f"max_df must be a count >= 1 or a share in (0, 1), not {m!r}")
         if m >= 1 and m != int(m):
-            raise ValueError(f"max_df {m} is neither a whole count (>= 1) nor a share below 1")
+            raise ConfigError(f"max_df {m} is neither a whole count (>= 1) nor a share below 1")
         if self.num_perm % self.bands:
-            raise ValueError(f"num_perm {self.num_perm} is not a multiple of bands {self.bands}")
+            raise ConfigError(f"num_perm {self.num_perm} is not a multiple of bands {self.bands}")
 
 
     def hub_cap(self, n_docs: int) -> int:
@@ -98,7 +99,7 @@ def link_documents(
     hasher = MinHasher(cfg.num_perm, cfg.seed)
     sig_new = camp.signatures(fresh, hasher)
     if st.signatures.shape[1] != cfg.num_perm:
-        raise ValueError("stored signatures were made with another num_perm; relink from scratch")
+        raise ConfigError("stored signatures were made with another num_perm; relink from scratch")
     docs = [*st.docs, *fresh]
     sig = np.concatenate([st.signatures, sig_new]) if len(st.docs) else sig_new
     n_old = len(st.docs)

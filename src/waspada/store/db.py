@@ -28,7 +28,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from waspada.errors import WaspadaError
+from waspada.errors import StoreError
 from waspada.store import reads, schema, writes
 from waspada.store.batch import ArrowBatch, WriteBatch
 
@@ -36,10 +36,6 @@ DEFAULT_DB = "waspada.duckdb"
 #: what DuckDB raises when it cannot write the file (disk full, a file size limit, an I/O error,
 #: the database invalidated by one): the user's to fix, reported as a ``StoreError``
 _WRITE_ERRORS = (duckdb.IOException, duckdb.FatalException, duckdb.OutOfMemoryException)
-
-
-class StoreError(WaspadaError):
-    """The database cannot be opened or is of a newer schema than this release knows."""
 
 
 def utf8_path(path: str) -> bool:
@@ -215,4 +211,4 @@ class Store:
             raise StoreError(f"database {self.path}: {e}") from e
 
 
-__all__ = ["DEFAULT_DB", "ArrowBatch", "Store", "StoreError", "WriteBatch", "utf8_path"]
+__all__ = ["DEFAULT_DB", "ArrowBatch", "Store", "WriteBatch", "utf8_path"]

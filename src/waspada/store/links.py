@@ -18,7 +18,8 @@ from typing import Any, Protocol
 import numpy as np
 import pyarrow as pa
 
-from waspada.store.db import Store, StoreError
+from waspada.errors import StoreError
+from waspada.store.db import Store
 from waspada.store.tables import (
     CAMPAIGN_MEMBERS,
     CAMPAIGNS,

@@ -12,7 +12,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from waspada.store.db import Store, StoreError, utf8_path
+from waspada.errors import StoreError
+from waspada.store.db import Store, utf8_path
 from waspada.store.tables import ASSESSMENTS, DOCUMENTS
 
 EXPORT_FORMATS = ("parquet", "csv", "jsonl")

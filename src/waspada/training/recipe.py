@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from waspada.errors import ConfigError
 from waspada.scoring.features import NAMED_SLOTS
 
 Array = npt.NDArray[Any]
@@ -145,5 +146,5 @@ def fit_recipe(X: Any, y: Array, datasets: Array, r: Recipe, calibrate: bool = T
         a, pb = platt
         thr = -pb / a if a > 0 else 0.0
     elif r.threshold not in ("platt", "zero"):
-        raise ValueError(f"unknown threshold rule {r.threshold!r}")
+        raise ConfigError(f"unknown threshold rule {r.threshold!r}")
     return Fitted(coef, b, platt, thr)

@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from waspada.scoring.features import FeatureConfig, vectorize
-from waspada.scoring.model import DEFAULT_MODEL_PATH, LinearModel, save_model
+from waspada.scoring.model import LinearModel, save_model
 from waspada.training.datasets import Example, load_all, load_extra
 from waspada.training.recipe import DEFAULT_RECIPE, Recipe, fit_recipe
 
@@ -165,7 +165,8 @@ class TrainResult:
 def train_model(
     data_dir: Path | None = None,
     extra: Sequence[Path] = (),
-    out: Path | None = DEFAULT_MODEL_PATH,
+    *,
+    out: Path | None,
     cfg: FeatureConfig = DEFAULT_CONFIG,
     datasets: Sequence[str] | None = None,
     limit_per_dataset: int | None = None,
@@ -174,7 +175,9 @@ def train_model(
 ) -> TrainResult:
     """Build the model from the shared data sets (+ ``extra`` files) and save it to ``out``.
 
-    ``datasets``/``limit_per_dataset`` train on a slice (tests). ``out=None`` does not save.
+    ``out`` has no default, so that nothing replaces the packaged model unless a caller names
+    it (``scoring.model.DEFAULT_MODEL_PATH``); ``out=None`` does not save.
+    ``datasets``/``limit_per_dataset`` train on a slice (tests).
     """
     from waspada.scoring.model import load_model
 

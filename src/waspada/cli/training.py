@@ -1,0 +1,96 @@
+"""``waspada train`` and ``waspada evaluate``: build the learned model and measure it.
+
+Both need the ``train`` extra (scikit-learn); the shipped model does not. ``train`` writes where
+``--out`` says; it replaces the packaged model only when asked (``--replace-packaged``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from waspada.cli import app, common
+from waspada.errors import WaspadaError
+
+
+def _model_path(out: Path | None, replace_packaged: bool) -> Path:
+    """Where ``train`` writes: ``--out``, or the packaged model with ``--replace-packaged``;
+    neither or both is a usage error (exit 2) before any work."""
+    from waspada.scoring.model import DEFAULT_MODEL_PATH
+
+    if out is not None and replace_packaged:
+        raise common.fail("give either --out FILE or --replace-packaged, not both")
+    if out is None and not replace_packaged:
+        raise common.fail("give --out FILE (where to write the model), or --replace-packaged to "
+                          f"overwrite the model that ships with the package ({DEFAULT_MODEL_PATH})")
+    return out if out is not None else DEFAULT_MODEL_PATH
+
+
+@app.command()
+def train(
+    data: common.DataOpt = None,
+    extra: Annotated[
+        list[Path] | None,
+        typer.Option("--extra", help="CSV or JSONL with text,label: your own texts (repeatable)."),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Model file to write (required unless "
+                                                "--replace-packaged).")
+    ] = None,
+    replace_packaged: Annotated[
+        bool, typer.Option("--replace-packaged", help="Overwrite the model that ships with the "
+                                                      "package (what assess() uses by default).")
+    ] = False,
+    as_json: common.JsonOpt = False,
+) -> None:
+    """Train the risk model on the labelled data sets (and --extra files) and save it."""
+    from waspada.training.train import train_model
+
+    path = _model_path(out, replace_packaged)
+    try:
+        res = train_model(data, extra=extra or [], out=path)
+    except WaspadaError as exc:
+        raise common.fail(exc) from exc
+    size = res.path.stat().st_size
+    summary = {
+        "path": str(res.path),
+        "bytes": size,
+        "version": res.model.version,
+        "examples": res.n_examples,
+        "per_dataset": res.per_dataset,
+        "seconds": round(res.seconds, 1),
+    }
+    if as_json:
+        common.print_json(summary)
+        return
+    typer.echo(f"trained on {res.n_examples} texts in {res.seconds:.1f} s -> {res.path} "
+               f"({size / 1e6:.1f} MB), version {res.model.version}")
+    for name, counts in sorted(res.per_dataset.items()):
+        typer.echo(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+
+@app.command()
+def evaluate(
+    data: common.DataOpt = None,
+    out_dir: Annotated[
+        Path, typer.Option("--out-dir", help="Where quality.md and quality.json are written.")
+    ] = Path("benchmarks"),
+    as_json: common.JsonOpt = False,
+) -> None:
+    """Evaluate the model and the TF-IDF baseline; write quality.md and quality.json (--json:
+    print the report of quality.json). Progress goes to stderr."""
+    from waspada.training.evaluate import evaluate as run
+
+    try:
+        report = run(data, out_dir=out_dir,
+                     progress=lambda m: common.note(f"... {m}"))
+    except WaspadaError as exc:
+        raise common.fail(exc) from exc
+    if as_json:
+        common.print_json(report)
+        return
+    typer.echo((out_dir / "quality.md").read_text())
+    met = sum(t["met"] for t in report["targets"])
+    typer.echo(f"{met}/{len(report['targets'])} targets met; wrote {out_dir}/quality.md and .json")
