@@ -128,3 +128,35 @@ def test_a_non_utf8_byte_in_argv_or_stdin_is_checked_without_a_traceback() -> No
     r = run_check(b"Kerja di Kamboja gaji besar \xff", "--json")
     assert r.returncode == 0, r.stderr.decode("utf-8", "replace")
     assert json.loads(r.stdout)["category"] in {"recruitment_lure", "scam", "benign"}
+
+
+def test_model_option_selects_or_disables_the_model(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["check", LURE, "--json", "--model", "none"])
+    assert res.exit_code == 0, res.output
+    plain = json.loads(res.stdout.strip().splitlines()[-1])
+    assert plain["model_version"] == "indicators-1" and plain["features"] == []
+    shipped = json.loads(runner.invoke(app, ["check", LURE, "--json"]).stdout.splitlines()[-1])
+    assert shipped["model_version"].startswith("linear-")
+    missing = tmp_path / "nope.npz"
+    res = runner.invoke(app, ["check", LURE, "--model", str(missing)])
+    assert res.exit_code == 2
+    assert "model file not found" in res.stderr and "nope.npz" in res.stderr
+
+
+def test_config_file_gives_the_analyzer_its_indicators_and_defaults(tmp_path: Path) -> None:
+    (tmp_path / "ours.yaml").write_text(
+        "- id: local.kamboja\n  category: recruitment_lure\n  weight: 0.5\n"
+        "  description: {en: Names Cambodia, id: Menyebut Kamboja}\n"
+        "  keywords: {id: [kamboja]}\n", encoding="utf-8")
+    cfg = tmp_path / "waspada.toml"
+    cfg.write_text('indicators = ["ours.yaml"]\nlanguage = "id"\nmodel = "none"\n',
+                   encoding="utf-8")
+    res = runner.invoke(app, ["check", LURE, "--json", "--config", str(cfg)])
+    assert res.exit_code == 0, res.output
+    got = json.loads(res.stdout.strip().splitlines()[-1])
+    assert [(h["id"], h["description"]) for h in got["indicators"]] == [
+        ("local.kamboja", "Menyebut Kamboja")
+    ]
+    cfg.write_text('indicatorz = ["ours.yaml"]\n', encoding="utf-8")
+    res = runner.invoke(app, ["check", LURE, "--config", str(cfg)])
+    assert res.exit_code == 2 and "indicatorz" in res.stderr

@@ -272,3 +272,24 @@ def test_platt_threshold_is_the_p50_point() -> None:
     assert a > 0
     assert 1 / (1 + np.exp(-(a * f.threshold + b))) == pytest.approx(0.5)
     assert fit_recipe(X, y, ds, Recipe(threshold="zero")).threshold == 0.0
+
+
+def test_features_come_from_the_analyzer_given(tmp_path: Path) -> None:
+    """Training on another configuration computes its indicator features from that analyzer's
+    taxonomy, as the analyzer will at run time (a feature set with the indicator block: the
+    shipped one is content only)."""
+    from dataclasses import replace
+
+    from waspada import Analyzer, AnalyzerConfig
+    from waspada.training.train import DEFAULT_CONFIG, featurize
+
+    own = tmp_path / "ours.yaml"
+    own.write_text("- id: local.kamboja\n  category: scam\n  weight: 0.5\n"
+                   "  description: {en: x, id: y}\n  keywords: {id: [kamboja]}\n",
+                   encoding="utf-8")
+    ours = Analyzer(AnalyzerConfig(indicators=(own,), model=None))
+    texts = ["Kerja di Kamboja", "Selamat pagi semua"]
+    cfg = replace(DEFAULT_CONFIG, content_only=False)
+    mine, packaged = featurize(texts, cfg, ours), featurize(texts, cfg)
+    assert (mine[1] != packaged[1]).nnz == 0  # no indicator fires on either: same features
+    assert (mine[0] != packaged[0]).nnz > 0

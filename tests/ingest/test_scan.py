@@ -392,10 +392,36 @@ def test_a_broken_pipeline_stops_the_scan_before_any_work(tmp_path: Path,
     # reported as the same error the parent would raise
     src = tmp_path / "in.jsonl"
     write_jsonl(src, 5)
-    env = {**os.environ, "WASPADA_MODEL": str(tmp_path / "no-such-model.json")}
     r = subprocess.run(cli_cmd("scan", str(src), "--db", str(tmp_path / "w.duckdb"),
-                               "--workers", str(workers), "--no-progress"),
-                       capture_output=True, text=True, timeout=300, env=env)
+                               "--workers", str(workers), "--no-progress",
+                               "--model", str(tmp_path / "no-such-model.json")),
+                       capture_output=True, text=True, timeout=300)
     assert r.returncode == 2
     assert "model file not found" in r.stderr and "no-such-model.json" in r.stderr
     assert counts(tmp_path / "w.duckdb")["documents"] == 0
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_every_record_goes_through_the_configured_analyzer(tmp_path: Path, workers: int) -> None:
+    # --config names an indicator file of its own and no model: the stored verdicts are that
+    # analyzer's, in the scan's own process and in every worker
+    (tmp_path / "ours.yaml").write_text(
+        "- id: local.kamboja\n  category: recruitment_lure\n  weight: 0.5\n"
+        "  description: {en: Names Cambodia, id: Menyebut Kamboja}\n"
+        "  keywords: {id: [kamboja]}\n", encoding="utf-8")
+    (tmp_path / "waspada.toml").write_text('model = "none"\nindicators = ["ours.yaml"]\n',
+                                           encoding="utf-8")
+    src = tmp_path / "in.jsonl"
+    write_jsonl(src, 40)
+    with src.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps({"text": "Kerja di Kamboja gaji besar, chat telegram @kerja88"}) + "\n")
+    db = tmp_path / "w.duckdb"
+    r = subprocess.run(cli_cmd("scan", str(src), "--db", str(db), "--workers", str(workers),
+                               "--no-progress", "--config", str(tmp_path / "waspada.toml")),
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    with Store.open(db) as st:
+        versions = st.query("SELECT DISTINCT model_version FROM assessments")
+        ids = st.query("SELECT DISTINCT indicator_id FROM indicator_hits")
+    assert versions == [("indicators-1",)]
+    assert ids == [("local.kamboja",)]

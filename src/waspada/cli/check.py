@@ -13,7 +13,6 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from waspada.analyzer import assess
 from waspada.cli import app, common
 from waspada.cli.common import cell, display, fail, json_text
 from waspada.config import EXPLANATION_LANGUAGES
@@ -43,13 +42,16 @@ def check(
         str | None,
         typer.Option("--country", help="ISO 3166 alpha-2 hint for local phone numbers, e.g. ID."),
     ] = None,
+    model: common.ModelOpt = None,
+    config: common.ConfigOpt = None,
     as_json: common.JsonOpt = False,
 ) -> None:
     """Is this job offer or message safe? Show the risk, the red flags and what to do."""
     lang, country = _check_options(lang, country)
+    analyzer = common.build_analyzer(common.analyzer_config(config, model))
     body = _read_input(text, file)
     try:
-        result = assess(body, lang=lang, country=country)
+        result = analyzer.assess(body, lang=lang, country=country)
     except AssessError as exc:
         raise fail(exc) from exc
     if as_json:

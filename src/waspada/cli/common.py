@@ -34,6 +34,9 @@ from rich.console import Console
 from rich.text import Text
 
 from waspada import jsontext
+from waspada.analyzer import Analyzer, default_analyzer
+from waspada.config import AnalyzerConfig, model_choice
+from waspada.errors import WaspadaError
 from waspada.store.db import DEFAULT_DB
 
 EXIT_OK = 0
@@ -70,6 +73,37 @@ ExportJsonOpt = Annotated[
     Path | None,
     typer.Option("--export-json", help="Write the graph as JSON nodes/links (d3, Cytoscape)."),
 ]
+
+#: ``--model`` and ``--config``: the analyzer of check, scan, train and evaluate (docs/analyzer.md)
+ModelOpt = Annotated[str | None, typer.Option(
+    "--model", help="Model file to use instead of the packaged one; 'none': no model (risk from "
+    "the red flags alone).")]
+ConfigOpt = Annotated[Path | None, typer.Option(
+    "--config", help="Analyzer configuration file (TOML: model, indicators, stance_cues, "
+    "recognizers, country, language; docs/analyzer.md).")]
+
+
+def analyzer_config(config: Path | None, model: str | None) -> AnalyzerConfig | None:
+    """The configuration ``--config``/``--model`` name; None when neither is given (the default
+    analyzer). A bad file exits 2 naming it."""
+    if config is None and model is None:
+        return None
+    try:
+        if config is not None:
+            return AnalyzerConfig.from_file(config, model=model)
+        return AnalyzerConfig(model=model_choice(model))
+    except WaspadaError as e:
+        raise fail(e) from e
+
+
+def build_analyzer(config: AnalyzerConfig | None) -> Analyzer:
+    """The analyzer of ``config`` (None: the default one), loaded and checked; a missing model,
+    a bad indicator file ... exits 2 naming it."""
+    try:
+        return default_analyzer() if config is None else Analyzer(config)
+    except WaspadaError as e:
+        raise fail(e) from e
+
 
 # C0 controls except tab and newline, DEL, C1 controls: a terminal acts on them (ESC starts an
 # escape sequence), so untrusted text never reaches it with them

@@ -45,6 +45,8 @@ def scan(
     record_budget: Annotated[float, typer.Option(
         min=0, help="Seconds of CPU one record may take in assess() before it is quarantined "
         "as 'took too long' (0 = no limit).")] = 5.0,
+    model: common.ModelOpt = None,
+    config: common.ConfigOpt = None,
     as_json: common.JsonOpt = False,
 ) -> None:
     """Assess every record of INPUTS into the store. Exit 0: all stored; 1: some quarantined;
@@ -55,6 +57,7 @@ def scan(
     if fmt not in FORMATS:
         raise common.fail(f"--format must be one of {', '.join(FORMATS)}")
     fields = Fields(text_field, id_field, time_field, source_field, url_field)
+    analyzer_config = common.analyzer_config(config, model)  # a bad file: exit 2, no database
     try:
         check_inputs(inputs)  # before the database is created
         store = Store.open(db)
@@ -76,7 +79,7 @@ def scan(
         try:
             report = run_scan(inputs, store, fields=fields, fmt=fmt, workers=workers,
                               on_progress=tick, write_rows=batch_rows,
-                              record_budget=record_budget)
+                              record_budget=record_budget, config=analyzer_config)
         except WaspadaError as e:
             raise common.fail(e) from e
         except KeyboardInterrupt:

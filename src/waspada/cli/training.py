@@ -43,14 +43,18 @@ def train(
         bool, typer.Option("--replace-packaged", help="Overwrite the model that ships with the "
                                                       "package (what assess() uses by default).")
     ] = False,
+    config: common.ConfigOpt = None,
     as_json: common.JsonOpt = False,
 ) -> None:
-    """Train the risk model on the labelled data sets (and --extra files) and save it."""
+    """Train the risk model on the labelled data sets (and --extra files) and save it. With
+    --config, the features come from that configuration's recognisers and indicators (use the
+    model with the same configuration)."""
     from waspada.training.train import train_model
 
     path = _model_path(out, replace_packaged)
+    analyzer = common.build_analyzer(common.analyzer_config(config, "none" if config else None))
     try:
-        res = train_model(data, extra=extra or [], out=path)
+        res = train_model(data, extra=extra or [], out=path, analyzer=analyzer)
     except WaspadaError as exc:
         raise common.fail(exc) from exc
     size = res.path.stat().st_size
@@ -77,14 +81,17 @@ def evaluate(
     out_dir: Annotated[
         Path, typer.Option("--out-dir", help="Where quality.md and quality.json are written.")
     ] = Path("benchmarks"),
+    config: common.ConfigOpt = None,
     as_json: common.JsonOpt = False,
 ) -> None:
     """Evaluate the model and the TF-IDF baseline; write quality.md and quality.json (--json:
-    print the report of quality.json). Progress goes to stderr."""
+    print the report of quality.json). Progress goes to stderr. With --config, the texts go
+    through that configuration's recognisers, indicators and stance cues."""
     from waspada.training.evaluate import evaluate as run
 
+    analyzer = common.build_analyzer(common.analyzer_config(config, "none" if config else None))
     try:
-        report = run(data, out_dir=out_dir,
+        report = run(data, out_dir=out_dir, analyzer=analyzer,
                      progress=lambda m: common.note(f"... {m}"))
     except WaspadaError as exc:
         raise common.fail(exc) from exc

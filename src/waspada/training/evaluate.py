@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -44,6 +44,9 @@ from waspada.training.prepared import Prepared, listing, prepare, verdicts
 from waspada.training.recipe import DEFAULT_RECIPE, Recipe
 from waspada.training.tables import JOB_ADS, check_targets, corpus_tables, split_table
 from waspada.training.train import DEFAULT_CONFIG, SEED, take_slice
+
+if TYPE_CHECKING:
+    from waspada.analyzer import Analyzer
 
 #: where ``evaluate`` writes quality.md and quality.json by default
 REPORT_DIR = repo_path("benchmarks")
@@ -74,16 +77,20 @@ def evaluate(
     progress: Callable[[str], None] | None = None,
     recipe: Recipe = DEFAULT_RECIPE,
     corpus: Path | None = None,
+    analyzer: Analyzer | None = None,
 ) -> dict[str, Any]:
     """Run the whole evaluation; write quality.json and quality.md to ``out_dir`` (if given).
 
     ``corpus``: the public-text corpus (default: the repository's ``data/public_texts.jsonl``).
+    ``analyzer``: whose recognisers, indicators and stance cues the texts go through (default:
+    the packaged analyzer; its model is not used: every model here is trained by the
+    evaluation).
     """
     t0 = time.perf_counter()
     say = progress or (lambda msg: None)
     split = load_split(data_dir, corpus or DEFAULT_CORPUS, limit_per_dataset)
     say(f"featurising {len(split.examples)} texts")
-    P = prepare(split.examples, cfg)
+    P = prepare(split.examples, cfg, analyzer)
     report, platt = measure(P, split, recipe, say)
     report["meta"] = run_meta(cfg, recipe, platt, time.perf_counter() - t0, limit_per_dataset)
     report["targets"] = check_targets(report)

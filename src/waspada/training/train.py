@@ -172,11 +172,14 @@ def train_model(
     limit_per_dataset: int | None = None,
     calibrate: bool = True,
     recipe: Recipe = DEFAULT_RECIPE,
+    analyzer: Analyzer | None = None,
 ) -> TrainResult:
     """Build the model from the shared data sets (+ ``extra`` files) and save it to ``out``.
 
     ``out`` has no default, so that nothing replaces the packaged model unless a caller names
-    it (``scoring.model.DEFAULT_MODEL_PATH``); ``out=None`` does not save.
+    it (``scoring.model.DEFAULT_MODEL_PATH``); ``out=None`` does not save. ``analyzer``: whose
+    recognisers and indicators make the features (default: the packaged analyzer); the model
+    must later run on an analyzer of the same configuration.
     ``datasets``/``limit_per_dataset`` train on a slice (tests).
     """
     from waspada.scoring.model import load_model
@@ -191,7 +194,7 @@ def train_model(
         from waspada.errors import ConfigError
 
         raise ConfigError("training needs both benign and risky texts")
-    X = featurize(examples, cfg)
+    X = featurize(examples, cfg, analyzer)
     y = np.array([ex.y for ex in examples], dtype=np.int64)
     fitted = fit_recipe(X, y, np.array([ex.dataset for ex in examples]), recipe, calibrate)
     coef, intercept, platt = fitted.coef, fitted.intercept, fitted.platt
