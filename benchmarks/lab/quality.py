@@ -13,9 +13,9 @@ from typing import Any
 
 from lab import synth
 from waspada.link.allowlist import Allowlist
-from waspada.link.engine import LinkConfig, link_documents
+from waspada.link.linker import LinkConfig, link_documents
 from waspada.link.mask import mask_text, shingle_set
-from waspada.link.model import LinkDoc
+from waspada.link.types import LinkDoc
 
 T0 = datetime(2025, 1, 1)
 

@@ -12,7 +12,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from waspada.link import export
+from waspada.link import graph_files
 
 NS = {"g": "http://graphml.graphdrawing.org/xmlns"}
 # every code point, lone surrogates included, with the troublesome ones drawn often
@@ -51,11 +51,11 @@ def _group(gid: str, doc: str, ext: str, kind: str, value: str) -> dict[str, Any
 def test_graphml_and_json_exports_parse_and_keep_every_character(
     gid: str, doc: str, ext: str, kind: str, value: str
 ) -> None:
-    g = export.graph([_group(gid, doc, ext, kind, value)])
+    g = graph_files.graph([_group(gid, doc, ext, kind, value)])
     with TemporaryDirectory() as tmp:
         gml, js = Path(tmp) / "g.graphml", Path(tmp) / "g.json"
-        export.write_graphml(g, gml)
-        export.write_json(g, js)
+        graph_files.write_graphml(g, gml)
+        graph_files.write_json(g, js)
         root = ET.parse(gml).getroot()  # expat: rejects anything that is not well-formed XML
         raw = js.read_bytes().decode("utf-8")  # strict UTF-8
     parsed = json.loads(raw, strict=True)
@@ -66,15 +66,16 @@ def test_graphml_and_json_exports_parse_and_keep_every_character(
     assert len(parsed["links"]) == len(g["links"]) == 2
     nodes = root.findall(".//g:node", NS)
     assert [n.get("id") for n in nodes] == [_expected_xml_text(n["id"]) for n in g["nodes"]]
-    assert [export.xml_unescape(n.get("id") or "") for n in nodes] == [n["id"] for n in g["nodes"]]
+    unescape = graph_files.xml_unescape
+    assert [unescape(n.get("id") or "") for n in nodes] == [n["id"] for n in g["nodes"]]
     for el, n in zip(nodes, g["nodes"], strict=True):
         data = {d.get("key"): d.text or "" for d in el.findall("g:data", NS)}
         assert data == {k: _expected_xml_text(str(v)) for k, v in n.items() if k != "id"}
-        assert {k: export.xml_unescape(v) for k, v in data.items()} == {
+        assert {k: graph_files.xml_unescape(v) for k, v in data.items()} == {
             k: str(v) for k, v in n.items() if k != "id"
         }
     edges = root.findall(".//g:edge", NS)
-    assert [(export.xml_unescape(e.get("source") or ""), export.xml_unescape(e.get("target") or ""))
+    assert [(unescape(e.get("source") or ""), unescape(e.get("target") or ""))
             for e in edges] == [(e["source"], e["target"]) for e in g["links"]]  # fmt: skip
 
 
@@ -84,7 +85,7 @@ def test_graphml_and_json_exports_parse_and_keep_every_character(
                                                                                 max_size=4),
                     max_leaves=12))  # fmt: skip
 def test_json_output_is_strict_utf8_json_for_any_value(obj: Any) -> None:
-    text = export.dumps(obj)
+    text = graph_files.dumps(obj)
     text.encode("utf-8")  # no surrogate left raw: this would raise
     back = json.loads(text, strict=True)
     assert json.dumps(back, ensure_ascii=True) == json.dumps(
@@ -121,10 +122,10 @@ def test_cli_exports_of_a_store_with_control_characters_parse(tmp_path: Path) ->
                                                                  "post\x011\uffff"}
         graph = json.loads(js.read_bytes().decode("utf-8"), strict=True)
         root = ET.parse(gml).getroot()
-        ids = [export.xml_unescape(n.get("id") or "") for n in root.findall(".//g:node", NS)]
+        ids = [graph_files.xml_unescape(n.get("id") or "") for n in root.findall(".//g:node", NS)]
         assert ids == [n["id"] for n in graph["nodes"]]
         assert "doc:doc\x1b0\x00x" in ids
-        labels = {export.xml_unescape(d.text or "") for d in root.iter(f"{{{NS['g']}}}data")}
+        labels = {graph_files.xml_unescape(d.text or "") for d in root.iter(f"{{{NS['g']}}}data")}
         assert "post\x010\uffff" in labels
         if kind == "network":
             assert f"id:telegram:{odd}" in ids and odd in labels

@@ -16,10 +16,10 @@ from rich.table import Table
 from waspada.cli import app, common
 from waspada.cli.common import out
 from waspada.errors import WaspadaError
-from waspada.link import export
-from waspada.link.engine import LinkConfig
+from waspada.link import graph_files
 from waspada.link.groups import group_detail
 from waspada.link.incremental import link_store
+from waspada.link.linker import LinkConfig
 from waspada.link.networks import MAX_DF
 from waspada.store import links
 from waspada.store.db import Store
@@ -101,12 +101,12 @@ def _id_column(t: Table, name: str, ids: list[str]) -> None:
 
 
 def _export(groups: list[dict[str, Any]], graphml: Path | None, export_json: Path | None) -> None:
-    g = export.graph(groups)
+    g = graph_files.graph(groups)
     if graphml:
-        export.write_graphml(g, graphml)
+        graph_files.write_graphml(g, graphml)
         common.note(f"wrote {graphml} ({len(g['nodes'])} nodes, {len(g['links'])} edges)")
     if export_json:
-        export.write_json(g, export_json)
+        graph_files.write_json(g, export_json)
         common.note(f"wrote {export_json} ({len(g['nodes'])} nodes, {len(g['links'])} edges)")
 
 

@@ -5,7 +5,7 @@
 >>> result = link_documents(more, result.state)   # incremental run, ids stay stable
 """
 
-from waspada.link.engine import LinkConfig, LinkResult, LinkState, link_documents
-from waspada.link.model import Group, LinkDoc
+from waspada.link.linker import LinkConfig, LinkResult, LinkState, link_documents
+from waspada.link.types import Group, LinkDoc
 
 __all__ = ["Group", "LinkConfig", "LinkDoc", "LinkResult", "LinkState", "link_documents"]

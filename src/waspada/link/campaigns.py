@@ -26,7 +26,7 @@ from waspada.link.minhash import (
     estimate_jaccard,
     is_empty,
 )
-from waspada.link.model import LinkDoc
+from waspada.link.types import LinkDoc
 from waspada.procs import pool_initializer
 
 #: default Jaccard threshold for two documents to be one campaign

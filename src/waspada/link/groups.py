@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from waspada.link.allowlist import load_allowlist
-from waspada.link.model import LINKING_KINDS
+from waspada.link.types import LINKING_KINDS
 from waspada.store import links
 from waspada.store.db import Store
 

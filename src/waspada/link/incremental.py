@@ -11,8 +11,8 @@ from datetime import datetime
 
 import numpy as np
 
-from waspada.link.engine import LinkConfig, LinkResult, LinkState, link_documents
-from waspada.link.model import LinkDoc
+from waspada.link.linker import LinkConfig, LinkResult, LinkState, link_documents
+from waspada.link.types import LinkDoc
 from waspada.store import links
 from waspada.store.db import Store
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from waspada.link.allowlist import Allowlist, load_allowlist
 from waspada.link.campaigns import components
-from waspada.link.model import LINKING_KINDS
+from waspada.link.types import LINKING_KINDS
 
 #: an identifier found in more documents than this is a hub and does not link
 MAX_DF = 100

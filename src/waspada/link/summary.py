@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import phonenumbers
 
-from waspada.link.model import LINKING_KINDS, Group, LinkDoc
+from waspada.link.types import LINKING_KINDS, Group, LinkDoc
 
 TOP_IDENTIFIERS = 10
 

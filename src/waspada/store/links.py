@@ -80,7 +80,7 @@ def texts(store: Store, keys: list[int]) -> dict[int, str]:
 
 
 class GroupRow(Protocol):
-    """What a stored campaign or network row is made of (``waspada.link.model.Group``)."""
+    """What a stored campaign or network row is made of (``waspada.link.types.Group``)."""
 
     id: str
     size: int

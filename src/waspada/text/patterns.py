@@ -33,7 +33,7 @@ One character, no repeat (nothing to backtrack), or one character per match:
 - ``text/keywords.py``: ``_SURROGATES`` — one character.
 - ``jsontext.py``: ``_SURROGATE`` — one character.
 - ``cli/common.py``: ``_UNPRINTABLE`` — one character.
-- ``link/export.py``: ``_XML_UNSAFE``, ``_XML_ESCAPE`` — one character; a fixed-length escape.
+- ``link/graph_files.py``: ``_XML_UNSAFE``, ``_XML_ESCAPE`` — one character; a fixed-length escape.
 
 A run of one character class, with nothing after it that could make it give characters back
 (each try ends where the class ends; an alternation of such runs over disjoint classes):

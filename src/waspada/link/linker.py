@@ -16,9 +16,9 @@ from waspada.link import campaigns as camp
 from waspada.link.allowlist import Allowlist, load_allowlist
 from waspada.link.ids import assign_ids, time_rank
 from waspada.link.minhash import BANDS, NUM_PERM, SEED, MinHasher
-from waspada.link.model import Group, LinkDoc
 from waspada.link.networks import MAX_DF, NetworkGraph, link_networks
 from waspada.link.summary import group_members, summarise
+from waspada.link.types import Group, LinkDoc
 
 CAMPAIGN_PREFIX = "c-"
 NETWORK_PREFIX = "n-"
