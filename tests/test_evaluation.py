@@ -15,11 +15,11 @@ from waspada.analyzer import default_analyzer
 from waspada.errors import ConfigError
 from waspada.scoring.features import NAMED_SLOTS
 from waspada.training.cv import cv_splits, fold_groups
+from waspada.training.dataset_specs import job_ad_role
 from waspada.training.datasets import (
     DEFAULT_CORPUS,
     PUBLIC_TEXTS,
     Example,
-    job_ad_role,
     load_all,
     load_corpus,
 )

@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from waspada.errors import ConfigError
+from waspada.training.dataset_specs import DATASETS
 from waspada.training.datasets import (
-    DATASETS,
     PUBLIC_TEXTS,
     Example,
     dedupe,
