@@ -6,9 +6,9 @@ The package of revision REV is extracted with ``git archive`` into a temporary f
 ``waspada_rev`` (every ``waspada`` import inside it rewritten), so both versions load side by side
 in this process; they then assess the same texts (the SMS data sets and the Indonesian job ads
 under /work/shared/data, or ``WASPADA_DATA``; a fixed random sample of ``--limit`` each), one
-text at a time, interleaved, best of
-``--repeat`` rounds each. Prints and writes ``benchmarks/results/bench_against_revision.json``:
-texts per second of each and the ratio (this tree / REV; above 1 = faster now). Texts are never
+text at a time, interleaved, best of ``--repeat`` rounds each. Prints and writes
+``benchmarks/results/bench_against_revision.json`` and ``.md``: texts per second of each and the
+ratio (this tree / REV; above 1 = faster now). Texts are never
 printed. Both versions must give the same verdicts: the script counts the texts whose risk,
 level or indicators differ and reports that number too.
 """
@@ -25,13 +25,14 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bench_assess import _best
+from results_io import write_results
+
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "results"
 
 
 def load_revision(rev: str, into: Path) -> Any:
@@ -48,15 +49,6 @@ def load_revision(rev: str, into: Path) -> Any:
         py.write_text(word.sub("waspada_rev", py.read_text(encoding="utf-8")), encoding="utf-8")
     sys.path.insert(0, str(into))
     return importlib.import_module("waspada_rev")
-
-
-def _best(fn: Callable[[], None], repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -106,9 +98,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             }
             rows.append(row)
             print(json.dumps(row))
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    out = {"revision": sha, "this": head, "repeat": args.repeat, "rows": rows}
-    (RESULTS / "bench_against_revision.json").write_text(json.dumps(out, indent=2) + "\n")
+    table = ["| corpus | texts | verdicts differ | " + f"{sha} texts/s | {head} texts/s | "
+             "ratio (this / rev) |", "|---|---|---|---|---|---|"]
+    table += ["| " + " | ".join(str(v) for v in row.values()) + " |" for row in rows]
+    write_results(
+        "bench_against_revision",
+        {"revision": sha, "this": head, "repeat": args.repeat, "rows": rows},
+        f"`assess()` of {head} against {sha}, both loaded in this process, interleaved, best of "
+        f"{args.repeat}; ratio above 1 = faster now.\n\n" + "\n".join(table),
+        title="assess() speed against an earlier revision",
+    )
     return 0
 
 

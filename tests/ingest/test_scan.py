@@ -8,13 +8,13 @@ import signal
 import subprocess
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from waspada.ingest import scan as scan_mod
+from waspada import Analyzer, Assessment
+from waspada.ingest import worker as worker_mod
 from waspada.ingest.readers import MAX_RECORD_BYTES, Fields, iter_chunks
 from waspada.ingest.scan import content_id, parse_time, scan
 from waspada.store.db import ArrowBatch, Store, WriteBatch
@@ -344,18 +344,20 @@ def test_scan_bounds_the_writers_memory_and_threads(tmp_path: Path) -> None:
     assert got == [("286.1 MiB", 1)]
 
 
-def test_an_assess_failure_quarantines_that_record_alone_in_input_order(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # the worker assesses a chunk's records after parsing them all: a record assess() fails on
-    # is quarantined at its own line, between the parse failures around it
-    real = scan_mod.assess
+class _Flaky(Analyzer):
+    """The packaged analyzer, except that it fails on texts holding "BOOM"."""
 
-    def flaky(text: str) -> Any:
+    def assess(self, text: str, *, lang: str | None = None,
+               country: str | None = None) -> Assessment:
         if "BOOM" in text:
             raise RuntimeError("boom")
-        return real(text)
+        return super().assess(text, lang=lang, country=country)
 
-    monkeypatch.setattr(scan_mod, "assess", flaky)
+
+def test_an_assess_failure_quarantines_that_record_alone_in_input_order(
+        tmp_path: Path) -> None:
+    # the worker assesses a chunk's records after parsing them all: a record assess() fails on
+    # is quarantined at its own line, between the parse failures around it
     src = tmp_path / "in.jsonl"
     src.write_bytes(b"".join([
         json.dumps({"text": "Lowongan kerja di Kamboja"}).encode() + b"\n",
@@ -368,7 +370,8 @@ def test_an_assess_failure_quarantines_that_record_alone_in_input_order(
         .encode() + b"\n",
     ]))
     (chunk,) = list(iter_chunks([str(src)], Fields()))
-    res = scan_mod.process_chunk(chunk, Fields())
+    res = worker_mod.process_chunk(chunk, Fields(), worker=worker_mod.WorkerState(
+        analyzer=_Flaky()))
     assert [(r[2], r[3].split(":")[0]) for r in res.quarantine] == [
         (2, "assess failed"), (3, "broken JSON"), (5, "assess failed"),
         (6, "missing text field 'text'")]

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from waspada.cli import _register, app
-from waspada.link.store import link_store
+from waspada.link.incremental import link_store
 from waspada.store.db import Store, WriteBatch
 
 T0 = datetime(2024, 5, 1, 8, 0)

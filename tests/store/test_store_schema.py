@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from waspada.errors import StoreError
-from waspada.store import schema
+from waspada.store import schema, tables
 from waspada.store.db import Store
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "schema.txt"
@@ -145,3 +145,13 @@ def test_version_5_adds_posted_raw_and_scan_duplicates_keeping_rows(tmp_path: Pa
         assert st.write(b, []) == 1
         assert st.query("SELECT posted_at, posted_raw FROM documents WHERE id = 'b'") == [
             (None, "kemarin sore")]
+
+
+def test_the_column_specification_is_the_migrated_schema(tmp_path: Path) -> None:
+    """``tables`` (what the writer, the reads and the export derive their columns from) says
+    exactly what the migrations build: every table, column, order and type."""
+    with Store.open(tmp_path / "w.duckdb") as st:
+        live = live_schema(st.con)
+    spec = [f"{t.name}.{c.name} {c.sql}" for t in sorted(tables.TABLES, key=lambda t: t.name)
+            for c in t.columns]
+    assert spec == live

@@ -1,6 +1,7 @@
 """``waspada link``, ``campaigns``, ``networks``, ``network ID`` and ``campaign ID``.
 
-Thin: parse options, call ``waspada.link.store.link_store`` or ``waspada.link.read``, format.
+Thin: parse options, call ``waspada.link.incremental.link_store``, ``waspada.store.links`` or
+``waspada.link.groups``, format.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from rich.table import Table
 from waspada.cli import app, common
 from waspada.cli.common import out
 from waspada.errors import WaspadaError
-from waspada.link import export, read
+from waspada.link import export
 from waspada.link.engine import LinkConfig
+from waspada.link.groups import group_detail
+from waspada.link.incremental import link_store
 from waspada.link.networks import MAX_DF
-from waspada.link.store import link_store
+from waspada.store import links
 from waspada.store.db import Store
 
 
@@ -67,9 +70,9 @@ def _list(kind: str, db: Path, limit: int, as_json: bool, graphml: Path | None,
           export_json: Path | None) -> None:  # fmt: skip
     try:
         with Store.open(db, read_only=True) as store:
-            groups = read.list_groups(store, kind, limit=limit)
+            groups = links.list_groups(store, kind, limit=limit)
             if graphml or export_json:
-                details = [read.group_detail(store, kind, g["id"]) for g in groups]
+                details = [group_detail(store, kind, g["id"]) for g in groups]
                 _export([d for d in details if d], graphml, export_json)
     except WaspadaError as e:
         raise common.fail(e) from e
@@ -135,7 +138,7 @@ def _detail(kind: str, group_id: str, db: Path, as_json: bool, graphml: Path | N
             export_json: Path | None) -> None:  # fmt: skip
     try:
         with Store.open(db, read_only=True) as store:
-            g = read.group_detail(store, kind, read.find_group(store, kind, group_id))
+            g = group_detail(store, kind, links.find_group(store, kind, group_id))
     except WaspadaError as e:
         raise common.fail(e) from e
     if g is None:  # the group went away between the two queries

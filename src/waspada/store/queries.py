@@ -14,11 +14,17 @@ from typing import Any
 
 from waspada.errors import StoreError
 from waspada.store.db import Store, utf8_path
+from waspada.store.tables import ASSESSMENTS, DOCUMENTS
 
 EXPORT_FORMATS = ("parquet", "csv", "jsonl")
 #: characters of text shown per document in listings (never whole texts)
 PREVIEW_CHARS = 80
 _HEX = "0123456789abcdef"
+#: a document's fields as shown and exported, in table order: every stored column but the key
+#: and ``posted_raw`` (SQL ``d.x``, names from the column specification only)
+_DOC_FIELDS = tuple(f"d.{c.name}" for c in DOCUMENTS.columns
+                    if c.name not in ("doc_key", "posted_raw"))
+_ASSESSMENT_FIELDS = tuple(f"a.{c.name}" for c in ASSESSMENTS.columns if c.name != "doc_key")
 
 
 def _iso(v: Any) -> Any:
@@ -39,6 +45,7 @@ def top(store: Store, n: int = 10, category: str | None = None, since: date | No
     day (the scan day is never put in for an unknown posting day)."""
     where: list[str] = ["TRUE"]
     params: list[Any] = []
+    # the conditions joined into the WHERE clause are these constant strings; values are bound
     if category:
         where.append("a.category = ?")
         params.append(category)
@@ -78,24 +85,24 @@ def resolve_id(store: Store, doc_id: str) -> str:
 def show(store: Store, doc_id: str) -> dict[str, Any]:
     """The full record of one document: fields, assessment, entities, indicator evidence."""
     full = resolve_id(store, doc_id)
-    r = store.query(
-        "SELECT d.doc_key, d.id, d.external_id, d.source, d.url, d.posted_at, d.ingested_at, "
-        "d.language, d.script, d.text, a.model_version, a.risk, a.level, a.category, "
-        "a.explanation, a.probabilities FROM documents d LEFT JOIN assessments a "
+    fields = (*_DOC_FIELDS, *_ASSESSMENT_FIELDS)
+    row = store.query(
+        f"SELECT d.doc_key, {', '.join(fields)} FROM documents d LEFT JOIN assessments a "
         "USING (doc_key) WHERE d.id = ?", [full])[0]
+    key = row[0]
+    rec = {f[2:]: v for f, v in zip(fields, row[1:], strict=True)}
     ents = store.query(
         "SELECT x.kind, x.value, de.start_pos, de.end_pos, de.recognizer, de.score, de.attrs, "
         "(SELECT count(DISTINCT doc_key) FROM doc_entities o WHERE o.entity_id = x.entity_id) "
         "FROM doc_entities de JOIN entities x USING (entity_id) WHERE de.doc_key = ? "
-        "ORDER BY de.start_pos", [r[0]])
+        "ORDER BY de.start_pos", [key])
     hits = store.query(
         "SELECT indicator_id, category, weight, evidence FROM indicator_hits WHERE doc_key = ? "
-        "ORDER BY weight DESC, indicator_id", [r[0]])
+        "ORDER BY weight DESC, indicator_id", [key])
+    probabilities = rec["probabilities"]
     return {
-        "id": r[1], "external_id": r[2], "source": r[3], "url": r[4], "posted_at": _iso(r[5]),
-        "ingested_at": _iso(r[6]), "language": r[7], "script": r[8], "text": r[9],
-        "model_version": r[10], "risk": r[11], "level": r[12], "category": r[13],
-        "explanation": r[14], "probabilities": json.loads(r[15]) if r[15] else {},
+        **{k: _iso(v) for k, v in rec.items()},
+        "probabilities": json.loads(probabilities) if probabilities else {},
         "entities": [{"kind": e[0], "value": e[1], "start": e[2], "end": e[3],
                       "recognizer": e[4], "score": round(e[5], 4) if e[5] is not None else None,
                       "attrs": json.loads(e[6]) if e[6] else {}, "documents": e[7]}
@@ -111,6 +118,7 @@ def shared_entities(store: Store, kind: str | None = None, min_docs: int = 2,
     """Identifiers found in at least ``min_docs`` documents, most shared first."""
     where: list[str] = ["TRUE"]
     params: list[Any] = []
+    # the condition joined into the WHERE clause is a constant string; the value is bound
     if kind:
         where.append("x.kind = ?")
         params.append(kind)
@@ -162,14 +170,9 @@ def stats(store: Store) -> dict[str, Any]:
 #: that quotes it (the explanation names the phones, e-mails and words it found). Identifiers
 #: stay, as normalised values: they are what an intel export is for.
 EXPORT_TEXT_COLUMNS = ("text", "explanation")
-_EXPORT_COLUMNS = (
-    ("id", "d.id"), ("external_id", "d.external_id"), ("source", "d.source"), ("url", "d.url"),
-    ("posted_at", "d.posted_at"), ("ingested_at", "d.ingested_at"),
-    ("language", "d.language"), ("script", "d.script"), ("text", "d.text"),
-    ("model_version", "a.model_version"), ("risk", "a.risk"), ("level", "a.level"),
-    ("category", "a.category"), ("explanation", "a.explanation"),
-    ("indicators", "h.indicators"), ("identifiers", "e.identifiers"),
-)
+_EXPORT_COLUMNS = tuple(
+    (f[2:], f) for f in (*_DOC_FIELDS, *_ASSESSMENT_FIELDS, "h.indicators", "e.identifiers")
+    if f != "a.probabilities")
 # grouped once and joined (a correlated subquery per document took minutes for 50,000)
 _EXPORT_FROM = (
     "documents d LEFT JOIN assessments a USING (doc_key) "
@@ -214,11 +217,8 @@ def export(store: Store, out: str | Path, fmt: str = "parquet", text: bool = Tru
     except OSError as e:
         raise StoreError(f"cannot export to {target}: {e.strerror or e}") from e
     try:
-        path = tmp.replace("'", "''")
-        with store.reading():
-            store.con.execute(
-                f"COPY (SELECT {cols} FROM {_EXPORT_FROM} ORDER BY d.doc_key) TO '{path}' "
-                f"({opts})")
+        # the columns, tables and options are constants of this module; the path is bound
+        store.copy_to(f"SELECT {cols} FROM {_EXPORT_FROM} ORDER BY d.doc_key", tmp, opts)
         if fmt == "jsonl":
             _escape_line_breakers(Path(tmp))
         os.replace(tmp, target)
