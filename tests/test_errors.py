@@ -20,7 +20,7 @@ ALLOWED_BUILTINS = {
     ("scoring/features.py", "IndexError"): "an n-gram index past the text: a caller's bug",
     ("link/minhash.py", "ValueError"): "a signature matrix of the wrong shape: a caller's bug",
     ("store/schema.py", "ValueError"): "two migrations with one version: a bug in schema.py",
-    ("store/db.py", "ValueError"): "a table name that is not a link table: a caller's bug",
+    ("store/writes.py", "ValueError"): "a table name that is not a link table: a caller's bug",
     ("recognizers/base.py", "NotImplementedError"): "the abstract method of a recogniser",
     ("ingest/scan.py", "KeyboardInterrupt"): "Ctrl-C, re-raised to stop the scan",
 }
@@ -29,7 +29,7 @@ ALLOWED_FOREIGN = {"Exit"}
 #: errors.py's one class outside the tree: a BaseException on purpose (its docstring says why)
 OUTSIDE_THE_TREE = {"RecordTimeout"}
 #: variables raised that hold an exception caught elsewhere (a re-raise)
-RERAISED = {("ingest/scan.py", "_INIT_ERROR"): "assess()'s failure in a worker's initializer"}
+RERAISED = {("ingest/worker.py", "init_error"): "assess()'s failure in a worker's initializer"}
 
 
 def _modules() -> dict[str, ast.Module]:
