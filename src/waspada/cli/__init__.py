@@ -1,73 +1,23 @@
 """The ``waspada`` command line: thin commands that parse options and call one service function.
 
-Each topic registers its commands from its own module, so the app stays small.
+``app`` (``cli/app.py``) is the Typer application; each topic adds its commands from its own
+module (``check``, ``store``: scan and the queries over the intel store, ``link``, ``training``),
+registered by ``_register`` so that the app stays small and ``--version`` loads nothing else.
 """
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as package_version
-from typing import Annotated, Any
-
-import typer
-import typer.core
-
-
-class _Commands(typer.core.TyperGroup):
-    """The command group: Ctrl-C in any command is exit 130 with one line on stderr, whichever
-    Typer is installed (Click's own handling, in Typer releases built on Click, prints
-    "Aborted!" and exits 1, against the exit-code table)."""
-
-    def invoke(self, ctx: Any) -> Any:
-        try:
-            return super().invoke(ctx)
-        except KeyboardInterrupt:
-            from waspada.cli import common  # not at the top: --version needs no store modules
-
-            raise common.interrupted() from None
-
-
-app = typer.Typer(
-    cls=_Commands,
-    name="waspada",
-    help="Screen texts for scam-compound recruitment lures and online scams; extract, store and "
-    "link the identifiers behind them.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-
-
-def _version() -> str:
-    try:
-        return package_version("waspada")
-    except PackageNotFoundError:  # run from a source tree that was never installed
-        return "unknown (not installed)"
-
-
-def _print_version(value: bool) -> None:
-    if value:
-        typer.echo(f"waspada {_version()}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _options(
-    version: Annotated[
-        bool,
-        typer.Option("--version", callback=_print_version, is_eager=True,
-                     help="Print the version and exit."),
-    ] = False,
-) -> None:
-    # the app's own options (only --version); its help text is the Typer(help=...) above
-    return
+from waspada.cli.app import app
 
 
 def _register() -> None:
     # Imported for their side effect: each module adds its commands to ``app``.
-    from waspada.cli import check, link, scan, training  # noqa: F401
+    from waspada.cli import check, link, store, training  # noqa: F401
 
 
 def main() -> None:
     _register()
     app()
+
+
+__all__ = ["app", "main"]

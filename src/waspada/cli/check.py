@@ -13,7 +13,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from waspada.cli import app, common
+from waspada.cli import common
+from waspada.cli.app import app
 from waspada.cli.common import cell, display, fail, json_text
 from waspada.config import EXPLANATION_LANGUAGES
 from waspada.errors import AssessError

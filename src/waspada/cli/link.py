@@ -13,7 +13,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from waspada.cli import app, common
+from waspada.cli import common
+from waspada.cli.app import app
 from waspada.cli.common import out
 from waspada.errors import WaspadaError
 from waspada.link import graph_files

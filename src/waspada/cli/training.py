@@ -11,7 +11,8 @@ from typing import Annotated
 
 import typer
 
-from waspada.cli import app, common
+from waspada.cli import common
+from waspada.cli.app import app
 from waspada.errors import WaspadaError
 
 

@@ -21,8 +21,8 @@ from waspada.scoring.risk import MEDIUM_AT
 from waspada.training.baseline import baseline_scores, fit_baseline
 from waspada.training.datasets import PUBLIC_TEXTS, Example
 from waspada.training.prepared import Array, Prepared, verdicts
-from waspada.training.recipe import Recipe, fit_raw
-from waspada.training.train import SEED, fit_platt, stratify_keys
+from waspada.training.recipe import Recipe, fit_platt, fit_raw
+from waspada.training.train import SEED, stratify_keys
 
 
 def metrics(y: Array, score: Array, pred: Array) -> dict[str, Any]:

@@ -131,9 +131,17 @@ def oof_scores_recipe(X: Any, y: Array, datasets: Array, r: Recipe) -> npt.NDArr
     return out
 
 
+def fit_platt(scores: Array, y: Array) -> tuple[float, float]:
+    """Platt scaling: P(risky) = sigmoid(a * score + b), fitted on out-of-fold scores."""
+    from sklearn.linear_model import LogisticRegression
+
+    lr = LogisticRegression(C=1e6, solver="lbfgs", max_iter=1000)
+    lr.fit(np.asarray(scores, dtype=np.float64).reshape(-1, 1), y)
+    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
+
+
 def fit_recipe(X: Any, y: Array, datasets: Array, r: Recipe, calibrate: bool = True) -> Fitted:
     """Weights + Platt calibration (on inner out-of-fold scores) + the decision threshold."""
-    from waspada.training.train import fit_platt
 
     y = np.asarray(y)
     datasets = np.asarray(datasets)

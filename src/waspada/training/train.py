@@ -126,15 +126,6 @@ def fit_linear(
     return clf.coef_.ravel().astype(np.float32), float(clf.intercept_[0])
 
 
-def fit_platt(scores: Array, y: Array) -> tuple[float, float]:
-    """Platt scaling: P(risky) = sigmoid(a * score + b), fitted on out-of-fold scores."""
-    from sklearn.linear_model import LogisticRegression
-
-    lr = LogisticRegression(C=1e6, solver="lbfgs", max_iter=1000)
-    lr.fit(np.asarray(scores, dtype=np.float64).reshape(-1, 1), y)
-    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
-
-
 def stratify_keys(examples: Sequence[Example]) -> list[str]:
     return [f"{ex.dataset}:{ex.y}" for ex in examples]
 

@@ -14,7 +14,8 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from waspada.cli import app, common
+from waspada.cli import common
+from waspada.cli.app import app
 from waspada.cli.common import err, out
 from waspada.errors import WaspadaError
 from waspada.ingest.readers import FORMATS, Fields, check_inputs, input_size
