@@ -18,7 +18,6 @@ Not on user text (checked configuration, offline tools):
 - ``recognizers/handles.py``: ``rx`` — compiles the handle rules on load (matched through here).
 - ``text/normalize_rules.py``: ``re.compile`` — the trigger class (one character), built on load.
 - ``training/dataset_specs.py``: ``_VI_PLACEHOLDER`` — training corpus; literal alternatives.
-- ``link/synth.py``: ``_PHONE``, ``_NUM``, ``_HANDLE``, ``_SENT`` — synthetic benchmark data.
 
 One character, no repeat (nothing to backtrack), or one character per match:
 
