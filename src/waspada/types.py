@@ -35,9 +35,11 @@ Stance = Literal["offer", "warning", "report", "other"]
 STANCES: tuple[str, ...] = ("offer", "warning", "report", "other")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Context:
-    """One text prepared for the recognisers, indicators and scoring: built by ``Context.of``.
+    """One text prepared for the recognisers, indicators and scoring: built by ``Context.of``
+    (and not changed after; not frozen only because a frozen dataclass costs a few microseconds
+    per text to build).
 
     ``norm``: the normalised text with its map to the original; ``language`` (ISO 639-1 or
     "und") and ``script`` as detected (or as the caller pinned them); ``country``: ISO 3166
