@@ -6,7 +6,8 @@ The package of revision REV is extracted with ``git archive`` into a temporary f
 ``waspada_rev`` (every ``waspada`` import inside it rewritten), so both versions load side by side
 in this process; they then assess the same texts (the SMS data sets and the Indonesian job ads
 under /work/shared/data, or ``WASPADA_DATA``; a fixed random sample of ``--limit`` each), one
-text at a time, interleaved, best of ``--repeat`` rounds each. Prints and writes
+text at a time, in ``--repeat`` paired rounds of CPU time (the order alternating); the ratio is
+the median of the pair ratios, with their spread. Prints and writes
 ``benchmarks/results/bench_against_revision.json`` and ``.md``: texts per second of each and the
 ratio (this tree / REV; above 1 = faster now). Texts are never
 printed. Both versions must give the same verdicts: the script counts the texts whose risk,
@@ -21,15 +22,16 @@ import io
 import json
 import random
 import re
+import statistics
 import subprocess
 import sys
 import tarfile
 import tempfile
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bench_assess import _best
 from results_io import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,11 +53,18 @@ def load_revision(rev: str, into: Path) -> Any:
     return importlib.import_module("waspada_rev")
 
 
+def _cpu(assess: Callable[[str], object], texts: list[str]) -> float:
+    t0 = time.process_time()
+    for t in texts:
+        assess(t)
+    return time.process_time() - t0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("rev")
     ap.add_argument("--limit", type=int, default=1000, help="texts per corpus (default 1000)")
-    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--repeat", type=int, default=12)
     args = ap.parse_args(argv)
 
     import waspada
@@ -86,26 +95,32 @@ def main(argv: Sequence[str] | None = None) -> int:
                     b.risk, b.level, [h.id for h in b.indicators]
                 ):
                     differ += 1
-            t_new = t_old = float("inf")
-            for _ in range(args.repeat):  # interleaved: a busy machine slows both alike
-                t_old = min(t_old, _best(lambda ts=texts: [old_assess(t) for t in ts], 1))
-                t_new = min(t_new, _best(lambda ts=texts: [new_assess(t) for t in ts], 1))
+            # paired rounds, the order alternating, CPU time of this process: a busy machine
+            # slows both sides of a pair alike; the median pair ratio is the figure
+            ratios, t_old, t_new = [], float("inf"), float("inf")
+            for r in range(args.repeat):
+                runs = [("old", old_assess), ("new", new_assess)]
+                got = {k: _cpu(fn, texts) for k, fn in (runs if r % 2 == 0 else runs[::-1])}
+                ratios.append(got["old"] / got["new"])
+                t_old, t_new = min(t_old, got["old"]), min(t_new, got["new"])
             row = {
                 "corpus": name, "texts": len(texts), "verdicts_differ": differ,
                 f"{sha} texts/s": round(len(texts) / t_old, 1),
                 f"{head} texts/s": round(len(texts) / t_new, 1),
-                "ratio (this / rev)": round(t_old / t_new, 3),
+                "ratio (this / rev)": round(statistics.median(ratios), 3),
+                "pair ratios min-max": f"{min(ratios):.3f}-{max(ratios):.3f}",
             }
             rows.append(row)
             print(json.dumps(row))
     table = ["| corpus | texts | verdicts differ | " + f"{sha} texts/s | {head} texts/s | "
-             "ratio (this / rev) |", "|---|---|---|---|---|---|"]
+             "ratio (this / rev), median | pair ratios |", "|---|---|---|---|---|---|---|"]
     table += ["| " + " | ".join(str(v) for v in row.values()) + " |" for row in rows]
     write_results(
         "bench_against_revision",
         {"revision": sha, "this": head, "repeat": args.repeat, "rows": rows},
-        f"`assess()` of {head} against {sha}, both loaded in this process, interleaved, best of "
-        f"{args.repeat}; ratio above 1 = faster now.\n\n" + "\n".join(table),
+        f"`assess()` of {head} against {sha}, both loaded in this process: {args.repeat} paired "
+        "rounds (order alternating) of CPU time; the ratio is the median of the pair ratios "
+        "(above 1 = faster now), texts/s the best round of each.\n\n" + "\n".join(table),
         title="assess() speed against an earlier revision",
     )
     return 0
