@@ -22,17 +22,13 @@ import regex
 
 from waspada.text.normalize import normalize
 from waspada.text.patterns import compile_pattern, re_word, sub
+from waspada.types import CONTACT_KINDS
 
 #: characters per shingle
 SHINGLE_CHARS = 5
 
 #: identifier kinds whose known values are masked wherever they occur in the text
-MASKED_KINDS = frozenset(
-    {
-        "phone", "telegram", "whatsapp", "line", "wechat", "zalo", "facebook", "instagram",
-        "tiktok", "email", "url", "domain", "crypto_wallet", "bank_account", "money",
-    }
-)  # fmt: skip
+MASKED_KINDS = frozenset(CONTACT_KINDS) | {"domain", "money"}
 
 # Placeholder tokens are plain word characters so that the punctuation collapse keeps them.
 _URL = "xurlx"

@@ -6,13 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from waspada.types import CONTACT_KINDS
+
 #: identifier kinds that join documents into networks (money and places describe, not identify)
-LINKING_KINDS = frozenset(
-    {
-        "phone", "telegram", "whatsapp", "line", "wechat", "zalo", "facebook", "instagram",
-        "tiktok", "email", "url", "domain", "crypto_wallet", "bank_account",
-    }
-)  # fmt: skip
+LINKING_KINDS = frozenset(CONTACT_KINDS) | {"domain"}  # domain: derived from a url
 
 
 @dataclass(slots=True)

@@ -32,7 +32,7 @@ from waspada.errors import ModelError
 from waspada.scoring import kernels
 from waspada.scoring.features import _FOLD, FeatureConfig, Vector, vectorize
 from waspada.text import patterns
-from waspada.types import Context, Entity, IndicatorHit
+from waspada.types import CONTACT_KINDS, Context, Entity, IndicatorHit
 
 log = logging.getLogger(__name__)
 
@@ -183,10 +183,8 @@ def _is_word_char(ch: str) -> bool:
 #: number, an e-mail address or an order number is not a red flag by itself (issue 11)
 IDENTIFIER_FEATURES = frozenset(
     f"ent:{kind}{suffix}"
-    for kind in (
-        "phone", "whatsapp", "telegram", "line", "wechat", "zalo", "facebook", "instagram",
-        "tiktok", "email", "bank_account",
-    )
+    for kind in CONTACT_KINDS
+    if kind not in ("url", "crypto_wallet")  # a link or a wallet says more than "a contact"
     for suffix in ("", ":2+")
 ) | {"shape:longdigits"}
 IDENTIFIER_PREFIXES = ("ent:phone:", "shape:digits")
