@@ -123,6 +123,11 @@ def test_a_configuration_file_resolves_paths_from_its_folder(tmp_path: Path) -> 
         country="ID", language="en",
     )
     assert AnalyzerConfig.from_file(cfg_file, model="none").model is None
+    # a model named by the caller (--model on the command line) is read from the working
+    # directory, not from the configuration file's folder
+    assert AnalyzerConfig.from_file(cfg_file, model="elsewhere/m.npz").model == Path(
+        "elsewhere/m.npz"
+    )
     assert AnalyzerConfig.from_file(cfg_file, model="packaged").model == PACKAGED
     out = Analyzer(cfg).assess(LURE)
     assert [h.id for h in out.indicators] == ["local.gaji"]

@@ -153,13 +153,13 @@ def assess(text: str, *, lang: str | None = None, country: str | None = None) ->
 def _load_model(config: AnalyzerConfig) -> model_mod.LinearModel | None:
     if config.model is None:
         return None
-    if config.model == PACKAGED:
-        if not model_mod.DEFAULT_MODEL_PATH.is_file():
-            path = model_mod.DEFAULT_MODEL_PATH
-            log.warning("no model file at %s: risk from indicators only", path)
-            return None
-        return model_mod.load_model(model_mod.DEFAULT_MODEL_PATH)
-    return model_mod.load_model(config.model)
+    if config.model != PACKAGED:
+        return model_mod.load_model(config.model)
+    path = model_mod.DEFAULT_MODEL_PATH
+    if not path.is_file():
+        log.warning("no model file at %s: risk from indicators only", path)
+        return None
+    return model_mod.load_model(path)
 
 
 def _resolve_overlaps(entities: list[Entity]) -> list[Entity]:

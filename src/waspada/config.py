@@ -87,12 +87,15 @@ class _Reader:
         for key in raw:
             if key not in self.KEYS:
                 raise self.fail(key, f"unknown key (known: {', '.join(self.KEYS)})")
-        chosen = model if model is not None else self.string(raw, "model", PACKAGED)
-        if isinstance(chosen, str):
-            chosen = model_choice(chosen)
+        if model is not None:  # the caller's (a command-line path is read from the cwd)
+            chosen = model_choice(model) if isinstance(model, str) else model
+        else:  # the file's: a relative path is read from the file's folder
+            chosen = model_choice(self.string(raw, "model", PACKAGED))
+            if isinstance(chosen, Path):
+                chosen = self.resolve(chosen)
         try:
             return AnalyzerConfig(
-                model=self.resolve(chosen) if isinstance(chosen, Path) else chosen,
+                model=chosen,
                 indicators=self.paths(raw, "indicators"),
                 stance_cues=self.paths(raw, "stance_cues"),
                 recognizers=self.strings(raw, "recognizers"),

@@ -131,7 +131,8 @@ class ScanRun:
         #: the first 64 bits of the ids stored when the scan began (the resume pre-filter)
         self.stored: np.ndarray = np.empty(0, np.uint64)
         #: the analyzer, pre-filter and budget ``process_chunk`` uses in this process
-        #: (``in_process`` sets all three; re-checked records of a pool scan use the analyzer)
+        #: (``in_process`` sets all three; re-checked records of a pool scan use the analyzer,
+        #: built on first need by ``analyzer``)
         self.local = WorkerState()
 
     def run(self, inputs: list[str], fmt: str, workers: int, memory_limit: str,
@@ -141,7 +142,7 @@ class ScanRun:
         scan_id = uuid.uuid4().hex
         t0 = time.perf_counter()
         if workers <= 0:
-            self.local.analyzer = self.analyzer()  # a broken pipeline fails here, before any work
+            self.analyzer()  # a broken pipeline fails here, before any work
         self.store.tune_for_bulk_writes(memory_limit)
         self.stored = self.store.stored_id_keys()
         in_main = _is_main_thread()
@@ -215,7 +216,6 @@ class ScanRun:
             except Exception:
                 self.analyzer()  # raise the failure here, with its own type and message
                 raise
-            self.local.analyzer = self.analyzer()  # for records re-checked here (rare)
             inflight: deque[tuple[Chunk, Future[ChunkResult]]] = deque()
             for ch in chunks:
                 inflight.append((ch, pool.submit(process_chunk, ch, self.fields,
@@ -238,6 +238,7 @@ class ScanRun:
             missing = self.store.unstored_ids([d for _, d in res.skipped])
             if missing:
                 again = [pos for pos, d in res.skipped if d in missing]
+                self.analyzer()  # built here only when needed: the workers hold their own
                 redo = process_chunk(sub_chunk(chunk, again), self.fields, self.next_chunk_no(),
                                      prefilter=False, worker=self.local)
                 self.collect(res, skipped=len(res.skipped) - len(again))
