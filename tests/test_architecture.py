@@ -21,7 +21,7 @@ LAYERS = {
     "datafiles": 1, "jsontext": 1, "procs": 1,
     "text": 2,
     "types": 3, "config": 3, "store": 3,
-    "recognizers": 4, "indicators": 4, "scoring": 4,
+    "recognizers": 4, "indicators": 4, "scoring": 4, "semantic": 4,
     "analyzer": 5,
     "link": 6, "ingest": 6, "training": 6,
     "cli": 7,

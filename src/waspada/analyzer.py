@@ -1,4 +1,5 @@
-"""The one pipeline: normalise -> language -> recognise -> indicators -> stance -> score -> explain.
+"""The one pipeline: normalise -> language -> recognise -> indicators -> stance -> score ->
+(semantic stage) -> explain.
 
 ``Analyzer`` is built once from an ``AnalyzerConfig`` (recognisers, indicator and stance-cue
 files, the model file or none, the default country and explanation language) and holds
@@ -9,14 +10,23 @@ call on the default analyzer (the packaged configuration), built on first use.
 The stance has one consequence on the risk (docs/stance.md): a ``warning`` or ``report`` is
 never high. Its risk is capped at ``MEDIUM_AT - 1`` (low), or at ``HIGH_AT - 1`` (medium) when
 the text also carries strong offer cues; the red flags it mentions stay listed.
+
+Two stages (docs/semantic.md). The fast stage (everything above, and the n-gram model) runs on
+every text. The semantic stage (a multilingual sentence encoder and a linear model on its
+vectors) reads the texts that ``semantic.stage.escalate`` picks under the mode (``auto``: texts
+the fast stage did not clear; ``all``; ``off``); its P(risky) and the fast model's are stacked
+into one P(risky), to which the same rules apply (the model alone is at most medium, a warning
+is never high). ``assess_many`` embeds the escalated texts of a batch together.
 """
 
 from __future__ import annotations
 
 import logging
-from functools import cache
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache, partial
 
-from waspada.config import EXPLANATION_LANGUAGES, PACKAGED, AnalyzerConfig
+from waspada.config import EXPLANATION_LANGUAGES, PACKAGED, AnalyzerConfig, SemanticMode
 from waspada.errors import InvalidTextError, TextTooLongError
 from waspada.indicators import matcher
 from waspada.indicators import stance as stance_mod
@@ -27,6 +37,9 @@ from waspada.scoring import combine as combine_mod
 from waspada.scoring import explain as explain_mod
 from waspada.scoring import model as model_mod
 from waspada.scoring import risk as risk_mod
+from waspada.semantic import classifier as semantic_mod
+from waspada.semantic.encoder import build_encoder
+from waspada.semantic.stage import SemanticStage, escalate
 from waspada.text import patterns
 from waspada.types import Assessment, Context, Entity, IndicatorHit
 
@@ -43,6 +56,20 @@ _INCOMPLETE = {
 }
 
 
+@dataclass(slots=True)
+class Draft:
+    """One text after the fast stage (``Analyzer.first_stage``), before the semantic stage."""
+
+    ctx: Context
+    entities: list[Entity]
+    hits: list[IndicatorHit]
+    stance: stance_mod.StanceResult
+    output: model_mod.ModelOutput | None
+    indicator_result: risk_mod.RiskResult
+    out_lang: str
+    cut_short: tuple[str, ...]
+
+
 class Analyzer:
     """The pipeline with everything it needs loaded once; safe to share between threads (it
     holds no per-text state)."""
@@ -53,56 +80,118 @@ class Analyzer:
         self.indicators = matcher.compile_taxonomy(load_taxonomy(self.config.indicators))
         self.stance_cues = load_stance_cues(self.config.stance_cues)
         self.model = _load_model(self.config)
+        self.semantic = _load_semantic(self.config) if self.model is not None else None
 
     def __repr__(self) -> str:
         version = self.model.version if self.model is not None else "none"
-        return f"Analyzer(model={version}, indicators={len(self.indicators.taxonomy.indicators)})"
+        sem = self.semantic.model.version if self.semantic is not None else "none"
+        n = len(self.indicators.taxonomy.indicators)
+        return f"Analyzer(model={version}, semantic={sem}, indicators={n})"
 
     def assess(
-        self, text: str, *, lang: str | None = None, country: str | None = None
+        self,
+        text: str,
+        *,
+        lang: str | None = None,
+        country: str | None = None,
+        semantic: SemanticMode | None = None,
     ) -> Assessment:
         """Assess one text (job ad, post, SMS, chat) and explain the result.
 
         ``lang``: language of descriptions and explanation ("en" or "id"; default: the
         configured one, else the text's own language when it is one of those, else English).
         ``country``: ISO 3166 alpha-2 hint for local phone formats (default: the configured
-        one). Raises ``waspada.AssessError`` (and only that) when the input cannot be taken. A
-        step that a pattern's time limit cut short is named in ``incomplete`` and the
-        explanation.
+        one). ``semantic``: which texts the semantic stage reads ("auto", "all" or "off";
+        default: the configured mode). Raises ``waspada.AssessError`` (and only that) when the
+        input cannot be taken. A step that a pattern's time limit cut short is named in
+        ``incomplete`` and the explanation.
         """
+        draft = self.first_stage(text, lang=lang, country=country)
+        return self.assess_drafts([draft], semantic=semantic)[0]
+
+    def assess_many(
+        self,
+        texts: Sequence[str],
+        *,
+        lang: str | None = None,
+        country: str | None = None,
+        semantic: SemanticMode | None = None,
+    ) -> list[Assessment]:
+        """``assess`` of each text; the semantic stage embeds the escalated ones together."""
+        drafts = [self.first_stage(t, lang=lang, country=country) for t in texts]
+        return self.assess_drafts(drafts, semantic=semantic)
+
+    def first_stage(
+        self, text: str, *, lang: str | None = None, country: str | None = None
+    ) -> Draft:
+        """The fast stage of one text: everything but the semantic stage and the explanation."""
         cut_short: list[str] = []  # names of the patterns a time limit cuts short
         token = patterns.CUT_SHORT.set(cut_short)
         try:
             ctx, entities, hits = self.analyse(text, lang=lang, country=country)
-            out_lang = self._output_language(lang, ctx.language)
             stance = stance_mod.detect(self.stance_cues, ctx, entities)
             model = self.model
             output = None if model is None else model_mod.predict(model, ctx, hits, entities)
-            result = combine_mod.combine(risk_mod.score(hits, entities, ctx), output)
+            indicator_result = risk_mod.score(hits, entities, ctx)
         finally:
             patterns.CUT_SHORT.reset(token)
+        return Draft(
+            ctx, entities, hits, stance, output, indicator_result,
+            self._output_language(lang, ctx.language), tuple(cut_short),
+        )  # fmt: skip
+
+    def escalates(self, draft: Draft, semantic: SemanticMode | None = None) -> bool:
+        """Whether the semantic stage reads ``draft``'s text under ``semantic`` (default: the
+        configured mode); always False without a semantic stage."""
+        if self.semantic is None or draft.output is None:
+            return False
+        mode = semantic or self.config.semantic
+        return escalate(mode, draft.output.p_risky, draft.hits, draft.entities)
+
+    def assess_drafts(
+        self, drafts: Sequence[Draft], *, semantic: SemanticMode | None = None
+    ) -> list[Assessment]:
+        """Finish fast-stage drafts: the semantic stage for the escalated ones, then the risk
+        and the explanation."""
+        chosen = [i for i, d in enumerate(drafts) if self.escalates(d, semantic)]
+        p_sem: dict[int, float] = {}
+        if chosen and self.semantic is not None:
+            probs = self.semantic.probabilities([drafts[i].ctx.text for i in chosen])
+            p_sem = dict(zip(chosen, probs.tolist(), strict=True))
+        return [self.finish(d, p_sem.get(i)) for i, d in enumerate(drafts)]
+
+    def finish(self, draft: Draft, p_semantic: float | None = None) -> Assessment:
+        """The assessment of a draft, given the semantic stage's P(risky) when it read it."""
+        second = None
+        if p_semantic is not None and self.semantic is not None:
+            second = partial(_stacked, self.semantic.model, p_semantic)
+        result = combine_mod.combine(draft.indicator_result, draft.output, second)
+        stance = draft.stance
         result = combine_mod.cap_for_stance(result, stance.stance, stance.strong_offer)
         explanation = explain_mod.explain(
-            result, hits, entities, out_lang, stance=stance.stance, stance_cues=stance.evidence
-        )
-        if cut_short:
-            note = _INCOMPLETE.get(out_lang, _INCOMPLETE["en"])
-            explanation += " " + note.format(names=", ".join(cut_short))
+            result, draft.hits, draft.entities, draft.out_lang, stance=stance.stance,
+            stance_cues=stance.evidence, semantic=p_semantic,
+        )  # fmt: skip
+        if draft.cut_short:
+            note = _INCOMPLETE.get(draft.out_lang, _INCOMPLETE["en"])
+            explanation += " " + note.format(names=", ".join(draft.cut_short))
+        ctx = draft.ctx
         return Assessment(
             risk=result.risk,
             level=result.level,
             category=result.category,
             language=ctx.language,
             script=ctx.script,
-            indicators=hits,
-            entities=entities,
+            indicators=draft.hits,
+            entities=draft.entities,
             explanation=explanation,
             probabilities=result.probabilities,
             features=result.features,
             model_version=result.model_version,
-            incomplete=tuple(cut_short),
+            incomplete=draft.cut_short,
             stance=stance.stance,
             stance_evidence=stance.evidence,
+            semantic=None if p_semantic is None else round(p_semantic, 4),
         )
 
     def analyse(
@@ -160,6 +249,24 @@ def _load_model(config: AnalyzerConfig) -> model_mod.LinearModel | None:
         log.warning("no model file at %s: risk from indicators only", path)
         return None
     return model_mod.load_model(path)
+
+
+def _load_semantic(config: AnalyzerConfig) -> SemanticStage | None:
+    if config.semantic_model is None or config.encoder is None:
+        return None
+    if config.semantic_model != PACKAGED:
+        model = semantic_mod.load_semantic_model(config.semantic_model)
+    else:
+        path = semantic_mod.DEFAULT_SEMANTIC_PATH
+        if not path.is_file():
+            log.warning("no semantic model file at %s: no semantic stage", path)
+            return None
+        model = semantic_mod.load_semantic_model(path)
+    return SemanticStage(build_encoder(config.encoder), model)
+
+
+def _stacked(model: semantic_mod.SemanticModel, p_semantic: float, p_fast: float) -> float:
+    return model.stack(p_fast, p_semantic)
 
 
 def _resolve_overlaps(entities: list[Entity]) -> list[Entity]:

@@ -3,6 +3,9 @@
 A configuration file (``waspada check --config FILE``, ``waspada scan --config FILE``)::
 
     model = "models/ours.npz"          # a model file; "packaged" (default) or "none"
+    semantic_model = "packaged"        # the semantic stage's model file; "packaged" or "none"
+    encoder = "packaged"               # sentence encoder: "packaged" or "module:factory"
+    semantic = "auto"                  # which texts the semantic stage reads: auto, all, off
     indicators = ["indicators/"]       # YAML files or folders of them; replace the packaged set
     stance_cues = ["stance/"]          # <lang>.yaml cue files; replace the packaged set
     recognizers = ["web", "phone"]     # by name; default: all built-in recognisers
@@ -27,15 +30,22 @@ EXPLANATION_LANGUAGES = ("en", "id")
 #: ``AnalyzerConfig.model`` value for the model file shipped inside the package
 PACKAGED: Literal["packaged"] = "packaged"
 ModelChoice = Path | None | Literal["packaged"]
+SemanticMode = Literal["auto", "all", "off"]
+#: which texts the semantic stage reads (waspada.semantic.stage.escalate)
+SEMANTIC_MODES: tuple[SemanticMode, ...] = ("auto", "all", "off")
 
 
 @dataclass(frozen=True, slots=True)
 class AnalyzerConfig:
     """Everything an analyzer loads, named once. None means "the packaged default" for the
     indicator and cue files and the recognisers; ``model=None`` means no model (risk from the
-    indicators alone)."""
+    indicators alone); ``semantic_model=None`` or ``encoder=None`` means no semantic stage.
+    ``semantic`` is the default escalation mode of ``Analyzer.assess``."""
 
     model: ModelChoice = PACKAGED
+    semantic_model: ModelChoice = PACKAGED
+    encoder: str | None = PACKAGED
+    semantic: SemanticMode = "auto"
     indicators: tuple[Path, ...] | None = None
     stance_cues: tuple[Path, ...] | None = None
     recognizers: tuple[str, ...] | None = None
@@ -48,6 +58,9 @@ class AnalyzerConfig:
         if self.language is not None and self.language not in EXPLANATION_LANGUAGES:
             known = ", ".join(EXPLANATION_LANGUAGES)
             raise ConfigError(f"language {self.language!r} is not one of {known}")
+        if self.semantic not in SEMANTIC_MODES:
+            known = ", ".join(SEMANTIC_MODES)
+            raise ConfigError(f"semantic {self.semantic!r} is not one of {known}")
 
     @classmethod
     def from_file(cls, path: Path, *, model: ModelChoice | str | None = None) -> AnalyzerConfig:
@@ -75,7 +88,10 @@ def model_choice(value: str | Path | None) -> ModelChoice:
 
 
 class _Reader:
-    KEYS = ("model", "indicators", "stance_cues", "recognizers", "country", "language")
+    KEYS = (
+        "model", "semantic_model", "encoder", "semantic", "indicators", "stance_cues",
+        "recognizers", "country", "language",
+    )  # fmt: skip
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -93,9 +109,16 @@ class _Reader:
             chosen = model_choice(self.string(raw, "model", PACKAGED))
             if isinstance(chosen, Path):
                 chosen = self.resolve(chosen)
+        semantic_model = model_choice(self.string(raw, "semantic_model", PACKAGED))
+        if isinstance(semantic_model, Path):
+            semantic_model = self.resolve(semantic_model)
+        encoder = self.string(raw, "encoder", PACKAGED)
         try:
             return AnalyzerConfig(
                 model=chosen,
+                semantic_model=semantic_model,
+                encoder=None if encoder.strip().lower() in ("none", "off") else encoder,
+                semantic=self.string(raw, "semantic", "auto"),
                 indicators=self.paths(raw, "indicators"),
                 stance_cues=self.paths(raw, "stance_cues"),
                 recognizers=self.strings(raw, "recognizers"),

@@ -201,6 +201,8 @@ class Assessment:
     incomplete: tuple[str, ...] = ()
     stance: Stance = "other"
     stance_evidence: list[StanceCue] = field(default_factory=list)
+    #: the semantic stage's P(risky) when it read the text, else None (docs/semantic.md)
+    semantic: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -218,4 +220,5 @@ class Assessment:
             "incomplete": list(self.incomplete),
             "stance": self.stance,
             "stance_evidence": [c.to_dict() for c in self.stance_evidence],
+            "semantic": self.semantic,
         }

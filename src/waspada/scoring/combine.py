@@ -30,6 +30,7 @@ top features (the text features that pushed the score most).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from waspada.scoring.model import ModelOutput
@@ -57,10 +58,18 @@ def has_red_flag(indicator_result: RiskResult) -> bool:
     return any(v > 0 for v in indicator_result.scores.values())
 
 
-def combine(indicator_result: RiskResult, model: ModelOutput | None) -> RiskResult:
+def combine(
+    indicator_result: RiskResult,
+    model: ModelOutput | None,
+    second_stage: Callable[[float], float] | None = None,
+) -> RiskResult:
+    """The final result. ``second_stage``, when the semantic stage read the text, maps the fast
+    model's P(risky) (content only) to the two-stage P(risky); the rules below apply to it."""
     if model is None:
         return indicator_result
     p = model.p_risky if model.p_content is None else min(model.p_risky, model.p_content)
+    if second_stage is not None:
+        p = second_stage(p)
     if has_red_flag(indicator_result):
         risk = combined_risk(indicator_result.risk, p, indicator_result.counter)
         if indicator_result.risk < MEDIUM_AT:

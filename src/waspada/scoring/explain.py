@@ -47,6 +47,10 @@ _T: dict[str, dict[str, str]] = {
         "bank, company or relative through a number you already know.",
         "do.low": "Still: never pay to get a job and never share OTP codes.",
         "features": "The model also reacted to: {words}.",
+        "semantic": "Its meaning is close to the {cat_short} the semantic model was trained on "
+        "(in any language; {p:.0%}).",
+        "short.recruitment_lure": "job lures",
+        "short.scam": "scam messages",
     },
     "id": {
         "high": "Risiko tinggi ({risk}/100): ini tampak seperti {cat}.",
@@ -72,6 +76,10 @@ _T: dict[str, dict[str, str]] = {
         "do.low": "Tetap ingat: jangan pernah membayar untuk mendapat pekerjaan dan jangan "
         "membagikan kode OTP.",
         "features": "Model juga bereaksi pada: {words}.",
+        "semantic": "Maknanya dekat dengan {cat_short} yang dipelajari model semantik "
+        "(dalam bahasa apa pun; {p:.0%}).",
+        "short.recruitment_lure": "umpan lowongan kerja",
+        "short.scam": "pesan penipuan",
     },
 }
 
@@ -101,6 +109,8 @@ _FEATURE_WORDS: dict[str, dict[str, str]] = {
         "exclaim": "tanda seru",
     },
 }
+#: categories the semantic sentence names (it is said only for a risky verdict)
+_SHORT_CATEGORIES = ("recruitment_lure", "scam")
 #: share buckets (shape:digitsN, shape:upperN, N = tenths) from which the shape is worth saying
 _SHARE_SHOWN_FROM = 3
 
@@ -113,7 +123,10 @@ def explain(
     *,
     stance: str = "other",
     stance_cues: Sequence[StanceCue] = (),
+    semantic: float | None = None,
 ) -> str:
+    """``semantic``: the semantic stage's P(risky) when it read the text (said in words when it
+    is at least 0.5 and the verdict is medium or high)."""
     t = _T.get(lang, _T["en"])
     red = [h for h in hits if h.category != "counter"]
     red.sort(key=lambda h: -h.weight)
@@ -141,6 +154,9 @@ def explain(
     words = _features(result, lang)
     if words:
         parts.append(t["features"].format(words=", ".join(words)))
+    if semantic is not None and semantic >= 0.5 and result.category in _SHORT_CATEGORIES:
+        short = t[f"short.{result.category}"]
+        parts.append(t["semantic"].format(cat_short=short, p=semantic))
     return " ".join(parts)
 
 

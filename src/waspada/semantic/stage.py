@@ -1,0 +1,69 @@
+"""The semantic stage as the analyzer runs it: encoder, embedding cache and semantic model.
+
+``escalate(mode, ...)`` is the rule that decides which texts the stage reads. ``"all"``: every
+text; ``"off"``: none; ``"auto"`` (the default of a scan): a text the fast stage did not clear,
+that is one where
+
+- the fast model's P(risky) is at least ``UNCERTAIN_AT`` (uncertain or flagged), or
+- a red flag or a counter-signal fired, or
+- the text gives a way to act on it: a contact (phone, e-mail, chat handle, account), a link or
+  a sum of money.
+
+A text with none of these (a chat line, a greeting, a note without a number) is left to the
+fast stage; in a language the fast model was never trained on, a lure still names a contact, a
+link or a salary, so it is still read. docs/semantic.md gives the share escalated per data set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from waspada.config import SemanticMode
+from waspada.errors import ModelError
+from waspada.semantic.classifier import SemanticModel
+from waspada.semantic.encoder import EmbeddingCache, Encoder
+from waspada.types import CONTACT_KINDS, Entity, IndicatorHit
+
+#: the fast model's P(risky) from which a text counts as uncertain
+UNCERTAIN_AT = 0.15
+#: entity kinds that make a text actionable (escalated under "auto")
+ACTION_KINDS = frozenset(CONTACT_KINDS) | {"money"}
+
+
+class SemanticStage:
+    """An encoder, its cache and the semantic model trained on its vectors."""
+
+    def __init__(self, encoder: Encoder, model: SemanticModel, cache_size: int = 4096) -> None:
+        if model.encoder != encoder.name:
+            raise ModelError(
+                f"the semantic model was trained on encoder {model.encoder!r}; the configured "
+                f"encoder is {encoder.name!r}"
+            )
+        self.encoder = encoder
+        self.model = model
+        self.cache = EmbeddingCache(encoder, maxsize=cache_size)
+
+    def probabilities(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        """The semantic model's P(risky) of each text (embedded once per distinct text)."""
+        if not texts:
+            return np.zeros(0)
+        return self.model.probabilities(self.cache.embed(texts))
+
+
+def escalate(
+    mode: SemanticMode, p_fast: float | None, hits: Sequence[IndicatorHit],
+    entities: Sequence[Entity],
+) -> bool:
+    """Whether the semantic stage reads this text (the rule in the module docstring)."""
+    if mode == "all":
+        return True
+    if mode == "off":
+        return False
+    if p_fast is not None and p_fast >= UNCERTAIN_AT:
+        return True
+    if hits:
+        return True
+    return any(e.kind in ACTION_KINDS for e in entities)
