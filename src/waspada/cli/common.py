@@ -37,6 +37,8 @@ from waspada import jsontext
 from waspada.analyzer import Analyzer, default_analyzer
 from waspada.config import AnalyzerConfig, model_choice
 from waspada.errors import WaspadaError
+from waspada.semantic import encoder as encoder_mod
+from waspada.semantic.encoder import Encoder
 from waspada.store.db import DEFAULT_DB
 
 EXIT_OK = 0
@@ -101,6 +103,14 @@ def build_analyzer(config: AnalyzerConfig | None) -> Analyzer:
     a bad indicator file ... exits 2 naming it."""
     try:
         return default_analyzer() if config is None else Analyzer(config)
+    except WaspadaError as e:
+        raise fail(e) from e
+
+
+def build_encoder(spec: str) -> Encoder:
+    """The encoder a configuration names; a bad one exits 2 naming it."""
+    try:
+        return encoder_mod.build_encoder(spec)
     except WaspadaError as e:
         raise fail(e) from e
 

@@ -29,6 +29,15 @@ def _model_path(out: Path | None, replace_packaged: bool) -> Path:
     return out if out is not None else DEFAULT_MODEL_PATH
 
 
+def _semantic_path(model_path: Path, replace_packaged: bool) -> Path:
+    """The semantic model's file: the packaged one, or FILE-semantic.npz beside ``--out``."""
+    from waspada.semantic.classifier import DEFAULT_SEMANTIC_PATH
+
+    if replace_packaged:
+        return DEFAULT_SEMANTIC_PATH
+    return model_path.with_name(f"{model_path.stem}-semantic.npz")
+
+
 @app.command()
 def train(
     data: common.DataOpt = None,
@@ -44,18 +53,36 @@ def train(
         bool, typer.Option("--replace-packaged", help="Overwrite the model that ships with the "
                                                       "package (what assess() uses by default).")
     ] = False,
+    semantic: Annotated[
+        bool, typer.Option("--semantic/--no-semantic", help="Also train the semantic stage's "
+                                                           "model (default: yes).")
+    ] = True,
+    embeddings: Annotated[
+        Path | None, typer.Option("--embeddings", help="Sentence-vector cache file (.npz): read "
+                                                       "when it exists, then updated.")
+    ] = None,
     config: common.ConfigOpt = None,
     as_json: common.JsonOpt = False,
 ) -> None:
-    """Train the risk model on the labelled data sets (and --extra files) and save it. With
-    --config, the features come from that configuration's recognisers and indicators (use the
-    model with the same configuration)."""
-    from waspada.training.train import train_model
+    """Train the risk model on the labelled data sets (and --extra files) and save it, with the
+    semantic stage's model beside it (FILE-semantic.npz; with --replace-packaged, the packaged
+    one). With --config, the features come from that configuration's recognisers, indicators and
+    encoder (use the models with the same configuration). Progress goes to stderr."""
+    from waspada.training.train import SemanticPlan, train_model
 
     path = _model_path(out, replace_packaged)
-    analyzer = common.build_analyzer(common.analyzer_config(config, "none" if config else None))
+    cfg = common.analyzer_config(config, "none")
+    analyzer = common.build_analyzer(cfg)
+    plan = None
+    if semantic:
+        plan = SemanticPlan(
+            encoder=common.build_encoder((cfg.encoder if cfg else None) or "packaged"),
+            out=_semantic_path(path, replace_packaged),
+            embeddings=embeddings,
+        )
     try:
-        res = train_model(data, extra=extra or [], out=path, analyzer=analyzer)
+        res = train_model(data, extra=extra or [], out=path, analyzer=analyzer, semantic=plan,
+                          progress=lambda m: common.note(f"... {m}"))
     except WaspadaError as exc:
         raise common.fail(exc) from exc
     size = res.path.stat().st_size
@@ -66,12 +93,16 @@ def train(
         "examples": res.n_examples,
         "per_dataset": res.per_dataset,
         "seconds": round(res.seconds, 1),
+        "semantic_path": None if res.semantic_path is None else str(res.semantic_path),
+        "semantic_version": None if res.semantic is None else res.semantic.version,
     }
     if as_json:
         common.print_json(summary)
         return
     typer.echo(f"trained on {res.n_examples} texts in {res.seconds:.1f} s -> {res.path} "
                f"({size / 1e6:.1f} MB), version {res.model.version}")
+    if res.semantic is not None:
+        typer.echo(f"semantic model -> {res.semantic_path}, version {res.semantic.version}")
     for name, counts in sorted(res.per_dataset.items()):
         typer.echo(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
 

@@ -58,6 +58,9 @@ class Fitted:
     intercept: float
     platt: tuple[float, float]
     threshold: float  # raw decision score at which a text is called risky
+    #: calibrated out-of-fold P(risky) of each training text (None without calibration): what
+    #: the semantic stage's stacking rule is fitted on
+    oof_p: npt.NDArray[np.float64] | None = None
 
     def decision(self, X: Any) -> npt.NDArray[np.float64]:
         return np.asarray(X @ self.coef, dtype=np.float64) + self.intercept
@@ -147,12 +150,15 @@ def fit_recipe(X: Any, y: Array, datasets: Array, r: Recipe, calibrate: bool = T
     datasets = np.asarray(datasets)
     coef, b = fit_raw(X, y, datasets, r)
     platt = (1.0, 0.0)
+    oof_p = None
     if calibrate and len(y) >= 2 * r.inner_folds:
-        platt = fit_platt(oof_scores_recipe(X, y, datasets, r), y)
+        oof = oof_scores_recipe(X, y, datasets, r)
+        platt = fit_platt(oof, y)
+        oof_p = 1.0 / (1.0 + np.exp(-(platt[0] * oof + platt[1])))
     thr = 0.0
     if r.threshold == "platt" and calibrate:
         a, pb = platt
         thr = -pb / a if a > 0 else 0.0
     elif r.threshold not in ("platt", "zero"):
         raise ConfigError(f"unknown threshold rule {r.threshold!r}")
-    return Fitted(coef, b, platt, thr)
+    return Fitted(coef, b, platt, thr, oof_p)

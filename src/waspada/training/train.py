@@ -15,7 +15,7 @@ import hashlib
 import logging
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +25,8 @@ import numpy.typing as npt
 
 from waspada.scoring.features import FeatureConfig, vectorize
 from waspada.scoring.model import LinearModel, save_model
+from waspada.semantic.classifier import SemanticModel
+from waspada.semantic.encoder import Encoder
 from waspada.training.datasets import Example, load_all, load_extra
 from waspada.training.recipe import DEFAULT_RECIPE, Recipe, fit_recipe
 
@@ -151,6 +153,19 @@ class TrainResult:
     n_examples: int
     per_dataset: dict[str, dict[str, int]] = field(default_factory=dict)
     seconds: float = 0.0
+    #: the semantic model and where it was written (None: not trained)
+    semantic: SemanticModel | None = None
+    semantic_path: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SemanticPlan:
+    """How ``train_model`` trains the semantic stage: with ``encoder``, vectors cached in
+    ``embeddings`` (read, then written back), the model saved to ``out`` (None: not saved)."""
+
+    encoder: Encoder
+    out: Path | None
+    embeddings: Path | None = None
 
 
 def train_model(
@@ -164,6 +179,8 @@ def train_model(
     calibrate: bool = True,
     recipe: Recipe = DEFAULT_RECIPE,
     analyzer: Analyzer | None = None,
+    semantic: SemanticPlan | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> TrainResult:
     """Build the model from the shared data sets (+ ``extra`` files) and save it to ``out``.
 
@@ -171,7 +188,8 @@ def train_model(
     it (``scoring.model.DEFAULT_MODEL_PATH``); ``out=None`` does not save. ``analyzer``: whose
     recognisers and indicators make the features (default: the packaged analyzer); the model
     must later run on an analyzer of the same configuration.
-    ``datasets``/``limit_per_dataset`` train on a slice (tests).
+    ``datasets``/``limit_per_dataset`` train on a slice (tests). ``semantic``: also train the
+    semantic stage's model on the same texts (``training.semantic``; needs calibration).
     """
     from waspada.scoring.model import load_model
 
@@ -208,7 +226,39 @@ def train_model(
         model = load_model(path)
     else:
         model = LinearModel(coef, intercept, platt[0], platt[1], cfg, f"linear-{digest}", meta)
-    return TrainResult(path, model, len(examples), counts, time.perf_counter() - t0)
+    result = TrainResult(path, model, len(examples), counts)
+    if semantic is not None:
+        if fitted.oof_p is None:
+            from waspada.errors import ConfigError
+
+            raise ConfigError("the semantic stage needs a calibrated fast model")
+        result.semantic = _train_semantic(semantic, examples, y, fitted.oof_p, meta, progress)
+        result.semantic_path = semantic.out
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def _train_semantic(
+    plan: SemanticPlan,
+    examples: Sequence[Example],
+    y: Array,
+    p_fast_oof: Array,
+    fast_meta: dict[str, Any],
+    progress: Callable[[str], None] | None,
+) -> SemanticModel:
+    from waspada.semantic.classifier import save_semantic_model
+    from waspada.training import semantic as sem
+
+    cache = sem.open_cache(plan.encoder, plan.embeddings)
+    E = sem.embed_texts([ex.text for ex in examples], cache, progress)
+    if plan.embeddings is not None:
+        cache.save(plan.embeddings)
+    datasets = np.array([ex.dataset for ex in examples])
+    info = {"fast_model": fast_meta["version"], "training": fast_meta["training"]}
+    model = sem.fit_semantic(E, y, datasets, p_fast_oof, plan.encoder.name, meta=info)
+    if plan.out is not None:
+        save_semantic_model(model, plan.out)
+    return model
 
 
 def take_slice(examples: Sequence[Example], n: int) -> list[Example]:
