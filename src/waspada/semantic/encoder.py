@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import importlib.util
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -108,6 +109,12 @@ class E5Encoder:
             heads = [self.head(t) or " " for t in texts]
             out = model.query(heads) if len(heads) > 1 else model.query(heads[0])[None, :]
         return np.ascontiguousarray(out, dtype=np.float32)
+
+
+def packaged_available() -> bool:
+    """Whether the packaged encoder's package is installed (its wheel exists for Linux x86-64
+    only; elsewhere the analyzer runs without the semantic stage)."""
+    return importlib.util.find_spec(PACKAGED_ENCODER) is not None
 
 
 def build_encoder(spec: str) -> Encoder:
