@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -116,3 +117,59 @@ def test_tagalog_is_found_in_the_philippine_set(shared_data: Path) -> None:
     got.update(detect(t)[0] for t in _texts(shared_data, folder, "scam_sms_reports.csv"))
     assert got["tl"] >= 250  # 312 measured: Tagalog and Taglish texts are not all called English
     assert got["id"] + got["ms"] + got["vi"] <= 10
+
+
+# -- Malay and Indonesian in the public-text corpus ------------------------------------------------
+# Corpus passages (data/public_texts.jsonl, cited by id) that the detector of b7b55ff named wrongly
+# between Malay and Indonesian: its Malay-only words included `tawaran`, `negeri`, `mempunyai`,
+# `kini` and `tak` (Indonesian news uses them as much), its Indonesian-only words `pekerjaan`,
+# `sesuai` and `teliti` (Malay uses them too), and Malay news had few Malay-only cues. Those marked
+# "held" are in the half of the corpus the revised word list was not chosen on
+# (benchmarks/langid_quality.py states the split: SHA-256 of the publisher).
+MS_ID_FIXED = [
+    # held half
+    "ms-scam-005", "ms-warning-006", "ms-warning-013", "ms-news-003", "ms-news-005",
+    "ms-news-016", "ms-news-021", "ms-news-022", "ms-news-026", "ms-benign-009",
+    "id-warning-024", "id-warning-039",
+    # tune half
+    "ms-warning-001", "ms-warning-017", "ms-news-004", "ms-news-008",
+    "id-warning-003", "id-warning-012", "id-warning-017", "id-news-015", "id-news-018",
+    "id-news-024", "id-news-033",
+]
+
+
+@pytest.fixture(scope="module")
+def corpus() -> dict[str, tuple[str, str]]:
+    path = Path(__file__).resolve().parents[1] / "data" / "public_texts.jsonl"
+    with path.open(encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    return {row["id"]: (row["text"].strip(), row["lang"]) for row in rows}
+
+
+@pytest.mark.parametrize("ref", MS_ID_FIXED)
+def test_malay_and_indonesian_news_are_told_apart(
+    ref: str, corpus: dict[str, tuple[str, str]]
+) -> None:
+    text, lang = corpus[ref]
+    assert detect(text) == (lang, "Latin"), ref
+
+
+_KNOWN = {"und", "th", "lo", "km", "my", "zh", "ja", "ko", *language.LATIN_LANGUAGES}
+_MARKER_WORDS = sorted(language._markers().index)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.sampled_from(_MARKER_WORDS), st.text(min_size=1, max_size=12)),
+        max_size=60,
+    ),
+    st.sampled_from([" ", "\n", ", ", "/", ""]),
+    st.booleans(),
+)
+def test_detect_never_fails_on_marker_word_soup(words: list[str], sep: str, upper: bool) -> None:
+    """Texts made of marker words of every language, with arbitrary strings between them."""
+    text = sep.join(words)
+    lang, script = detect(text.upper() if upper else text)
+    assert lang in _KNOWN
+    assert script
