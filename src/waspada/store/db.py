@@ -163,9 +163,10 @@ class Store:
         return reads.unstored_ids(self.con, ids)
 
     def log_scan(self, scan_id: str, inputs: str, status: str, counts: dict[str, int],
-                 started: Any) -> None:
+                 started: Any, semantic: str | None = None) -> None:
+        """Record one scan run (``semantic``: the mode it ran with)."""
         try:
-            writes.log_scan(self.con, scan_id, inputs, status, counts, started)
+            writes.log_scan(self.con, scan_id, inputs, status, counts, started, semantic)
         except _WRITE_ERRORS as e:
             raise self._write_error(e) from e
 

@@ -65,7 +65,7 @@ _INSERT_QUARANTINE = (
     f"(SELECT 1 FROM {QUARANTINE.name} q WHERE q.qid = b.qid)")
 _LOG_SCAN = (
     f"INSERT OR REPLACE INTO {SCANS.name} ({SCANS.column_list()}) "
-    "VALUES (?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?)")
+    "VALUES (?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?)")
 _LINK_TABLE_NAMES = {t.name for t in LINK_TABLES}
 
 
@@ -112,11 +112,11 @@ def write_quarantine(con: duckdb.DuckDBPyConnection, rows: list[QRowTuple]) -> N
 
 
 def log_scan(con: duckdb.DuckDBPyConnection, scan_id: str, inputs: str, status: str,
-             counts: dict[str, int], started: Any) -> None:
+             counts: dict[str, int], started: Any, semantic: str | None = None) -> None:
     con.execute(_LOG_SCAN, [
         scan_id, started, inputs, status, counts.get("read", 0), counts.get("new", 0),
         counts.get("already_stored", 0), counts.get("quarantined", 0),
-        counts.get("duplicates", 0)])
+        counts.get("duplicates", 0), semantic])
 
 
 def write_link(con: duckdb.DuckDBPyConnection, replace: dict[str, pa.Table],
