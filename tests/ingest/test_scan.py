@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from waspada import Analyzer, Assessment
+from waspada.analyzer import Draft
 from waspada.ingest import worker as worker_mod
 from waspada.ingest.readers import MAX_RECORD_BYTES, Fields, iter_chunks
 from waspada.ingest.scan import content_id, parse_time, scan
@@ -344,17 +345,28 @@ def test_scan_bounds_the_writers_memory_and_threads(tmp_path: Path) -> None:
 
 
 class _Flaky(Analyzer):
-    """The packaged analyzer, except that it fails on texts holding "BOOM"."""
+    """The packaged analyzer, except that its fast stage fails on texts holding "BOOM"."""
 
-    def assess(self, text: str, *, lang: str | None = None,
-               country: str | None = None) -> Assessment:
+    def first_stage(self, text: str, *, lang: str | None = None,
+                    country: str | None = None) -> Draft:
         if "BOOM" in text:
             raise RuntimeError("boom")
-        return super().assess(text, lang=lang, country=country)
+        return super().first_stage(text, lang=lang, country=country)
 
 
+class _FlakyFinish(Analyzer):
+    """The packaged analyzer, except that finishing a draft (the semantic stage's step, run on
+    a chunk's drafts together) fails on texts holding "BOOM"."""
+
+    def finish(self, draft: Draft, p_semantic: float | None = None) -> Assessment:
+        if "BOOM" in draft.ctx.text:
+            raise RuntimeError("boom")
+        return super().finish(draft, p_semantic)
+
+
+@pytest.mark.parametrize("flaky", [_Flaky, _FlakyFinish])
 def test_an_assess_failure_quarantines_that_record_alone_in_input_order(
-        tmp_path: Path) -> None:
+        tmp_path: Path, flaky: type[Analyzer]) -> None:
     # the worker assesses a chunk's records after parsing them all: a record assess() fails on
     # is quarantined at its own line, between the parse failures around it
     src = tmp_path / "in.jsonl"
@@ -370,7 +382,7 @@ def test_an_assess_failure_quarantines_that_record_alone_in_input_order(
     ]))
     (chunk,) = list(iter_chunks([str(src)], Fields()))
     res = worker_mod.process_chunk(chunk, Fields(), worker=worker_mod.WorkerState(
-        analyzer=_Flaky()))
+        analyzer=flaky()))
     assert [(r[2], r[3].split(":")[0]) for r in res.quarantine] == [
         (2, "assess failed"), (3, "broken JSON"), (5, "assess failed"),
         (6, "missing text field 'text'")]

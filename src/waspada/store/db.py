@@ -124,11 +124,17 @@ class Store:
         batch, is skipped. ``quarantine``: (input, unit, line, reason, excerpt) rows, stored
         idempotently.
         """
+        return self.write_counted(b, quarantine)[0]
+
+    def write_counted(self, b: WriteBatch | ArrowBatch,
+                      quarantine: list[tuple[str, str, int, str, str]]) -> tuple[int, int]:
+        """``write``, returning how many documents were new and how many of those the semantic
+        stage read (``semantic`` not NULL)."""
         ab = b.to_arrow() if isinstance(b, WriteBatch) else b
         con = self.con
         try:
             con.begin()
-            new = writes.write_docs(con, ab) if len(ab) else 0
+            new = writes.write_docs(con, ab) if len(ab) else (0, 0)
             if quarantine:
                 writes.write_quarantine(con, quarantine)
         except BaseException as e:

@@ -56,8 +56,8 @@ class Table:
 _S, _TS = pa.string(), pa.timestamp("us")
 #: the Arrow type of each DuckDB type used here (for rows the store fills itself)
 _ARROW = {"BIGINT": pa.int64(), "INTEGER": pa.int32(), "SMALLINT": pa.int16(),
-          "FLOAT": pa.float32(), "DOUBLE": pa.float64(), "VARCHAR": _S, "JSON": _S, "TIMESTAMP": _TS,
-          "BLOB": pa.binary()}  # fmt: skip
+          "FLOAT": pa.float32(), "DOUBLE": pa.float64(), "VARCHAR": _S, "JSON": _S,
+          "TIMESTAMP": _TS, "BLOB": pa.binary()}  # fmt: skip
 
 DOCUMENTS = Table("documents", (
     Column("doc_key", "BIGINT"), Column("id", "VARCHAR", _S),
