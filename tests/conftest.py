@@ -36,3 +36,11 @@ def require_shared_data() -> Path:
 def shared_data() -> Path:
     return require_shared_data()
 
+
+
+@pytest.fixture(scope="session")
+def small_semantic_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small real semantic model on the packaged encoder (tests/semantic/small_model.py)."""
+    from semantic.small_model import train_small_model
+
+    return train_small_model(tmp_path_factory.mktemp("semantic") / "small.npz")

@@ -22,13 +22,13 @@ SAMPLES = ROOT / "samples"
 @pytest.fixture(scope="module")
 def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     d = tmp_path_factory.mktemp("cli")
-    r = run_cli("scan", str(SAMPLES), "--db", "w.duckdb", cwd=d)
+    r = run_cli("scan", str(SAMPLES), "--db", "w.duckdb", "--semantic", "off", cwd=d)
     assert r.returncode == 0, r.stderr
     return d / "w.duckdb"
 
 
 def test_scan_summary_adds_up_and_exit_code_says_nothing_was_quarantined(tmp_path: Path) -> None:
-    r = run_cli("scan", str(SAMPLES), "--db", "w.duckdb", cwd=tmp_path)
+    r = run_cli("scan", str(SAMPLES), "--db", "w.duckdb", "--semantic", "off", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     m = re.search(r"([\d,]+) ok \(([\d,]+) new \+ ([\d,]+) already stored \+ ([\d,]+) "
                   r"duplicates within the input\) \+ ([\d,]+) "
@@ -151,7 +151,7 @@ def test_ctrl_c_stops_cleanly_with_everything_done_committed(tmp_path: Path) -> 
     n = write_jsonl(tmp_path / "in.jsonl", 8_000)
     db = tmp_path / "w.duckdb"
     proc = subprocess.Popen(cli_cmd("scan", "in.jsonl", "--db", str(db), "--json",
-                                    "--batch-rows", "500"),
+                                    "--batch-rows", "500", "--semantic", "off"),
                             cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, start_new_session=True)
     # as a terminal does: to the whole process group; fails if the scan ended first
@@ -167,7 +167,8 @@ def test_ctrl_c_stops_cleanly_with_everything_done_committed(tmp_path: Path) -> 
     assert rep["interrupted"] is True
     assert 0 < rep["new"] == docs  # what was read before the signal may all be committed
     assert rep["read"] == rep["ok"] + rep["quarantined"]
-    again = run_cli("scan", "in.jsonl", "--db", str(db), "--json", cwd=tmp_path)
+    again = run_cli("scan", "in.jsonl", "--db", str(db), "--json", "--semantic", "off",
+                    cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     rep2 = json.loads(again.stdout)
     assert (rep2["read"], rep2["new"], rep2["already_stored"]) == (n, n - docs, docs)
@@ -175,8 +176,9 @@ def test_ctrl_c_stops_cleanly_with_everything_done_committed(tmp_path: Path) -> 
 
 def test_cli_rescan_reports_nothing_assessed(tmp_path: Path) -> None:
     write_jsonl(tmp_path / "in.jsonl", 120)
-    first = run_cli("scan", "in.jsonl", "--db", "w.duckdb", "--json", cwd=tmp_path)
-    again = run_cli("scan", "in.jsonl", "--db", "w.duckdb", cwd=tmp_path)
+    first = run_cli("scan", "in.jsonl", "--db", "w.duckdb", "--json", "--semantic", "off",
+                    cwd=tmp_path)
+    again = run_cli("scan", "in.jsonl", "--db", "w.duckdb", "--semantic", "off", cwd=tmp_path)
     assert first.returncode == again.returncode == 0, first.stderr + again.stderr
     rep = json.loads(first.stdout)
     assert (rep["new"], rep["assessed"]) == (120, 120)

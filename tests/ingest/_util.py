@@ -29,7 +29,8 @@ FIRST_COMMIT_WAL_BYTES = 50_000
 
 
 def signal_after_first_commit(
-    proc: subprocess.Popen[Any], wal: Path, sig: int, timeout: float = 120.0
+    proc: subprocess.Popen[Any], wal: Path, sig: int, timeout: float = 120.0,
+    min_bytes: int = FIRST_COMMIT_WAL_BYTES,
 ) -> None:
     """Send ``sig`` to the process group of the scan ``proc`` (started with
     ``start_new_session=True``) once its first batch is committed (``wal`` has grown past
@@ -38,7 +39,7 @@ def signal_after_first_commit(
     checks the exit status too: it tells a scan the signal stopped from one that ended between
     the last look and the signal."""
     deadline = time.monotonic() + timeout
-    while not (wal.exists() and wal.stat().st_size > FIRST_COMMIT_WAL_BYTES):
+    while not (wal.exists() and wal.stat().st_size > min_bytes):
         assert proc.poll() is None, f"the scan ended (exit {proc.returncode}) before a commit"
         assert time.monotonic() < deadline, f"the scan committed nothing in {timeout:.0f} s"
         time.sleep(0.05)

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from waspada import Analyzer, Assessment
+from waspada.analyzer import Draft
 from waspada.ingest import worker as worker_mod
 from waspada.ingest.readers import MAX_RECORD_BYTES, Fields, iter_chunks
 from waspada.ingest.scan import content_id, parse_time, scan
@@ -75,9 +76,9 @@ def test_second_scan_of_the_same_input_adds_nothing(tmp_path: Path) -> None:
     write_jsonl(src, 500)
     db = tmp_path / "w.duckdb"
     with Store.open(db) as st:
-        r1 = scan([str(src)], st, workers=2)
+        r1 = scan([str(src)], st, workers=2, semantic="off")
     with Store.open(db) as st:
-        r2 = scan([str(src)], st, workers=0)
+        r2 = scan([str(src)], st, workers=0, semantic="off")
     assert (r1.read, r1.new, r1.already_stored, r1.quarantined) == (500, 500, 0, 0)
     assert (r2.read, r2.new, r2.already_stored, r2.quarantined) == (500, 0, 500, 0)
     assert counts(db) == {"documents": 500, "distinct": 500, "assessments": 500,
@@ -217,7 +218,7 @@ def test_scan_killed_with_sigkill_resumes_with_nothing_lost_or_duplicated(tmp_pa
     n = write_jsonl(tmp_path / "in.jsonl", 8_000)
     db = tmp_path / "w.duckdb"
     proc = subprocess.Popen(cli_cmd("scan", "in.jsonl", "--db", str(db), "--workers", "2",
-                                    "--batch-rows", "500"),
+                                    "--batch-rows", "500", "--semantic", "off"),
                             cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
     signal_after_first_commit(proc, Path(str(db) + ".wal"), signal.SIGKILL)
@@ -225,7 +226,8 @@ def test_scan_killed_with_sigkill_resumes_with_nothing_lost_or_duplicated(tmp_pa
     after_kill = counts(db)
     assert after_kill["documents"] == after_kill["assessments"] == after_kill["distinct"]
     assert 0 < after_kill["documents"] < n, "killed mid-way: some batches stored, not all"
-    done = run_cli("scan", "in.jsonl", "--db", str(db), "--json", cwd=tmp_path)
+    done = run_cli("scan", "in.jsonl", "--db", str(db), "--json", "--semantic", "off",
+                   cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["read"] == n
@@ -272,9 +274,9 @@ def test_rescan_of_the_same_input_assesses_nothing(tmp_path: Path, workers: int)
         f.write('{"text": 5}\n{broken\n')
     db = tmp_path / "w.duckdb"
     with Store.open(db) as st:
-        r1 = scan([str(src)], st, workers=workers)
+        r1 = scan([str(src)], st, workers=workers, semantic="off")
     with Store.open(db) as st:
-        r2 = scan([str(src)], st, workers=workers)
+        r2 = scan([str(src)], st, workers=workers, semantic="off")
     assert (r1.read, r1.new, r1.already_stored, r1.quarantined, r1.assessed) == (
         602, 600, 0, 2, 600)
     assert (r2.read, r2.new, r2.already_stored, r2.quarantined, r2.assessed) == (
@@ -294,9 +296,9 @@ def test_resume_assesses_only_the_records_not_yet_stored(tmp_path: Path) -> None
                     encoding="utf-8")
     db = tmp_path / "w.duckdb"
     with Store.open(db) as st:
-        scan([str(head)], st, workers=2)
+        scan([str(head)], st, workers=2, semantic="off")
     with Store.open(db) as st:
-        r = scan([str(full)], st, workers=2)
+        r = scan([str(full)], st, workers=2, semantic="off")
     assert (r.read, r.new, r.already_stored, r.assessed) == (900, 550, 350, 550)
     assert counts(db)["documents"] == counts(db)["distinct"] == 900
 
@@ -344,17 +346,28 @@ def test_scan_bounds_the_writers_memory_and_threads(tmp_path: Path) -> None:
 
 
 class _Flaky(Analyzer):
-    """The packaged analyzer, except that it fails on texts holding "BOOM"."""
+    """The packaged analyzer, except that its fast stage fails on texts holding "BOOM"."""
 
-    def assess(self, text: str, *, lang: str | None = None,
-               country: str | None = None) -> Assessment:
+    def first_stage(self, text: str, *, lang: str | None = None,
+                    country: str | None = None) -> Draft:
         if "BOOM" in text:
             raise RuntimeError("boom")
-        return super().assess(text, lang=lang, country=country)
+        return super().first_stage(text, lang=lang, country=country)
 
 
+class _FlakyFinish(Analyzer):
+    """The packaged analyzer, except that finishing a draft (the semantic stage's step, run on
+    a chunk's drafts together) fails on texts holding "BOOM"."""
+
+    def finish(self, draft: Draft, p_semantic: float | None = None) -> Assessment:
+        if "BOOM" in draft.ctx.text:
+            raise RuntimeError("boom")
+        return super().finish(draft, p_semantic)
+
+
+@pytest.mark.parametrize("flaky", [_Flaky, _FlakyFinish])
 def test_an_assess_failure_quarantines_that_record_alone_in_input_order(
-        tmp_path: Path) -> None:
+        tmp_path: Path, flaky: type[Analyzer]) -> None:
     # the worker assesses a chunk's records after parsing them all: a record assess() fails on
     # is quarantined at its own line, between the parse failures around it
     src = tmp_path / "in.jsonl"
@@ -370,7 +383,7 @@ def test_an_assess_failure_quarantines_that_record_alone_in_input_order(
     ]))
     (chunk,) = list(iter_chunks([str(src)], Fields()))
     res = worker_mod.process_chunk(chunk, Fields(), worker=worker_mod.WorkerState(
-        analyzer=_Flaky()))
+        analyzer=flaky()))
     assert [(r[2], r[3].split(":")[0]) for r in res.quarantine] == [
         (2, "assess failed"), (3, "broken JSON"), (5, "assess failed"),
         (6, "missing text field 'text'")]

@@ -45,7 +45,7 @@ def test_workers_and_fork_server_exit_when_the_scan_is_killed(tmp_path: Path) ->
     src = tmp_path / "in.jsonl"
     write_jsonl(src, 20_000)
     proc = subprocess.Popen(cli_cmd("scan", str(src), "--db", "w.duckdb", "--workers", "2",
-                                    "--no-progress"), cwd=tmp_path, env=ENV,
+                                    "--no-progress", "--semantic", "off"), cwd=tmp_path, env=ENV,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)  # its own process group: pgid == pid
     pgid = proc.pid
@@ -116,7 +116,8 @@ def test_a_full_disk_is_a_clear_error_and_the_database_stays_whole(tmp_path: Pat
         resource.setrlimit(resource.RLIMIT_FSIZE, (150_000, 150_000))
 
     r = subprocess.run(cli_cmd("scan", str(src), "--db", str(db), "--workers", "0",
-                               "--no-progress"), cwd=tmp_path, env=ENV, capture_output=True,
+                               "--no-progress", "--semantic", "off"), cwd=tmp_path, env=ENV,
+                       capture_output=True,
                        text=True, timeout=300, preexec_fn=small_files)
     assert r.returncode == 2, r.stderr
     assert "Traceback" not in r.stderr
@@ -127,7 +128,8 @@ def test_a_full_disk_is_a_clear_error_and_the_database_stays_whole(tmp_path: Pat
             "SELECT count(*), count(DISTINCT id), (SELECT count(*) FROM assessments) "
             "FROM documents")[0]
     assert docs == distinct == assessed >= 20
-    again = run_cli("scan", str(src), "--db", str(db), "--workers", "0", cwd=tmp_path)
+    again = run_cli("scan", str(src), "--db", str(db), "--workers", "0", "--semantic", "off",
+                    cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     with Store.open(db, read_only=True) as st:
         assert st.query("SELECT count(*), count(DISTINCT id) FROM documents") == [(3000, 3000)]

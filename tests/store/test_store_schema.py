@@ -147,6 +147,36 @@ def test_version_5_adds_posted_raw_and_scan_duplicates_keeping_rows(tmp_path: Pa
             (None, "kemarin sore")]
 
 
+def test_version_6_adds_the_semantic_columns_old_documents_read_as_not_read(
+    tmp_path: Path,
+) -> None:
+    """A store made before the semantic stage opens for writing migrated (no copy): its
+    documents have ``semantic`` NULL (the stage did not read them; there was none), its scans no
+    mode; a new document carries its P."""
+    path = tmp_path / "v5.duckdb"
+    con = duckdb.connect(str(path))
+    assert schema.migrate(con, target=5) == 5
+    con.execute("INSERT INTO documents (id, ingested_at, text) VALUES ('a', now(), 'one')")
+    con.execute("INSERT INTO scans VALUES ('s1', now(), now(), 'in.jsonl', 'complete', 1, 1, 0, "
+                "0, 0)")
+    con.close()
+    with Store.open(path) as st:
+        assert st.version() == schema.latest_version() >= 6
+        assert st.query("SELECT doc_key, id, semantic FROM documents") == [(1, "a", None)]
+        assert st.query("SELECT scan_id, semantic FROM scans") == [("s1", None)]
+        from waspada.store.db import WriteBatch
+
+        b = WriteBatch()
+        for doc_id, p in (("b", 0.8125), ("c", None)):
+            b.add_document(doc_id, external_id=None, source=None, url=None, posted=None,
+                           language="id", script="latin", text=doc_id, model_version="m",
+                           risk=1, level="low", category="benign", explanation="",
+                           probabilities=None, semantic=p)
+        assert st.write(b, []) == 2
+        assert st.query("SELECT id, semantic FROM documents ORDER BY doc_key") == [
+            ("a", None), ("b", 0.8125), ("c", None)]
+
+
 def test_the_column_specification_is_the_migrated_schema(tmp_path: Path) -> None:
     """``tables`` (what the writer, the reads and the export derive their columns from) says
     exactly what the migrations build: every table, column, order and type."""

@@ -45,6 +45,7 @@ def check(
     ] = None,
     model: common.ModelOpt = None,
     config: common.ConfigOpt = None,
+    semantic: common.SemanticOpt = "all",
     as_json: common.JsonOpt = False,
 ) -> None:
     """Is this job offer or message safe? Show the risk, the red flags and what to do."""
@@ -52,7 +53,7 @@ def check(
     analyzer = common.build_analyzer(common.analyzer_config(config, model))
     body = _read_input(text, file)
     try:
-        result = analyzer.assess(body, lang=lang, country=country)
+        result = analyzer.assess(body, lang=lang, country=country, semantic=semantic)
     except AssessError as exc:
         raise fail(exc) from exc
     if as_json:
@@ -101,6 +102,9 @@ def render(a: Assessment, text: str, console: Console) -> None:
     )
     console.print(Panel(Text.assemble(head, "\n\n", display(a.explanation)),
                         title="waspada check", border_style=style))
+    if a.semantic is not None:
+        console.print(Text.assemble(("Semantic stage ", "bold"),
+                                    f"P(risky) {a.semantic:.2f} (sentence encoder)"))
     console.print(Panel(highlighted(a, text), title="Text (evidence highlighted)"))
     if a.indicators:
         t = Table(title="Indicators (counter = signs of a warning ABOUT scams)")

@@ -35,7 +35,7 @@ from rich.text import Text
 
 from waspada import jsontext
 from waspada.analyzer import Analyzer, default_analyzer
-from waspada.config import AnalyzerConfig, model_choice
+from waspada.config import AnalyzerConfig, SemanticMode, model_choice
 from waspada.errors import WaspadaError
 from waspada.semantic import encoder as encoder_mod
 from waspada.semantic.encoder import Encoder
@@ -83,6 +83,11 @@ ModelOpt = Annotated[str | None, typer.Option(
 ConfigOpt = Annotated[Path | None, typer.Option(
     "--config", help="Analyzer configuration file (TOML: model, indicators, stance_cues, "
     "recognizers, country, language; docs/analyzer.md).")]
+
+#: ``--semantic`` of check and scan: which texts the semantic stage reads (docs/semantic.md)
+SemanticOpt = Annotated[SemanticMode, typer.Option(
+    "--semantic", help="Which texts the semantic stage (sentence encoder) reads: auto (those "
+    "the fast stage did not clear), all, or off.")]
 
 
 def analyzer_config(config: Path | None, model: str | None) -> AnalyzerConfig | None:

@@ -48,6 +48,7 @@ def scan(
         "as 'took too long' (0 = no limit).")] = 5.0,
     model: common.ModelOpt = None,
     config: common.ConfigOpt = None,
+    semantic: common.SemanticOpt = "auto",
     as_json: common.JsonOpt = False,
 ) -> None:
     """Assess every record of INPUTS into the store. Exit 0: all stored; 1: some quarantined;
@@ -80,7 +81,8 @@ def scan(
         try:
             report = run_scan(inputs, store, fields=fields, fmt=fmt, workers=workers,
                               on_progress=tick, write_rows=batch_rows,
-                              record_budget=record_budget, config=analyzer_config)
+                              record_budget=record_budget, config=analyzer_config,
+                              semantic=semantic)
         except WaspadaError as e:
             raise common.fail(e) from e
         except KeyboardInterrupt:
@@ -103,6 +105,8 @@ def scan(
         if r.quarantined:
             out.print(f"  list them with: waspada quarantine --db {db}", markup=False,
                       highlight=False)
+        out.print(f"  semantic stage ({r.semantic}): read {r.escalated:,} of the {r.new:,} "
+                  f"new documents ({r.escalated_share:.1%})", markup=False, highlight=False)
         if r.unparsed_times:
             out.print(f"  {r.unparsed_times:,} stored with a time that could not be read "
                       f"(--time-field {time_field}): posted_at left empty, the value kept in "

@@ -54,7 +54,7 @@ def batch_of(ids: list[str], external_ids: list[str | None], sources: list[str |
             hit_doc.extend([i] * len(a.indicators))
     return WriteBatch(
         ids=ids, external_ids=external_ids, sources=sources, urls=urls, posted=posted,
-        posted_raw=posted_raw, texts=texts,
+        posted_raw=posted_raw, texts=texts, semantic=[a.semantic for a in results],
         languages=[a.language for a in results], scripts=[a.script for a in results],
         model_versions=[a.model_version for a in results], risks=[a.risk for a in results],
         levels=[a.level for a in results], categories=[a.category for a in results],

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from waspada.analyzer import Analyzer, default_analyzer
-from waspada.config import AnalyzerConfig
+from waspada.config import AnalyzerConfig, SemanticMode
 from waspada.errors import ScanError, StoreError
 from waspada.ingest.batches import batch_of
 from waspada.ingest.guard import PARENT_ENV, RecordBudget
@@ -47,6 +47,7 @@ from waspada.ingest.worker import (
     init_worker,
     process_chunk,
     sub_chunk,
+    warm_up,
 )
 from waspada.store.db import ArrowBatch, Store, WriteBatch
 
@@ -73,6 +74,10 @@ class ScanReport:
     first_at: dict[str, str] = field(default_factory=dict)
     #: records that went through assess() (a re-run of stored input: 0)
     assessed: int = 0
+    #: which texts the semantic stage read: auto, all or off
+    semantic: SemanticMode = "auto"
+    #: documents stored by this scan that the semantic stage read (``documents.semantic`` set)
+    escalated: int = 0
     bytes: int = 0
     seconds: float = 0.0
     interrupted: bool = False
@@ -82,11 +87,18 @@ class ScanReport:
     def ok(self) -> int:
         return self.new + self.already_stored + self.duplicates
 
+    @property
+    def escalated_share(self) -> float:
+        """``escalated`` over the documents stored by this scan (0 when none)."""
+        return self.escalated / self.new if self.new else 0.0
+
     def to_dict(self) -> dict[str, Any]:
         return {"read": self.read, "ok": self.ok, "new": self.new,
                 "already_stored": self.already_stored, "duplicates": self.duplicates,
                 "quarantined": self.quarantined, "unparsed_times": self.unparsed_times,
-                "assessed": self.assessed, "bytes": self.bytes, "seconds": round(self.seconds, 3),
+                "assessed": self.assessed, "semantic": self.semantic,
+                "escalated": self.escalated, "escalated_share": round(self.escalated_share, 4),
+                "bytes": self.bytes, "seconds": round(self.seconds, 3),
                 "docs_per_s": round(self.read / self.seconds, 1) if self.seconds else None,
                 "interrupted": self.interrupted,
                 "quarantine_reasons": dict(self.reasons.most_common()),
@@ -115,14 +127,17 @@ class ScanRun:
     documents per transaction; ``log`` records the run in the store."""
 
     def __init__(self, store: Store, fields: Fields, write_rows: int,
-                 on_progress: Progress | None, config: AnalyzerConfig | None = None) -> None:
+                 on_progress: Progress | None, config: AnalyzerConfig | None = None,
+                 semantic: SemanticMode | None = None) -> None:
         self.store = store
         #: the analyzer configuration the records are assessed with (None: the default)
         self.config = config
+        #: which texts the semantic stage reads (None given: the configuration's mode)
+        self.semantic: SemanticMode = semantic or (config or AnalyzerConfig()).semantic
         self.fields = fields
         self.write_rows = write_rows
         self.on_progress = on_progress
-        self.report = ScanReport()
+        self.report = ScanReport(semantic=self.semantic)
         self.stop_requested = False
         self.parts: list[ArrowBatch] = []
         self.pending_q: list[QTuple] = []
@@ -133,7 +148,7 @@ class ScanRun:
         #: the analyzer, pre-filter and budget ``process_chunk`` uses in this process
         #: (``in_process`` sets all three; re-checked records of a pool scan use the analyzer,
         #: built on first need by ``analyzer``)
-        self.local = WorkerState()
+        self.local = WorkerState(semantic=self.semantic)
 
     def run(self, inputs: list[str], fmt: str, workers: int, memory_limit: str,
             budget: float | None) -> ScanReport:
@@ -175,7 +190,7 @@ class ScanRun:
             self.local.analyzer = (
                 Analyzer(self.config) if self.config is not None else default_analyzer()
             )
-            self.local.analyzer.assess("warm up")
+            warm_up(self.local.analyzer, self.semantic)
         return self.local.analyzer
 
     def on_sigint(self, signum: int, frame: FrameType | None) -> None:
@@ -191,7 +206,7 @@ class ScanRun:
     def in_process(self, chunks: Iterator[Chunk], budget: float | None) -> None:
         """``workers=0``: assess every chunk here, with this scan's pre-filter and budget."""
         self.local = WorkerState(self.stored, RecordBudget(budget) if budget else None,
-                                 analyzer=self.analyzer())
+                                 analyzer=self.analyzer(), semantic=self.semantic)
         for ch in chunks:
             self.take(process_chunk(ch, self.fields, self.next_chunk_no(), worker=self.local),
                       ch)
@@ -208,7 +223,8 @@ class ScanRun:
             os.environ[PARENT_ENV] = str(os.getpid())
             ctx.set_forkserver_preload(["__main__", "waspada.ingest._preload"])
         with ProcessPoolExecutor(n, mp_context=ctx, initializer=init_worker,
-                                 initargs=(self.stored, budget, os.getpid(), self.config)) as pool:
+                                 initargs=(self.stored, budget, os.getpid(), self.config,
+                                           self.semantic)) as pool:
             # a broken pipeline fails here, before any work; the parent does not warm up
             # an assess() of its own (about half a second of CPU) when workers run it
             try:
@@ -275,11 +291,12 @@ class ScanRun:
         report, pend = self.report, self.pend
         if not (pend.read or self.pending_q):
             return
-        new = 0
+        new = read = 0
         if self.parts or self.pending_q:
-            new = self.store.write(ArrowBatch.concat(self.parts) if self.parts else WriteBatch(),
-                                   self.pending_q)
+            new, read = self.store.write_counted(
+                ArrowBatch.concat(self.parts) if self.parts else WriteBatch(), self.pending_q)
         report.new += new
+        report.escalated += read  # of the documents stored (a repeat of one is not counted)
         # the pre-filter holds every id stored before this scan: a record that reached the
         # writer and was not inserted repeats an earlier record of this scan
         report.already_stored += pend.skip
@@ -296,26 +313,31 @@ class ScanRun:
         self.store.log_scan(scan_id, " ".join(inputs)[:1000],
                             "interrupted" if r.interrupted else "complete",
                             {"read": r.read, "new": r.new, "already_stored": r.already_stored,
-                             "duplicates": r.duplicates, "quarantined": r.quarantined}, started)
+                             "duplicates": r.duplicates, "quarantined": r.quarantined}, started,
+                            r.semantic)
 
 
 def scan(inputs: list[str], store: Store, *, fields: Fields | None = None, fmt: str = "auto",
          workers: int | None = None, on_progress: Progress | None = None,
          write_rows: int = WRITE_ROWS, memory_limit: str = "256MB",
          record_budget: float | None = RECORD_BUDGET_S,
-         config: AnalyzerConfig | None = None) -> ScanReport:
+         config: AnalyzerConfig | None = None,
+         semantic: SemanticMode | None = None) -> ScanReport:
     """Scan ``inputs`` into ``store``. ``workers=0`` runs assess in this process; about
     ``write_rows`` documents are committed per transaction; DuckDB's memory is capped at
     ``memory_limit``; a record that spends over ``record_budget`` seconds of CPU in assess()
     is quarantined ("took too long"; None or 0: no budget). ``config``: the analyzer every
-    record is assessed with (None: the default analyzer).
+    record is assessed with (None: the default analyzer). ``semantic``: which texts the
+    semantic stage reads, "auto", "all" or "off" (None: the configuration's mode); the fast
+    stage runs per record within the budget, the semantic stage over each chunk's escalated
+    texts together.
 
     Raises ``InputError`` (nothing done) when an input does not exist or is not a file or
     folder, ``StoreError`` when the database cannot be written (e.g. the disk is full; the
     batches committed before stay) and ``ScanError`` when a worker process died."""
     check_inputs(inputs)
     n = (os.cpu_count() or 1) if workers is None else workers
-    run = ScanRun(store, fields or Fields(), write_rows, on_progress, config)
+    run = ScanRun(store, fields or Fields(), write_rows, on_progress, config, semantic)
     return run.run(inputs, fmt, n, memory_limit, record_budget or None)
 
 

@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from waspada.analyzer import Analyzer, default_analyzer
-from waspada.config import AnalyzerConfig
+from waspada.analyzer import Analyzer, Draft, default_analyzer
+from waspada.config import AnalyzerConfig, SemanticMode
 from waspada.errors import RecordTimeout
 from waspada.ingest.batches import columns_batch, unstorable, without
 from waspada.ingest.fastjson import Bad, loads_record
@@ -67,6 +67,8 @@ class WorkerState:
     budget: RecordBudget | None = None
     init_error: Exception | None = None
     analyzer: Analyzer | None = None
+    #: which texts the semantic stage reads (None: the analyzer's configured mode)
+    semantic: SemanticMode | None = None
 
     def probably_stored(self, doc_id: str) -> bool:
         keys = self.stored
@@ -173,36 +175,20 @@ def process_chunk(chunk: Chunk, fields: Fields, chunk_no: int = 0,
         raw_times.append(None if when is not None or t_raw is None or t_raw == ""
                          else opt_str(t_raw))
 
-    # 2. assess, each record within the CPU budget
-    results: list[Assessment] = []
-    failed: list[int] = []
-    budget = w.budget
-    assess = (w.analyzer or default_analyzer()).assess
-    with budget.running() if budget is not None else _no_budget() as current:
-        for i, text in enumerate(texts):
-            # the timer raises RecordTimeout only while current[0] is this record's position,
-            # and at most once per budget: a result is kept only once current[0] is reset
-            try:
-                try:
-                    current[0] = i
-                    a = assess(text)
-                    current[0] = -1
-                except Exception as e:  # one record never stops the batch
-                    current[0] = -1
-                    why = f"assess failed: {type(e).__name__}: {e}"
-                else:
-                    results.append(a)
-                    continue
-            except RecordTimeout:
-                current[0] = -1
-                why = (f"took too long: over {budget.seconds if budget else 0:g} s of CPU in "
-                       "assess()")
-            failed.append(i)
-            bad(lines[i], why, text)
+    # 2. assess: the fast stage of each record within the CPU budget, then the semantic stage
+    # over the chunk's escalated texts together (one batch for the encoder)
+    analyzer = w.analyzer or default_analyzer()
+    drafts, failed = _first_stage(analyzer, texts, w.budget)
+    for i, why in failed:
+        bad(lines[i], why, texts[i])
+    results, unfinished = _second_stage(analyzer, drafts, w.semantic)
+    for i, why in unfinished:
+        bad(lines[i], why, texts[i])
+    failed_at = sorted([i for i, _ in failed] + [i for i, _ in unfinished])
     assessed = len(texts)
     cols: list[list[Any]] = [lines, ids, ext_ids, sources, urls, posted, raw_times, texts]
-    if failed:
-        cols = without(cols, failed)
+    if failed_at:
+        cols = without(cols, failed_at)
 
     # 3. columns (a value Arrow cannot take costs its record, not the chunk)
     try:
@@ -221,26 +207,86 @@ def process_chunk(chunk: Chunk, fields: Fields, chunk_no: int = 0,
                        unparsed)
 
 
+def _first_stage(analyzer: Analyzer, texts: list[str], budget: RecordBudget | None
+                 ) -> tuple[list[tuple[int, Draft]], list[tuple[int, str]]]:
+    """The fast stage of each text within the CPU budget: (position, draft) of those that
+    passed, (position, why) of those that did not."""
+    drafts: list[tuple[int, Draft]] = []
+    failed: list[tuple[int, str]] = []
+    first_stage = analyzer.first_stage
+    with budget.running() if budget is not None else _no_budget() as current:
+        for i, text in enumerate(texts):
+            # the timer raises RecordTimeout only while current[0] is this record's position,
+            # and at most once per budget: a result is kept only once current[0] is reset
+            try:
+                try:
+                    current[0] = i
+                    d = first_stage(text)
+                    current[0] = -1
+                except Exception as e:  # one record never stops the batch
+                    current[0] = -1
+                    why = f"assess failed: {type(e).__name__}: {e}"
+                else:
+                    drafts.append((i, d))
+                    continue
+            except RecordTimeout:
+                current[0] = -1
+                why = (f"took too long: over {budget.seconds if budget else 0:g} s of CPU in "
+                       "assess()")
+            failed.append((i, why))
+    return drafts, failed
+
+
+def _second_stage(analyzer: Analyzer, drafts: list[tuple[int, Draft]],
+                  semantic: SemanticMode | None) -> tuple[list[Assessment], list[tuple[int, str]]]:
+    """Finish the drafts, the escalated ones embedded together. When the batch fails, each
+    draft is finished alone, so that only the record that fails is lost (position, why)."""
+    try:
+        return analyzer.assess_drafts([d for _, d in drafts], semantic=semantic), []
+    except Exception:
+        pass
+    results: list[Assessment] = []
+    failed: list[tuple[int, str]] = []
+    for i, d in drafts:
+        try:
+            results.extend(analyzer.assess_drafts([d], semantic=semantic))
+        except Exception as e:  # one record never stops the batch
+            failed.append((i, f"assess failed: {type(e).__name__}: {e}"))
+    return results, failed
+
+
 @contextlib.contextmanager
 def _no_budget() -> Iterator[list[int]]:
     yield [-1]
 
 
 def init_worker(stored: np.ndarray, budget: float | None, scan_pid: int,
-                config: AnalyzerConfig | None = None) -> None:
+                config: AnalyzerConfig | None = None,
+                semantic: SemanticMode | None = None) -> None:
     """The pool's initializer: set up this worker process (see ``_WORKER``) with the analyzer
-    of ``config`` (None: the default analyzer, already warm in the preloaded fork server)."""
+    of ``config`` (None: the default analyzer, already warm in the preloaded fork server) and
+    the semantic mode (None: the configured one); the encoder is loaded here unless the mode is
+    "off", so that a broken one fails the scan at its start."""
     die_with_parent()  # the fork server (or, without one, the scan)
     watch_parent(scan_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     _WORKER.stored = stored
     _WORKER.budget = RecordBudget(budget) if budget else None
+    _WORKER.semantic = semantic
     try:
         _WORKER.analyzer = Analyzer(config) if config is not None else default_analyzer()
-        _WORKER.analyzer.assess("warm up")  # at once when forked from the preloaded fork server
+        warm_up(_WORKER.analyzer, semantic)
     except Exception as e:  # kept for check_worker: a raising initializer breaks the pool
         _WORKER.init_error = e
     gc.freeze()
+
+
+def warm_up(analyzer: Analyzer, semantic: SemanticMode | None) -> None:
+    """One text through ``analyzer`` (the fast stage is warm at once when forked from the
+    preloaded fork server); through the semantic stage too, loading the encoder, unless the
+    mode is "off"."""
+    mode = semantic or analyzer.config.semantic
+    analyzer.assess("warm up", semantic="off" if mode == "off" else "all")
 
 
 def check_worker() -> None:

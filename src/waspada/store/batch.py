@@ -32,6 +32,8 @@ class WriteBatch:
     posted: list[Any] = field(default_factory=list)
     #: the time value as given when it could not be read (posted NULL); may be left empty
     posted_raw: list[str | None] = field(default_factory=list)
+    #: the semantic stage's P(risky), None where it did not read the text; may be left empty
+    semantic: list[float | None] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
     scripts: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
@@ -76,9 +78,11 @@ class WriteBatch:
         explanation: str,
         probabilities: str | None,
         posted_raw: str | None = None,
+        semantic: float | None = None,
     ) -> int:
         """Append one document with its assessment; returns its index for entities and hits."""
         self.posted_raw.append(posted_raw)
+        self.semantic.append(semantic)
         self.ids.append(doc_id)
         self.external_ids.append(external_id)
         self.sources.append(source)
@@ -131,7 +135,8 @@ class WriteBatch:
         n = len(self.ids)
         docs = {"id": self.ids, "external_id": self.external_ids, "source": self.sources,
                 "url": self.urls, "posted_at": self.posted,
-                "posted_raw": self.posted_raw or [None] * n, "language": self.languages,
+                "posted_raw": self.posted_raw or [None] * n,
+                "semantic": self.semantic or [None] * n, "language": self.languages,
                 "script": self.scripts, "text": self.texts, "model_version": self.model_versions,
                 "risk": self.risks, "level": self.levels, "category": self.categories,
                 "explanation": self.explanations, "probabilities": self.probabilities}

@@ -124,11 +124,17 @@ class Store:
         batch, is skipped. ``quarantine``: (input, unit, line, reason, excerpt) rows, stored
         idempotently.
         """
+        return self.write_counted(b, quarantine)[0]
+
+    def write_counted(self, b: WriteBatch | ArrowBatch,
+                      quarantine: list[tuple[str, str, int, str, str]]) -> tuple[int, int]:
+        """``write``, returning how many documents were new and how many of those the semantic
+        stage read (``semantic`` not NULL)."""
         ab = b.to_arrow() if isinstance(b, WriteBatch) else b
         con = self.con
         try:
             con.begin()
-            new = writes.write_docs(con, ab) if len(ab) else 0
+            new = writes.write_docs(con, ab) if len(ab) else (0, 0)
             if quarantine:
                 writes.write_quarantine(con, quarantine)
         except BaseException as e:
@@ -163,9 +169,10 @@ class Store:
         return reads.unstored_ids(self.con, ids)
 
     def log_scan(self, scan_id: str, inputs: str, status: str, counts: dict[str, int],
-                 started: Any) -> None:
+                 started: Any, semantic: str | None = None) -> None:
+        """Record one scan run (``semantic``: the mode it ran with)."""
         try:
-            writes.log_scan(self.con, scan_id, inputs, status, counts, started)
+            writes.log_scan(self.con, scan_id, inputs, status, counts, started, semantic)
         except _WRITE_ERRORS as e:
             raise self._write_error(e) from e
 

@@ -178,6 +178,14 @@ _V5 = (
     "ALTER TABLE scans ADD COLUMN duplicates BIGINT",
 )
 
+# the semantic stage (docs/semantic.md): ``documents.semantic`` is its P(risky) for a text it
+# read, NULL for one it did not (and for every document stored before this version, when there
+# was no semantic stage); ``scans.semantic`` the mode a scan ran with (auto, all, off)
+_V6 = (
+    "ALTER TABLE documents ADD COLUMN semantic DOUBLE",
+    "ALTER TABLE scans ADD COLUMN semantic VARCHAR",
+)
+
 #: every migration, in order; append only (see module docstring)
 MIGRATIONS: list[Migration] = [
     Migration(1, "documents, assessments, entities, indicator hits, quarantine", _V1),
@@ -185,6 +193,8 @@ MIGRATIONS: list[Migration] = [
     Migration(3, "campaigns, networks and link state", _V3),
     Migration(4, "documents: id kept unique by the writer's anti-join, not by an index", _V4),
     Migration(5, "documents.posted_raw (an unreadable time as given), scans.duplicates", _V5),
+    Migration(6, "documents.semantic (the semantic stage's P, NULL: not read), scans.semantic",
+              _V6),
 ]
 
 

@@ -56,8 +56,8 @@ class Table:
 _S, _TS = pa.string(), pa.timestamp("us")
 #: the Arrow type of each DuckDB type used here (for rows the store fills itself)
 _ARROW = {"BIGINT": pa.int64(), "INTEGER": pa.int32(), "SMALLINT": pa.int16(),
-          "FLOAT": pa.float32(), "VARCHAR": _S, "JSON": _S, "TIMESTAMP": _TS,
-          "BLOB": pa.binary()}  # fmt: skip
+          "FLOAT": pa.float32(), "DOUBLE": pa.float64(), "VARCHAR": _S, "JSON": _S,
+          "TIMESTAMP": _TS, "BLOB": pa.binary()}  # fmt: skip
 
 DOCUMENTS = Table("documents", (
     Column("doc_key", "BIGINT"), Column("id", "VARCHAR", _S),
@@ -66,6 +66,8 @@ DOCUMENTS = Table("documents", (
     Column("ingested_at", "TIMESTAMP"), Column("language", "VARCHAR", _S),
     Column("script", "VARCHAR", _S), Column("text", "VARCHAR", _S),
     Column("posted_raw", "VARCHAR", _S),
+    # the semantic stage's P(risky); NULL when the stage did not read the text
+    Column("semantic", "DOUBLE", pa.float64()),
 ))
 ASSESSMENTS = Table("assessments", (
     Column("doc_key", "BIGINT"), Column("model_version", "VARCHAR", _S),
@@ -97,7 +99,7 @@ SCANS = Table("scans", (
     Column("finished_at", "TIMESTAMP"), Column("inputs", "VARCHAR"), Column("status", "VARCHAR"),
     Column("records_read", "BIGINT"), Column("new_documents", "BIGINT"),
     Column("already_stored", "BIGINT"), Column("quarantined", "BIGINT"),
-    Column("duplicates", "BIGINT"),
+    Column("duplicates", "BIGINT"), Column("semantic", "VARCHAR"),
 ))
 SCHEMA_VERSION = Table("schema_version", (
     Column("version", "INTEGER"), Column("name", "VARCHAR"), Column("applied_at", "TIMESTAMP"),

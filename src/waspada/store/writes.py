@@ -13,6 +13,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from waspada.store.batch import ArrowBatch
 from waspada.store.tables import (
@@ -37,7 +38,7 @@ _INSERT_DOCS = (
     # grouping then carry no text
     f"(SELECT min(idx) AS idx FROM _batch_docs k WHERE NOT EXISTS "
     f"(SELECT 1 FROM {DOCUMENTS.name} d WHERE d.id = k.id) GROUP BY id) f USING (idx) "
-    "ORDER BY idx RETURNING doc_key, id")
+    "ORDER BY idx RETURNING doc_key, id, semantic IS NOT NULL AS read")
 _NEW_KEYS = ("SELECT r.doc_key, min(b.idx) AS idx FROM _returned r JOIN _batch_docs b "
              "USING (id) GROUP BY r.doc_key")
 _INSERT_ASSESSMENTS = (
@@ -65,17 +66,20 @@ _INSERT_QUARANTINE = (
     f"(SELECT 1 FROM {QUARANTINE.name} q WHERE q.qid = b.qid)")
 _LOG_SCAN = (
     f"INSERT OR REPLACE INTO {SCANS.name} ({SCANS.column_list()}) "
-    "VALUES (?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?)")
+    "VALUES (?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?)")
 _LINK_TABLE_NAMES = {t.name for t in LINK_TABLES}
 
 
-def write_docs(con: duckdb.DuckDBPyConnection, b: ArrowBatch) -> int:
-    """Insert the batch's new documents with everything keyed to them; return how many."""
+def write_docs(con: duckdb.DuckDBPyConnection, b: ArrowBatch) -> tuple[int, int]:
+    """Insert the batch's new documents with everything keyed to them; return how many, and
+    how many of them the semantic stage read."""
     con.register("_batch_docs", b.docs)
     try:
         ret = con.sql(_INSERT_DOCS).to_arrow_table()
         if not ret.num_rows:
-            return 0
+            return 0, 0
+        read = int(pc.sum(ret.column("read")).as_py() or 0)
+        ret = ret.select(["doc_key", "id"])
         con.register("_returned", ret)
         new_docs = con.sql(_NEW_KEYS).to_arrow_table()
         con.unregister("_returned")
@@ -91,7 +95,7 @@ def write_docs(con: duckdb.DuckDBPyConnection, b: ArrowBatch) -> int:
             con.execute(_INSERT_HITS)
             con.unregister("_batch_hits")
         con.unregister("_new_docs")
-        return int(ret.num_rows)
+        return int(ret.num_rows), read
     finally:
         con.unregister("_batch_docs")
 
@@ -112,11 +116,11 @@ def write_quarantine(con: duckdb.DuckDBPyConnection, rows: list[QRowTuple]) -> N
 
 
 def log_scan(con: duckdb.DuckDBPyConnection, scan_id: str, inputs: str, status: str,
-             counts: dict[str, int], started: Any) -> None:
+             counts: dict[str, int], started: Any, semantic: str | None = None) -> None:
     con.execute(_LOG_SCAN, [
         scan_id, started, inputs, status, counts.get("read", 0), counts.get("new", 0),
         counts.get("already_stored", 0), counts.get("quarantined", 0),
-        counts.get("duplicates", 0)])
+        counts.get("duplicates", 0), semantic])
 
 
 def write_link(con: duckdb.DuckDBPyConnection, replace: dict[str, pa.Table],
