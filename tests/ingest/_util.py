@@ -67,7 +67,8 @@ def signal_after_first_commit(
     looked_at = 0  # the log size last copied: a log that has not grown holds no new commit
     why = "the write-ahead log never grew past the schema"
     while True:
-        assert proc.poll() is None, f"the scan ended (exit {proc.returncode}) before a commit"
+        assert proc.poll() is None, (
+            f"the scan ended (exit {proc.returncode}) before a commit was seen ({why})")
         assert time.monotonic() < deadline, f"the scan committed nothing in {timeout:.0f} s ({why})"
         size = wal.stat().st_size if wal.exists() else 0
         if size > FIRST_COMMIT_WAL_BYTES and size != looked_at:
