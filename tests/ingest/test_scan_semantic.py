@@ -120,11 +120,11 @@ def test_a_scan_killed_half_way_resumes_with_the_semantic_column_right(
             "--no-progress", "--semantic", "all", "--batch-rows", "1")
     proc = subprocess.Popen(cli_cmd(*args), cwd=tmp_path, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    signal_after_first_commit(proc, tmp_path / "w.duckdb.wal", signal.SIGKILL,
-                              min_bytes=FIRST_SMALL_COMMIT_WAL_BYTES)
+    committed = signal_after_first_commit(proc, db, signal.SIGKILL,
+                                          min_bytes=FIRST_SMALL_COMMIT_WAL_BYTES)
     assert proc.wait(timeout=60) == -signal.SIGKILL
     before = stored(db)
-    assert 0 < len(before) < n and all(r[1] is not None for r in before)
+    assert committed <= len(before) < n and all(r[1] is not None for r in before)
     rep = scan_json(parts, db, config_file, "--workers", "0", "--semantic", "all")
     assert rep["already_stored"] == len(before)
     assert rep["new"] == rep["escalated"] == n - len(before)
