@@ -7,9 +7,11 @@ stage (``semantic.classifier`` reads what this writes).
   weights as the fast model (``recipe.balanced_weights``);
 - Platt scaling on its 5-fold out-of-fold decision scores (stratified by data set and class);
 - the stacking rule: a logistic regression on the two stages' out-of-fold logits
-  (``logit(p_fast)``, ``logit(p_semantic)``), with the same weights. ``p_fast`` must itself be
-  out of fold (``recipe.Fitted.oof_p``), so the stack learns how far to trust each stage on texts
-  neither stage was fitted on.
+  (``logit(p_fast)``, ``logit(p_semantic)``), unweighted like the Platt scaling of both stages,
+  so that the stacked P is calibrated as the fast P it replaces (the verdict thresholds in
+  ``scoring/combine.py`` read it as such; the class-balanced weights would lift every P towards
+  a 50 % prior). ``p_fast`` must itself be out of fold (``recipe.Fitted.oof_p``), so the stack
+  learns how far to trust each stage on texts neither stage was fitted on.
 
 ``embed_texts`` embeds what the analyzer embeds at run time (``Context.text``: the normalised
 text), through an ``EmbeddingCache`` that can be saved between runs (``--embeddings``).
@@ -92,15 +94,21 @@ def logits(p: Array) -> Array:
     return np.asarray(np.log(q / (1.0 - q)), dtype=np.float64)
 
 
-def fit_stack(p_fast: Array, p_sem: Array, y: Array, w: Array) -> tuple[float, float, float]:
-    """(weight of logit(p_fast), weight of logit(p_sem), intercept)."""
+def fit_stack(p_fast: Array, p_sem: Array, y: Array) -> tuple[float, float, float]:
+    """(weight of logit(p_fast), weight of logit(p_sem), intercept), fitted unweighted."""
     from sklearn.linear_model import LogisticRegression
 
     Z = np.column_stack([logits(p_fast), logits(p_sem)])
     lr = LogisticRegression(C=1.0, solver="lbfgs", max_iter=1000)
-    lr.fit(Z, y, sample_weight=w)
+    lr.fit(Z, y)
     a, b = (float(v) for v in lr.coef_.ravel())
     return a, b, float(lr.intercept_[0])
+
+
+def model_digest(coef: Array, numbers: Sequence[float]) -> str:
+    """The version of a semantic model: a hash of its weights and every other number in it."""
+    extra = np.asarray(numbers, dtype=np.float64).tobytes()
+    return hashlib.sha256(np.asarray(coef, dtype=np.float32).tobytes() + extra).hexdigest()[:12]
 
 
 def fit_semantic(
@@ -120,8 +128,8 @@ def fit_semantic(
     oof = oof_decision(E, y, datasets, c)
     pa, pb = fit_platt(oof, y)
     p_sem = 1.0 / (1.0 + np.exp(-(pa * oof + pb)))
-    stack = fit_stack(p_fast_oof, p_sem, y, w)
-    digest = hashlib.sha256(coef.tobytes()).hexdigest()[:12]
+    stack = fit_stack(p_fast_oof, p_sem, y)
+    digest = model_digest(coef, (b, pa, pb, *stack))
     info = dict(meta or {})
     info.update(c=c, seed=SEED, folds=FOLDS)
     return SemanticModel(
