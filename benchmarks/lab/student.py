@@ -49,6 +49,8 @@ Array = npt.NDArray[Any]
 GROUPS = ("en", "id", "th", "vi", "ph")
 #: ridge penalties tried (unlabelled validation picks one)
 LAMBDAS = (0.1, 0.3, 1.0, 3.0)
+#: texts without a precomputed vector that the run may embed itself (a few seconds' work)
+MAX_EMBED = 200
 #: the decision rule's bar: "keep" needs this share of the teacher's gain ...
 GAIN_SHARE_BAR = 0.8
 #: ... at this many times the encoder's speed
@@ -237,12 +239,14 @@ def load_inputs(cache_paths: Sequence[Path], feat_cache: Path,
         cache.load(p)
     norm = [semantic_text(e.text) for e in ex]
     missing = sum(content_key(enc.name, t) not in cache._rows for t in set(norm))
-    if missing:
+    if missing > MAX_EMBED:
         raise SystemExit(f"{missing} texts have no precomputed vector: not embedding them here")
+    say(f"{missing} texts have no precomputed vector: embedding them (one thread)")
     from waspada.training.semantic import embed_texts
 
     E = embed_texts([e.text for e in ex], cache)
     return {
+        "embedded_here": missing,
         "examples": ex,
         "X": X,
         "E": E.astype(np.float64),
@@ -297,7 +301,10 @@ def fit_fast_all(d: dict[str, Any], groups: Sequence[str], workers: int) -> Any:
 
 
 def run(d: dict[str, Any], say: Callable[[str], None], groups: Sequence[str] = GROUPS,
-        speed_texts: int = 150, workers: int = 2) -> dict[str, Any]:
+        speed_texts: int = 150, workers: int = 2, lam: float | None = None,
+        control: bool = False) -> dict[str, Any]:
+    """The experiment (module docstring). ``lam``: a ridge penalty already chosen (skips the
+    choice); ``control``: also students distilled without any text of the left-out group."""
     from waspada.training.semantic import fit_semantic
 
     pool_ex, futures = fit_fast_all(d, groups, workers)
@@ -311,8 +318,10 @@ def run(d: dict[str, Any], say: Callable[[str], None], groups: Sequence[str] = G
     t0 = time.perf_counter()
     K_all = gram(X, cols=pool)  # every text against the distillation set
     say(f"gram matrix {len(y)}x{len(pool)} in {time.perf_counter() - t0:.0f} s")
-    say(f"choosing the ridge penalty on {len(pool)} texts in no test half (no labels)")
-    lam, lam_scores = choose_lambda(K_all[pool], E, pool, say)
+    lam_scores: dict[str, float] = {}
+    if lam is None:
+        say(f"choosing the ridge penalty on {len(pool)} texts in no test half (no labels)")
+        lam, lam_scores = choose_lambda(K_all[pool], E, pool, say)
     say(f"ridge penalty {lam}")
     t0 = time.perf_counter()
     mu = E[pool].mean(axis=0)
@@ -346,10 +355,23 @@ def run(d: dict[str, Any], say: Callable[[str], None], groups: Sequence[str] = G
             "student_a": sigmoid(pa * (vec_a @ th_w + teacher.intercept) + pb),
             "student_b": sigmoid(pa * dec_b + pb),
         }
+        if control:  # distilled without any text of g: does g's unlabelled half A matter?
+            pos = np.flatnonzero(grp[pool] != g)
+            mu_c = E[pool[pos]].mean(axis=0)
+            alpha_c = ridge_dual(K_all[np.ix_(pool[pos], pos)], E[pool[pos]] - mu_c, lam)
+            z_c = Kt[:, pos] @ alpha_c
+            p["student_a (no X texts)"] = sigmoid(
+                pa * (unit_rows(mu_c + z_c) @ th_w + teacher.intercept) + pb)
+            p["student_b (no X texts)"] = sigmoid(
+                pa * (mu_c @ th_w + teacher.intercept + z_c @ th_w) + pb)
+            del alpha_c, z_c
         stack = np.vectorize(teacher.stack)
         p["fast+teacher"] = stack(p["fast"], p["teacher"])
         p["fast+student_a"] = stack(p["fast"], p["student_a"])
         p["fast+student_b"] = stack(p["fast"], p["student_b"])
+        if control:
+            for k in ("student_a", "student_b"):
+                p[f"fast+{k} (no X texts)"] = stack(p["fast"], p[f"{k} (no X texts)"])
         m = len(test_rows)
         res: dict[str, Any] = {
             "train_texts": len(tr), "test_texts": m,
