@@ -20,8 +20,10 @@ Protocol per left-out language group X (en, id, th, vi; ph: recall, it has no be
 - every text of X (any role) goes to half A or half B by SHA-1 of its text (``half_of``);
 - the fast model and the teacher are trained on the labelled texts of every *other* group
   (``role == "train"``, as in the LODO of benchmarks/transfer_experiments.py);
-- the student is distilled on every text except X's half B, labels unused (so on X's half A
-  among others), with the teacher of this X as its target;
+- one student map is distilled, labels unused, on every text in no test half (the A halves of
+  the five groups, the public-text corpus, the job ads), so on X's half A among others; student
+  (b) for X is that map projected on X's teacher; ``control=True`` adds students distilled
+  without any text of X (does X's unlabelled half A carry the transfer?);
 - all of fast / teacher / student / fast+teacher / fast+student are measured on X's half B
   (role ``train`` rows; for ph also the job-scam reports of half B). Decision: calibrated
   P >= 0.5 (the fast model: its Platt threshold), every threshold from training data only. The
