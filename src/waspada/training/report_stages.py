@@ -15,7 +15,12 @@ STAGE_NOTE = [
     "others keep the fast result); *two-stage all* the stacked P for every text. In every fold "
     "each stage is fitted on the fold's training texts only: the fast model with Platt on its "
     "inner out-of-fold scores, the semantic model with Platt on its inner out-of-fold scores, "
-    "the stack on both inner out-of-fold P.",
+    "the stack on both inner out-of-fold P. Inner folds of the fast model: in the pooled and "
+    "within-set CV the other four outer folds (the pooled ones grouped by source); in LODO and "
+    "the corpus leave-one-language-out `meta.semantic.transfer_inner_folds` folds stratified by "
+    "data set and class (fewer, to fit the run in its time budget); for the held-out tests the "
+    "pooled folds. The semantic model's own inner folds: 5, stratified by data set and class "
+    "(`training.semantic.oof_decision`).",
     "",
 ]
 
