@@ -202,6 +202,9 @@ class EmbeddingCache:
                 )
             keys, vecs = data["keys"], data["vectors"]
         with self._lock:
-            for k, v in zip(keys.tolist(), vecs, strict=True):
+            # one 16-byte key per row; ``keys.tolist()`` would strip trailing NUL bytes (numpy
+            # bytes_), so a key ending in 0x00 would never match again and ``save`` would fail
+            raw = np.ascontiguousarray(keys).view(np.uint8).reshape(-1, 16)
+            for k, v in zip((bytes(r) for r in raw), vecs, strict=True):
                 self._put(k, np.asarray(v, dtype=np.float32))
         return len(keys)
