@@ -97,17 +97,20 @@ def stage_sections(r: dict[str, Any]) -> list[str]:
             "For each language of the corpus, every stage trained on all training texts except "
             "those in that language (its corpus texts and any labelled set in it; the Philippine "
             "sets count as `tl`), tested on that language's corpus texts: rated medium or high / "
-            f"n. Inner folds of the fast model here and in LODO: {inner}.",
+            "n. The languages with no labelled set are left out together (`left out`: each is "
+            "tested with none of them trained on). The folds of en, th, vi and tl are the LODO "
+            f"folds. Inner folds of the fast model here and in LODO: {inner}.",
             "",
-            "| lang | trained on | escalated (auto) | "
+            "| lang | left out | trained on | escalated (auto) | "
             + " | ".join(f"lures+scams {n}" for n in names) + " | "
             + " | ".join(f"warnings+news {n}" for n in names) + " |",
-            "|---|---|---|" + "---|" * (2 * len(names)),
+            "|---|---|---|---|" + "---|" * (2 * len(names)),
         ]
         for lang, cells in lolo.items():
             row = [_frac(cells[n].get("lures+scams")) for n in names]
             row += [_frac(cells[n].get("warnings+news")) for n in names]
-            out.append(f"| {lang} | {cells['trained on']} | {_f(cells['escalated (auto)'])} | "
+            out.append(f"| {lang} | {cells.get('left out', lang)} | {cells['trained on']} | "
+                       f"{_f(cells['escalated (auto)'])} | "
                        + " | ".join(row) + " |")
     out += _escalated(r)
     out += _choices(r.get("choices", {}))
