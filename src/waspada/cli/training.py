@@ -15,6 +15,11 @@ from waspada.cli import common
 from waspada.cli.app import app
 from waspada.errors import WaspadaError
 
+#: inner folds of the fast model in a LODO or corpus leave-one-language-out fold (the pooled and
+#: within-set folds use the other outer folds; ``training.twostage``): 2 keeps the evaluation
+#: within ~25 minutes on two cores
+TRANSFER_INNER = 2
+
 
 def _model_path(out: Path | None, replace_packaged: bool) -> Path:
     """Where ``train`` writes: ``--out``, or the packaged model with ``--replace-packaged``;
@@ -114,16 +119,35 @@ def evaluate(
         Path, typer.Option("--out-dir", help="Where quality.md and quality.json are written.")
     ] = Path("benchmarks"),
     config: common.ConfigOpt = None,
+    semantic: Annotated[
+        bool, typer.Option("--semantic/--no-semantic", help="Also measure the semantic stage "
+                                                           "and the two-stage result (default: "
+                                                           "yes).")
+    ] = True,
+    embeddings: Annotated[
+        Path | None, typer.Option("--embeddings", help="Sentence-vector cache file (.npz): read "
+                                                       "when it exists, then updated.")
+    ] = None,
+    transfer_inner: Annotated[
+        int, typer.Option("--transfer-inner-folds", min=2, help="Inner folds of the fast model "
+                                                               "in a leave-one-out fold.")
+    ] = TRANSFER_INNER,
     as_json: common.JsonOpt = False,
 ) -> None:
-    """Evaluate the model and the TF-IDF baseline; write quality.md and quality.json (--json:
-    print the report of quality.json). Progress goes to stderr. With --config, the texts go
-    through that configuration's recognisers, indicators and stance cues."""
+    """Evaluate the model and the TF-IDF baseline (and, with --semantic, the semantic stage and
+    the two-stage result); write quality.md and quality.json (--json: print the report of
+    quality.json). Progress goes to stderr. With --config, the texts go through that
+    configuration's recognisers, indicators, stance cues and encoder."""
     from waspada.training.evaluate import evaluate as run
 
-    analyzer = common.build_analyzer(common.analyzer_config(config, "none" if config else None))
+    cfg = common.analyzer_config(config, "none" if config else None)
+    analyzer = common.build_analyzer(cfg)
+    encoder = None
+    if semantic:
+        encoder = common.build_encoder((cfg.encoder if cfg else None) or "packaged")
     try:
-        report = run(data, out_dir=out_dir, analyzer=analyzer,
+        report = run(data, out_dir=out_dir, analyzer=analyzer, encoder=encoder,
+                     embeddings=embeddings, transfer_inner=transfer_inner,
                      progress=lambda m: common.note(f"... {m}"))
     except WaspadaError as exc:
         raise common.fail(exc) from exc

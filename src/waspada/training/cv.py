@@ -13,6 +13,7 @@ baseline fitted on the same rows.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,38 @@ from waspada.training.datasets import PUBLIC_TEXTS, Example
 from waspada.training.prepared import Array, Prepared, verdicts
 from waspada.training.recipe import Recipe, fit_platt, fit_raw
 from waspada.training.train import SEED, stratify_keys
+from waspada.training.twostage import (
+    NAMES,
+    VARIANTS,
+    FastFits,
+    Scored,
+    fit_fold,
+    pair_inner,
+    split_inner,
+)
+
+
+@dataclass(slots=True)
+class Stages:
+    """What the two-stage rows need: every text's sentence vector (row ``i`` of ``E`` is text
+    ``i`` of ``Prepared``), the encoder's name, the semantic C, the shared fast fits, and the
+    number of inner folds of a leave-one-out fold (``twostage.split_inner``)."""
+
+    E: Any
+    encoder: str
+    fits: FastFits
+    c: float
+    transfer_inner: int = 5
+
+
+def stage_rows(y: Array, scored: Sequence[Scored], order: Array) -> dict[str, Any]:
+    """Model-level metrics (P >= 0.5) of the semantic and two-stage variants over test folds
+    ``scored`` whose rows, concatenated, are ``order`` (an index into ``y``)."""
+    out: dict[str, Any] = {}
+    for v in VARIANTS[1:]:
+        p = np.concatenate([s.p(v) for s in scored])
+        out[NAMES[v]] = metrics(y[order], p, p >= 0.5)
+    return out
 
 
 def metrics(y: Array, score: Array, pred: Array) -> dict[str, Any]:
@@ -78,7 +111,8 @@ def fold_groups(examples: Sequence[Example]) -> list[str]:
 
 
 def within_sets(
-    P: Prepared, n_tr: int, recipe: Recipe, say: Callable[[str], None]
+    P: Prepared, n_tr: int, recipe: Recipe, say: Callable[[str], None],
+    stages: Stages | None = None,
 ) -> dict[str, Any]:
     """5-fold CV inside each SMS set that has both classes (the corpus has its own section)."""
     train = P.examples[:n_tr]
@@ -92,8 +126,21 @@ def within_sets(
         say(f"within {name}")
         texts = [train[i].text for i in rows]
         s_ours, s_base = np.zeros(len(rows)), np.zeros(len(rows))
-        for tr, te in cv_splits([str(v) for v in y[rows]]):
-            coef, b = fit_rows(P, rows[tr], recipe)
+        splits = cv_splits([str(v) for v in y[rows]])
+        folds = [rows[te] for _, te in splits]
+        scored: list[Scored] = []
+        if stages is not None:
+            inners = [pair_inner(folds, k, ("within", name)) for k in range(len(folds))]
+            stages.fits.prefetch([(("within", name, k), rows[tr]) for k, (tr, _) in
+                                  enumerate(splits)] + [j for k, (tr, _) in enumerate(splits)
+                                                        for j in inners[k].jobs(rows[tr])])
+        for k, (tr, te) in enumerate(splits):
+            if stages is None:
+                coef, b = fit_rows(P, rows[tr], recipe)
+            else:
+                coef, b = stages.fits.get(("within", name, k), rows[tr])
+                scored.append(fit_fold(P, stages.E, stages.fits, ("within", name, k), rows[tr],
+                                       rows[te], inners[k], stages.encoder, stages.c))
             s_ours[te] = P.X[rows[te]] @ coef + b
             base = fit_baseline([texts[i] for i in tr], y[rows[tr]], SEED)
             s_base[te] = baseline_scores(base, [texts[i] for i in te])
@@ -101,11 +148,14 @@ def within_sets(
             "ours": metrics(y[rows], s_ours, s_ours > 0),
             "baseline": metrics(y[rows], s_base, s_base >= 0.5),
         }
+        if scored:
+            out[name].update(stage_rows(y, scored, np.concatenate(folds)))
     return out
 
 
 def pooled_cv(
-    P: Prepared, n_tr: int, recipe: Recipe, say: Callable[[str], None]
+    P: Prepared, n_tr: int, recipe: Recipe, say: Callable[[str], None],
+    stages: Stages | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Pooled CV grouped by source: per set and language, model / indicators / verdict / baseline.
 
@@ -116,8 +166,21 @@ def pooled_cv(
     y = np.array([e.y for e in train])
     texts = [e.text for e in train]
     oof, oof_c, oof_base = np.zeros(n_tr), np.zeros(n_tr), np.zeros(n_tr)
-    for tr, te in cv_splits(stratify_keys(train), fold_groups(train)):
-        coef, b = fit_rows(P, tr, recipe)
+    splits = cv_splits(stratify_keys(train), fold_groups(train))
+    folds = [te for _, te in splits]
+    scored: list[Scored] = []
+    if stages is not None:
+        inners = [pair_inner(folds, k, "pooled") for k in range(len(folds))]
+        stages.fits.prefetch([(("pooled", k), tr) for k, (tr, _) in enumerate(splits)]
+                             + [j for k, (tr, _) in enumerate(splits)
+                                for j in inners[k].jobs(tr)])
+    for k, (tr, te) in enumerate(splits):
+        if stages is None:
+            coef, b = fit_rows(P, tr, recipe)
+        else:
+            coef, b = stages.fits.get(("pooled", k), tr)
+            scored.append(fit_fold(P, stages.E, stages.fits, ("pooled", k), tr, te, inners[k],
+                                   stages.encoder, stages.c))
         oof[te] = P.X[te] @ coef + b
         oof_c[te] = P.X_content[te] @ coef + b
         base = fit_baseline([texts[i] for i in tr], y[tr], SEED)
@@ -127,6 +190,24 @@ def pooled_cv(
     results = verdicts(P, np.arange(n_tr), oof, oof_c, platt)
     risk = np.array([r.risk / 100.0 for r in results])
     ind = P.ind_risk[:n_tr]
+    extra: dict[str, tuple[Array, Array]] = {}  # name -> (score, flagged), in row order
+    stage_verdicts: dict[str, list[Any]] = {}
+    if scored:
+        order = np.concatenate(folds)
+        for v in VARIANTS[1:]:
+            p = np.zeros(n_tr)
+            p[order] = np.concatenate([s.p(v) for s in scored])
+            extra[f"{NAMES[v]} (model only)"] = (p, p >= 0.5)
+        for v in VARIANTS[1:]:
+            res: list[Any] = [None] * n_tr
+            for s in scored:
+                for i, r in zip(s.rows, s.verdicts(v), strict=True):
+                    res[int(i)] = r
+            stage_verdicts[v] = res
+            rk = np.array([r.risk / 100.0 for r in res])
+            extra[f"verdict: {NAMES[v]}"] = (rk, rk >= MEDIUM_AT / 100)
+        esc = np.zeros(n_tr, dtype=bool)
+        esc[order] = np.concatenate([s.escalated for s in scored])
     table: dict[str, Any] = {}
     ds = np.array([e.dataset for e in train])
     langs = np.array([e.language for e in train])
@@ -139,28 +220,58 @@ def pooled_cv(
                 "verdict (shipped rules)": metrics(y[m], risk[m], risk[m] >= MEDIUM_AT / 100),
                 "baseline": metrics(y[m], oof_base[m], oof_base[m] >= 0.5),
             }
-    return table, {"verdicts": results, "baseline": oof_base, "platt": platt}
+            for name, (score, flagged) in extra.items():
+                table[f"{label}:{v}"][name] = metrics(y[m], score[m], flagged[m])
+            if extra:
+                table[f"{label}:{v}"]["escalated (auto)"] = round(float(esc[m].mean()), 4)
+    return table, {"verdicts": results, "baseline": oof_base, "platt": platt, "oof": oof,
+                   "oof_c": oof_c,
+                   "stage_verdicts": stage_verdicts}
+
+
+#: corpus language of a labelled set's language (the Philippine sets: Filipino / Taglish)
+SAME_LANGUAGE = {"fil": "tl"}
 
 
 def leave_one_out(
-    P: Prepared, n_tr: int, recipe: Recipe, say: Callable[[str], None]
+    P: Prepared, n_tr: int, recipe: Recipe, say: Callable[[str], None],
+    stages: Stages | None = None,
 ) -> dict[str, Any]:
-    """Train on every other language group, test on one (SMS groups; the rest always trained on)."""
+    """Train on every other language group, test on one (SMS groups). The corpus texts in the
+    left-out group's language are left out of training too (the language is unseen); the other
+    corpus texts and the job ads are always trained on."""
     train = P.examples[:n_tr]
     y = np.array([e.y for e in train])
     texts = [e.text for e in train]
     groups = np.array([e.group for e in train])
     sms = sorted({e.group for e in train if e.dataset != PUBLIC_TEXTS and e.role == "train"})
+    # the left-out group's language is unseen: its corpus texts are left out too
+    lang = np.array([SAME_LANGUAGE.get(e.language, e.language) for e in train])
+    corpus = np.array([e.dataset == PUBLIC_TEXTS for e in train])
     out: dict[str, Any] = {}
     for g in sms:
         te = np.flatnonzero(groups == g)
         if len(set(y[te].tolist())) < 2 and not y[te].all():
             continue  # a benign-only group (the job ads) has no recall to measure
         say(f"leave out {g}")
-        tr = np.flatnonzero(groups != g)
-        coef, b = fit_rows(P, tr, recipe)
+        langs = set(lang[te].tolist())
+        tr = np.flatnonzero((groups != g) & ~(corpus & np.isin(lang, list(langs))))
+        if stages is None:
+            coef, b = fit_rows(P, tr, recipe)
+        else:
+            inner = split_inner(P, tr, stages.transfer_inner, ("lodo", g))
+            stages.fits.prefetch([(("lodo", g), tr), *inner.jobs(tr)])
+            coef, b = stages.fits.get(("lodo", g), tr)
         s = P.X[te] @ coef + b
         base = fit_baseline([texts[i] for i in tr], y[tr], SEED)
         sb = baseline_scores(base, [texts[i] for i in te])
         out[g] = {"ours": metrics(y[te], s, s > 0), "baseline": metrics(y[te], sb, sb >= 0.5)}
+        if stages is not None:
+            sc = fit_fold(P, stages.E, stages.fits, ("lodo", g), tr, te, inner, stages.encoder,
+                          stages.c)
+            out[g].update(stage_rows(y, [sc], te))
+            for v in VARIANTS:
+                rk = np.array([r.risk for r in sc.verdicts(v)])
+                out[g][f"verdict: {NAMES[v]}"] = metrics(y[te], rk / 100, rk >= MEDIUM_AT)
+            out[g]["escalated (auto)"] = round(float(sc.escalated.mean()), 4)
     return out

@@ -17,6 +17,12 @@ One run (``waspada evaluate`` or ``evaluate()``) computes, for both models:
 - the Indonesian job ads of the held-out companies (never trained on, taken as benign):
   false-positive rate, and every one rated medium or high with its red flags.
 
+With an ``encoder`` (``waspada evaluate`` passes the configured one), every table where it
+applies also measures the semantic stage and the two-stage result (``twostage``: semantic only,
+two-stage with escalation "auto" and "all", each fitted on the fold's training texts only), the
+corpus shares per stage, the corpus leave-one-language-out and the choices made inside the
+training data (``stage_tables``, ``choices``).
+
 ``evaluate`` is the recipe: ``load_split``, ``prepare`` (``prepared``: every text featurised and
 assessed once), ``measure`` (the cross-validation of ``cv``, the counted tables of ``tables``,
 ``held_out``), ``run_meta``, ``check_targets``, ``write_report``.
@@ -47,6 +53,8 @@ from waspada.training.train import DEFAULT_CONFIG, SEED, take_slice
 
 if TYPE_CHECKING:
     from waspada.analyzer import Analyzer
+    from waspada.semantic.encoder import Encoder
+    from waspada.training.cv import Stages
 
 #: where ``evaluate`` writes quality.md and quality.json by default
 REPORT_DIR = repo_path("benchmarks")
@@ -78,8 +86,18 @@ def evaluate(
     recipe: Recipe = DEFAULT_RECIPE,
     corpus: Path | None = None,
     analyzer: Analyzer | None = None,
+    encoder: Encoder | None = None,
+    embeddings: Path | None = None,
+    semantic_c: float | None = None,
+    transfer_inner: int = 5,
 ) -> dict[str, Any]:
     """Run the whole evaluation; write quality.json and quality.md to ``out_dir`` (if given).
+
+    ``encoder``: also measure the semantic stage and the two-stage result with it (None: the
+    fast stage alone); ``embeddings``: a vector cache file (``training.semantic.open_cache``)
+    read when it exists and written back when texts were embedded; ``semantic_c``: the semantic
+    model's C (default ``training.semantic.SEMANTIC_C``); ``transfer_inner``: the inner folds of
+    the fast model in a leave-one-out fold (LODO, corpus by language).
 
     ``corpus``: the public-text corpus (default: the repository's ``data/public_texts.jsonl``).
     ``analyzer``: whose recognisers, indicators and stance cues the texts go through (default:
@@ -91,8 +109,15 @@ def evaluate(
     split = load_split(data_dir, corpus or DEFAULT_CORPUS, limit_per_dataset)
     say(f"featurising {len(split.examples)} texts")
     P = prepare(split.examples, cfg, analyzer)
-    report, platt = measure(P, split, recipe, say)
+    stages = None
+    if encoder is not None:
+        stages = make_stages(P, split, recipe, encoder, embeddings, semantic_c, transfer_inner,
+                             say)
+    report, platt = measure(P, split, recipe, say, stages)
     report["meta"] = run_meta(cfg, recipe, platt, time.perf_counter() - t0, limit_per_dataset)
+    if stages is not None:
+        report["meta"]["semantic"] = {"encoder": stages.encoder, "c": stages.c,
+                                      "transfer_inner_folds": stages.transfer_inner}
     report["targets"] = check_targets(report)
     if out_dir is not None:
         write_report(report, Path(out_dir))
@@ -109,22 +134,65 @@ def load_split(data_dir: Path | None, corpus: Path, limit_per_dataset: int | Non
     return Split(*parts)
 
 
+def make_stages(
+    P: Prepared, split: Split, recipe: Recipe, encoder: Encoder, embeddings: Path | None,
+    c: float | None, transfer_inner: int, say: Callable[[str], None],
+) -> Stages:
+    """Every text's sentence vector (through the cache file ``embeddings``) and the shared fits."""
+    from waspada.training.cv import Stages
+    from waspada.training.semantic import SEMANTIC_C, embed_texts, open_cache
+    from waspada.training.twostage import FastFits
+
+    cache = open_cache(encoder, embeddings)
+    say(f"sentence vectors of {len(split.examples)} texts ({len(cache)} cached)")
+    E = embed_texts([e.text for e in split.examples], cache, say)
+    if embeddings is not None and cache.misses:
+        cache.save(embeddings)
+    return Stages(E, encoder.name, FastFits(P, recipe), SEMANTIC_C if c is None else c,
+                  transfer_inner)  # fmt: skip
+
+
 def measure(
-    P: Prepared, split: Split, recipe: Recipe, say: Callable[[str], None]
+    P: Prepared, split: Split, recipe: Recipe, say: Callable[[str], None],
+    stages: Stages | None = None,
 ) -> tuple[dict[str, Any], tuple[float, float]]:
     """Every table of the report, and the Platt fit of the pooled out-of-fold scores."""
     n_tr = len(split.train)
     report: dict[str, Any] = {"split": split_table(split.train, split.recall_test, split.fpr_test)}
-    report["within"] = within_sets(P, n_tr, recipe, say)
-    report["pooled"], oof = pooled_cv(P, n_tr, recipe, say)
+    report["within"] = within_sets(P, n_tr, recipe, say, stages)
+    report["pooled"], oof = pooled_cv(P, n_tr, recipe, say, stages)
     report["corpus"] = corpus_tables(P, n_tr, oof["verdicts"], oof["baseline"])
-    report["lodo"] = leave_one_out(P, n_tr, recipe, say)
+    report["lodo"] = leave_one_out(P, n_tr, recipe, say, stages)
     say("final fit; held-out tests")
     report["held_out"], report["job_ads_flagged"] = held_out(
-        P, n_tr, len(split.recall_test), recipe, oof["platt"]
+        P, n_tr, len(split.recall_test), recipe, oof["platt"], stages
     )
     report["job_ads_flagged_in_training"] = flagged_job_ads(P, oof["verdicts"])
+    if stages is not None:
+        measure_stages(P, split, report, oof, stages, say)
     return report, oof["platt"]
+
+
+def measure_stages(
+    P: Prepared, split: Split, report: dict[str, Any], oof: dict[str, Any], stages: Stages,
+    say: Callable[[str], None],
+) -> None:
+    """The two-stage tables that are not part of a CV table (``stage_tables``, ``choices``)."""
+    from waspada.training.choices import choose
+    from waspada.training.stage_tables import corpus_lolo, corpus_stage_shares, held_out_stages
+
+    n_tr, n_rec = len(split.train), len(split.recall_test)
+    report["corpus_stages"] = corpus_stage_shares(P, n_tr, oof["verdicts"],
+                                                  oof["stage_verdicts"])
+    tests = {"ph_job_recall": np.arange(n_tr, n_tr + n_rec),
+             "id_job_ads_fpr": np.arange(n_tr + n_rec, len(P.examples))}
+    held, report["job_ads_flagged_two_stage"], _ = held_out_stages(
+        P, n_tr, tests, stages, oof["oof"], oof["platt"])
+    for label, cell in held.items():
+        report["held_out"].setdefault(label, {}).update(cell)
+    report["corpus_lolo"] = corpus_lolo(P, n_tr, stages, say)
+    say("choices inside the training data: semantic C, escalation threshold")
+    report["choices"] = choose(P, n_tr, stages, oof)
 
 
 def flagged_job_ads(P: Prepared, results: Sequence[RiskResult]) -> list[dict[str, Any]]:
@@ -165,12 +233,16 @@ def write_report(report: dict[str, Any], out_dir: Path) -> None:
 
 
 def held_out(
-    P: Prepared, n_tr: int, n_recall: int, recipe: Recipe, platt: tuple[float, float]
+    P: Prepared, n_tr: int, n_recall: int, recipe: Recipe, platt: tuple[float, float],
+    stages: Stages | None = None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The model trained on every training text, on the two held-out tests."""
     train = P.examples[:n_tr]
     y = np.array([e.y for e in train])
-    coef, b = fit_rows(P, np.arange(n_tr), recipe)
+    if stages is None:
+        coef, b = fit_rows(P, np.arange(n_tr), recipe)
+    else:
+        coef, b = stages.fits.get("all", np.arange(n_tr))
     base = fit_baseline([e.text for e in train], y, SEED)
     out: dict[str, Any] = {}
     flagged: list[dict[str, Any]] = []

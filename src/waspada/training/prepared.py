@@ -6,8 +6,8 @@ Used by the evaluation (``evaluate``, ``cv``, ``tables``) and by benchmarks/tran
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from waspada.analyzer import Analyzer
 
 Array = npt.NDArray[Any]
+#: the semantic stage of one text as ``combine`` takes it: fast P(risky) -> two-stage P(risky)
+SecondStage = Callable[[float], float]
 
 
 @dataclass(slots=True)
@@ -36,6 +38,8 @@ class Prepared:
     stance: list[str]
     strong_offer: Array  # bool: strong offer cues (the stance cap's medium ceiling)
     has_content: Array  # bool: the model gives an opinion (``model.has_content``)
+    #: bool: a contact, a link or a sum of money (``semantic.stage.ACTION_KINDS``): escalated
+    actionable: Array = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
     @property
     def ind_risk(self) -> Array:
@@ -51,10 +55,11 @@ def prepare(
     from waspada.indicators import stance as stance_mod
     from waspada.scoring import risk
     from waspada.scoring.model import has_content
+    from waspada.semantic.stage import ACTION_KINDS
 
     parts: tuple[list[Array], ...] = ([], [], [], [])
     out = Prepared(list(examples), None, None, [], [], [], np.zeros(0), np.zeros(0))
-    strong, content = [], []
+    strong, content, action = [], [], []
     an = analyzer or default_analyzer()
     for ex in examples:
         ctx, entities, hits = an.analyse(ex.text)
@@ -67,20 +72,29 @@ def prepare(
         out.stance.append(st.stance)
         strong.append(st.strong_offer)
         content.append(has_content(ctx.text))
+        action.append(any(e.kind in ACTION_KINDS for e in entities))
     out.X = to_csr(parts[0], parts[1], cfg.dim)
     out.X_content = to_csr(parts[2], parts[3], cfg.dim)
     out.strong_offer = np.array(strong, dtype=bool)
     out.has_content = np.array(content, dtype=bool)
+    out.actionable = np.array(action, dtype=bool)
     return out
 
 
 def verdicts(
-    P: Prepared, rows: Array, decision: Array, decision_content: Array, platt: tuple[float, float]
+    P: Prepared,
+    rows: Array,
+    decision: Array,
+    decision_content: Array,
+    platt: tuple[float, float],
+    second: Sequence[SecondStage | None] | None = None,
 ) -> list[RiskResult]:
     """What ``assess()`` decides for ``rows`` given the model's raw decision scores.
 
     The same steps as ``assess``: ``combine`` (the evidence rules) then ``cap_for_stance``, with
-    the model output built as ``model.predict_with`` builds it.
+    the model output built as ``model.predict_with`` builds it. ``second[j]``, when given and not
+    None, is the semantic stage of row ``j`` as ``Analyzer.finish`` passes it to ``combine``: it
+    maps the fast P(risky) to the two-stage P(risky) (``twostage``).
     """
     from waspada.scoring.combine import cap_for_stance, combine
     from waspada.scoring.model import ModelOutput, category_split
@@ -100,7 +114,7 @@ def verdicts(
                 counter=any(h.category == "counter" for h in hits),
                 p_content=min(p, float(pc_all[j])),
             )
-        result = combine(P.indicators[i], model)
+        result = combine(P.indicators[i], model, None if second is None else second[j])
         out.append(cap_for_stance(result, P.stance[i], bool(P.strong_offer[i])))
     return out
 

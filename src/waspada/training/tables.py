@@ -21,6 +21,11 @@ MIN_PER_LANG = 20
 TARGET_LURES = 0.90
 TARGET_JOB_ADS = 0.015
 TARGET_PH_RECALL = 0.93
+#: issue 13: the two-stage result (escalation "auto", the run-time rule)
+TWO_STAGE = "two-stage auto"
+TARGET_LODO_TWO_STAGE = 0.70
+TARGET_PH_LODO_TWO_STAGE = 0.80
+TARGET_JOB_ADS_TWO_STAGE = 0.03
 #: within-set F1 of the report before issue 11's retraining (2026-12-01); no set may lose > 0.01
 PREVIOUS_WITHIN_F1 = {
     "indonesian_sms_spam_wibisono": 0.946,
@@ -131,6 +136,7 @@ def check_targets(report: dict[str, Any]) -> list[dict[str, Any]]:
             v = r["ours"]["recall"]
             out.append(_target(f"LODO {g} recall >= {TARGET_LODO} (no benign texts)", v,
                                v >= TARGET_LODO))
+    out += two_stage_targets(report)
     share = report.get("corpus", {}).get("share", {})
     if share:
         def rate(cell: dict[str, int]) -> float:
@@ -158,4 +164,33 @@ def check_targets(report: dict[str, Any]) -> list[dict[str, Any]]:
         v = held["ph_job_recall"][key]
         out.append(_target(f"Philippine job-scam reports medium or high >= {TARGET_PH_RECALL}",
                            v, v >= TARGET_PH_RECALL))
+    return out
+
+
+def two_stage_targets(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """Issue 13's targets for the two-stage result (escalation "auto"): LODO F1 (PH recall),
+    within-set F1 against the baseline's, the held-out job ads' false-positive rate."""
+    out: list[dict[str, Any]] = []
+    for g, r in report["lodo"].items():
+        m = r.get(TWO_STAGE)
+        if m is None:
+            continue
+        if m["n"] > m["positives"]:
+            out.append(_target(f"LODO {g} {TWO_STAGE} F1 >= {TARGET_LODO_TWO_STAGE}", m["f1"],
+                               m["f1"] >= TARGET_LODO_TWO_STAGE))
+        else:
+            out.append(_target(f"LODO {g} {TWO_STAGE} recall >= {TARGET_PH_LODO_TWO_STAGE}",
+                               m["recall"], m["recall"] >= TARGET_PH_LODO_TWO_STAGE))
+    for name, r in report["within"].items():
+        m = r.get(TWO_STAGE)
+        if m is not None:
+            base = r["baseline"]["f1"]
+            out.append(_target(f"within {name} {TWO_STAGE} F1 >= baseline ({base:.3f})",
+                               m["f1"], m["f1"] >= base))
+    held = report.get("held_out", {}).get("id_job_ads_fpr", {})
+    key = f"verdict {TWO_STAGE}: medium or high"
+    if key in held:
+        v = held[key]
+        out.append(_target(f"Indonesian job ads (held-out companies) {TWO_STAGE} medium or high "
+                           f"<= {TARGET_JOB_ADS_TWO_STAGE}", v, v <= TARGET_JOB_ADS_TWO_STAGE))
     return out
