@@ -39,7 +39,7 @@ from waspada.scoring import model as model_mod
 from waspada.scoring import risk as risk_mod
 from waspada.semantic import classifier as semantic_mod
 from waspada.semantic.encoder import build_encoder, packaged_available
-from waspada.semantic.stage import SemanticStage, escalate
+from waspada.semantic.stage import SemanticStage, escalate, readable
 from waspada.text import patterns
 from waspada.types import Assessment, Context, Entity, IndicatorHit
 
@@ -142,8 +142,11 @@ class Analyzer:
 
     def escalates(self, draft: Draft, semantic: SemanticMode | None = None) -> bool:
         """Whether the semantic stage reads ``draft``'s text under ``semantic`` (default: the
-        configured mode); always False without a semantic stage."""
+        configured mode); always False without a semantic stage or when the text has too little
+        content (``semantic.stage.readable``)."""
         if self.semantic is None or draft.output is None:
+            return False
+        if not readable(draft.ctx.text, draft.entities):
             return False
         mode = semantic or self.config.semantic
         return escalate(mode, draft.output.p_risky, draft.hits, draft.entities)

@@ -9,6 +9,11 @@ that is one where
 - the text gives a way to act on it: a contact (phone, e-mail, chat handle, account), a link or
   a sum of money.
 
+In every mode, a text with too little content for its meaning to be judged is never read:
+fewer than ``MIN_LETTERS`` letters outside its contacts, links and sums (a CJK ideograph counts
+two). "call 081-234-5678" or "Ok lar..." says nothing an encoder can weigh, and a model trained
+on SMS spam reads a bare "call <number>" as spam; a phone number is not a red flag by itself.
+
 A text with none of these (a chat line, a greeting, a note without a number) is left to the
 fast stage; in a language the fast model was never trained on, a lure still names a contact, a
 link or a salary, so it is still read. docs/semantic.md gives the share escalated per data set.
@@ -31,6 +36,23 @@ from waspada.types import CONTACT_KINDS, Entity, IndicatorHit
 UNCERTAIN_AT = 0.15
 #: entity kinds that make a text actionable (escalated under "auto")
 ACTION_KINDS = frozenset(CONTACT_KINDS) | {"money"}
+
+
+#: letters outside identifiers from which a text's meaning is judged (``readable``)
+MIN_LETTERS = 12
+
+
+def _letters(text: str) -> int:
+    return sum(2 if "\u4e00" <= ch <= "\u9fff" else 1 for ch in text if ch.isalpha())
+
+
+def readable(text: str, entities: Sequence[Entity]) -> bool:
+    """Whether ``text`` has content enough for the semantic stage (``MIN_LETTERS`` letters
+    outside its contacts, links and sums of money)."""
+    n = _letters(text)
+    if n < MIN_LETTERS:
+        return False
+    return n - sum(_letters(e.text) for e in entities if e.kind in ACTION_KINDS) >= MIN_LETTERS
 
 
 class SemanticStage:

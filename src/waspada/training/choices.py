@@ -79,7 +79,7 @@ def choose(P: Prepared, n_tr: int, stages: Stages, oof: dict[str, Any]) -> dict[
         pa, pb = fit_platt(d, y)
         p_sem = sigmoid(pa * d + pb)
         p_sems[c] = p_sem
-        sa, sb, sc = fit_stack(p_fast, p_sem, y, w)
+        sa, sb, sc = fit_stack(p_fast, p_sem, y)
         p_all = sigmoid(sa * logits(p_min) + sb * logits(p_sem) + sc)
         by_c[str(c)] = {
             "log_loss (balanced)": round(float(log_loss(y, p_sem, sample_weight=w)), 4),
@@ -89,13 +89,13 @@ def choose(P: Prepared, n_tr: int, stages: Stages, oof: dict[str, Any]) -> dict[
         }
     best_c = min(C_CANDIDATES, key=lambda c: by_c[str(c)]["log_loss (balanced)"])
     p_sem = p_sems[stages.c] if stages.c in p_sems else p_sems[SEMANTIC_C]
-    sa, sb, sc = fit_stack(p_fast, p_sem, y, w)
+    sa, sb, sc = fit_stack(p_fast, p_sem, y)
     p_all = sigmoid(sa * logits(p_min) + sb * logits(p_sem) + sc)
     hits = np.array([bool(P.hits[i]) for i in rows])
-    base = (hits | P.actionable[rows]) & P.has_content[rows]
+    base = (hits | P.actionable[rows]) & P.has_content[rows] & P.readable[rows]
     by_t: dict[str, Any] = {}
     for t in THRESHOLDS:
-        esc = base | ((p_fast >= t) & P.has_content[rows])
+        esc = base | ((p_fast >= t) & P.has_content[rows] & P.readable[rows])
         cells = per_set(y, ds, np.where(esc, p_all, p_fast))
         by_t[str(t)] = {"escalated": round(float(esc.mean()), 4), "mean F1": _mean_f1(cells),
                         "two-stage auto F1": cells}

@@ -40,6 +40,9 @@ class Prepared:
     has_content: Array  # bool: the model gives an opinion (``model.has_content``)
     #: bool: a contact, a link or a sum of money (``semantic.stage.ACTION_KINDS``): escalated
     actionable: Array = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    #: bool: content enough for the semantic stage (``semantic.stage.readable``): read in no mode
+    #: otherwise
+    readable: Array = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
     @property
     def ind_risk(self) -> Array:
@@ -55,11 +58,11 @@ def prepare(
     from waspada.indicators import stance as stance_mod
     from waspada.scoring import risk
     from waspada.scoring.model import has_content
-    from waspada.semantic.stage import ACTION_KINDS
+    from waspada.semantic.stage import ACTION_KINDS, readable
 
     parts: tuple[list[Array], ...] = ([], [], [], [])
     out = Prepared(list(examples), None, None, [], [], [], np.zeros(0), np.zeros(0))
-    strong, content, action = [], [], []
+    strong, content, action, legible = [], [], [], []
     an = analyzer or default_analyzer()
     for ex in examples:
         ctx, entities, hits = an.analyse(ex.text)
@@ -73,11 +76,13 @@ def prepare(
         strong.append(st.strong_offer)
         content.append(has_content(ctx.text))
         action.append(any(e.kind in ACTION_KINDS for e in entities))
+        legible.append(readable(ctx.text, entities))
     out.X = to_csr(parts[0], parts[1], cfg.dim)
     out.X_content = to_csr(parts[2], parts[3], cfg.dim)
     out.strong_offer = np.array(strong, dtype=bool)
     out.has_content = np.array(content, dtype=bool)
     out.actionable = np.array(action, dtype=bool)
+    out.readable = np.array(legible, dtype=bool)
     return out
 
 

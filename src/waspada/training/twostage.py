@@ -152,9 +152,8 @@ class Scored:
         if variant == "semantic":
             return self.p_sem
         stacked = self.p_stacked()
-        if variant == "all":
-            return stacked
-        return np.where(self.escalated, stacked, self.p_fast)
+        read = self.P.readable[self.rows] if variant == "all" else self.escalated
+        return np.where(read, stacked, self.p_fast)
 
     def second(self, variant: str) -> list[SecondStage | None] | None:
         """The per-row second stage ``prepared.verdicts`` passes to ``combine``."""
@@ -163,8 +162,10 @@ class Scored:
         if variant == "semantic":
             return [partial(_const, float(p)) for p in self.p_sem]
         out: list[SecondStage | None] = []
-        for p, esc in zip(self.p_sem.tolist(), self.escalated.tolist(), strict=True):
-            read = variant == "all" or esc
+        legible = self.P.readable[self.rows].tolist()
+        cols = (self.p_sem.tolist(), self.escalated.tolist(), legible)
+        for p, esc, can in zip(*cols, strict=True):
+            read = can if variant == "all" else esc
             out.append(partial(_stack, self.model, p) if read else None)
         return out
 
@@ -183,10 +184,11 @@ def _stack(model: SemanticModel, p_semantic: float, p_fast: float) -> float:
 
 def escalated_auto(P: Prepared, rows: Array, p_fast: Array) -> Array:
     """``semantic.stage.escalate`` under "auto" for ``rows`` (texts without content: never,
-    as the analyzer gives them no model output)."""
+    as the analyzer gives them no model output; texts too short to judge by their meaning:
+    never, ``semantic.stage.readable``)."""
     hits = np.array([bool(P.hits[i]) for i in rows], dtype=bool)
     out = (p_fast >= UNCERTAIN_AT) | hits | P.actionable[rows]
-    return np.asarray(out & P.has_content[rows], dtype=bool)
+    return np.asarray(out & P.has_content[rows] & P.readable[rows], dtype=bool)
 
 
 def fit_fold(
