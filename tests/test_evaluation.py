@@ -59,15 +59,29 @@ def test_verdicts_are_what_assess_decides_with_the_shipped_model() -> None:
     rows = np.arange(len(exs))
     d = np.asarray(P.X @ model.weights.astype(np.float64)) + model.intercept
     dc = np.asarray(P.X_content @ model.weights.astype(np.float64)) + model.intercept
-    got = verdicts(P, rows, d, dc, (model.platt_a, model.platt_b))
-    for ex, r in zip(exs, got, strict=True):
-        a = assess(ex.text)
-        # float64 here, float32 in assess: the risk may differ by a rounding step, never more
-        assert abs(r.risk - a.risk) <= 1, ex.text
-        assert r.category == a.category or abs(r.risk - a.risk) == 1, ex.text
-    # the texts cover each branch the rules take: high with flags, capped warning, no flag
+    platt = (model.platt_a, model.platt_b)
+    an = default_analyzer()
+    assert an.semantic is not None
+    drafts = [an.first_stage(ex.text) for ex in exs]
+    read = [an.escalates(dr, "auto") for dr in drafts]
+    p_sem = an.semantic.probabilities([dr.ctx.text for dr in drafts]).tolist()
+    stack = an.semantic.model.stack
+    second = [
+        (lambda p_fast, ps=ps: stack(p_fast, ps)) if r else None
+        for r, ps in zip(read, p_sem, strict=True)
+    ]
+    fast_only = verdicts(P, rows, d, dc, platt)
+    two_stage = verdicts(P, rows, d, dc, platt, second)
+    for ex, r_fast, r_two in zip(exs, fast_only, two_stage, strict=True):
+        for r, a in ((r_fast, assess(ex.text, semantic="off")), (r_two, assess(ex.text))):
+            # float64 here, float32 in assess: the risk may differ by a rounding step, never more
+            assert abs(r.risk - a.risk) <= 1, ex.text
+            assert r.category == a.category or abs(r.risk - a.risk) == 1, ex.text
+    # the texts cover each branch the rules take: high with flags, capped warning, no flag, and
+    # texts the semantic stage reads and does not
     levels = [assess(ex.text).level for ex in exs]
     assert "high" in levels and "low" in levels
+    assert any(read) and not all(read)
 
 
 def test_content_matrix_drops_numbers_and_contacts_only() -> None:
@@ -248,7 +262,7 @@ def test_two_stage_verdicts_keep_the_rules() -> None:
 
 
 def test_escalation_matches_the_run_time_rule() -> None:
-    from waspada.semantic.stage import escalate
+    from waspada.semantic.stage import escalate, readable
     from waspada.training.twostage import escalated_auto
 
     exs = [Example(t or " ", "benign", "t", "und", "t") for t in TEXTS]
@@ -258,8 +272,9 @@ def test_escalation_matches_the_run_time_rule() -> None:
     for p in (0.0, 0.1, 0.2, 0.9):
         got = escalated_auto(P, rows, np.full(len(exs), p))
         for i, ex in enumerate(exs):
-            _, entities, hits = an.analyse(ex.text)
-            want = escalate("auto", p, hits, entities) and bool(P.has_content[i])
+            ctx, entities, hits = an.analyse(ex.text)
+            want = (escalate("auto", p, hits, entities) and bool(P.has_content[i])
+                    and readable(ctx.text, entities))
             assert got[i] == want, (ex.text, p)
 
 

@@ -237,9 +237,15 @@ def default_analyzer() -> Analyzer:
     return Analyzer()
 
 
-def assess(text: str, *, lang: str | None = None, country: str | None = None) -> Assessment:
-    """``default_analyzer().assess(text, lang=lang, country=country)``: see ``Analyzer.assess``."""
-    return default_analyzer().assess(text, lang=lang, country=country)
+def assess(
+    text: str,
+    *,
+    lang: str | None = None,
+    country: str | None = None,
+    semantic: SemanticMode | None = None,
+) -> Assessment:
+    """``default_analyzer().assess(text, ...)``: see ``Analyzer.assess``."""
+    return default_analyzer().assess(text, lang=lang, country=country, semantic=semantic)
 
 
 def _load_model(config: AnalyzerConfig) -> model_mod.LinearModel | None:

@@ -148,3 +148,32 @@ def test_the_configuration_file_names_encoder_model_and_mode(tmp_path: Path) -> 
         AnalyzerConfig.from_file(conf)
     conf.write_text('encoder = "none"\n', encoding="utf-8")
     assert AnalyzerConfig.from_file(conf).encoder is None
+
+
+def test_a_text_too_short_to_judge_by_meaning_is_never_read(tmp_path: Path) -> None:
+    an = analyzer_with(tmp_path, 0.99)
+    for text in ("call 081-234-5678", "Ok lar...", "WA 0812-3456-7890 gaji 10jt"):
+        assert an.assess(text, semantic="all").semantic is None, text
+    # the same call with a sentence around it has content enough
+    longer = "Please call me back tomorrow about the rent, 081-234-5678"
+    assert an.assess(longer, semantic="all").semantic == pytest.approx(0.99)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("abcdefghijk", False),  # 11 letters
+        ("abcdefghijkl", True),  # 12
+        ("招聘客服高薪", True),  # 6 ideographs count 12
+        ("招聘客服高", False),
+        ("call 081-234-5678 now", False),
+        ("1234567890 1234567890 1234567890", False),
+    ],
+)
+def test_readable_counts_letters_outside_identifiers(text: str, expected: bool) -> None:
+    from waspada.analyzer import default_analyzer
+    from waspada.semantic.stage import readable
+    from waspada.types import Context
+
+    ctx = Context.of(text)
+    assert readable(ctx.text, default_analyzer().recognize(ctx)) is expected
