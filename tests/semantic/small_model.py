@@ -48,11 +48,23 @@ def train_small_model(path: Path) -> Path:
 
 def scan_texts(n_uci: int = 16) -> list[dict[str, str]]:
     """Records the model was not fitted on: ``n_uci`` later UCI rows (ham and spam) and the
-    bundled synthetic lures (code paths only, never a measure of quality)."""
+    bundled synthetic lures (code paths only, never a measure of quality), less those too short
+    for the semantic stage to read in any mode (``semantic.stage.readable``), so that "all"
+    reads every record."""
+    from waspada.analyzer import default_analyzer
+    from waspada.semantic.stage import readable
+    from waspada.types import Context
+
     recs = [{"id": r["id"], "text": r["text"]} for r in _uci()[TRAIN_ROWS:TRAIN_ROWS + n_uci]]
     with LURES.open(encoding="utf-8") as f:
         recs += [{"id": d["id"], "text": d["text"]} for d in map(json.loads, f)]
-    return recs
+    an = default_analyzer()
+    kept = []
+    for r in recs:
+        ctx = Context.of(r["text"])
+        if readable(ctx.text, an.recognize(ctx)):
+            kept.append(r)
+    return kept
 
 
 def write_scan_input(path: Path, n_uci: int = 16) -> int:
