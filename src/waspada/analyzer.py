@@ -146,9 +146,9 @@ class Analyzer:
         content (``semantic.stage.readable``)."""
         if self.semantic is None or draft.output is None:
             return False
-        if not readable(draft.ctx.text, draft.entities):
-            return False
         mode = semantic or self.config.semantic
+        if mode == "off" or not readable(draft.ctx.text, draft.entities):
+            return False
         return escalate(mode, draft.output.p_risky, draft.hits, draft.entities)
 
     def assess_drafts(
