@@ -18,7 +18,7 @@ PACKAGE = SRC / "waspada"
 #: subpackage or from a LOWER layer only (docs/analyzer.md, ../shared/DESIGN.md "arrows point down")
 LAYERS = {
     "errors": 0,
-    "datafiles": 1, "jsontext": 1, "procs": 1,
+    "datafiles": 1, "jsontext": 1, "procs": 1, "tlp": 1,
     "text": 2,
     "types": 3, "config": 3, "store": 3,
     "recognizers": 4, "indicators": 4, "scoring": 4, "semantic": 4,

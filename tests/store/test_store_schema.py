@@ -49,6 +49,8 @@ def test_database_at_version_1_migrates_to_latest_and_keeps_its_rows(tmp_path: P
         assert st.version() == schema.latest_version()
         assert st.query("SELECT id, text FROM documents") == [("abc", "hello")]
         assert st.query("SELECT count(*) FROM scans") == [(0,)]
+        # a document stored before TLP levels existed is AMBER (migration 7), not unmarked
+        assert st.query("SELECT tlp FROM documents") == [("amber",)]
 
 
 def test_an_appended_migration_is_applied_once(tmp_path: Path) -> None:

@@ -186,6 +186,11 @@ _V6 = (
     "ALTER TABLE scans ADD COLUMN semantic VARCHAR",
 )
 
+# the Traffic Light Protocol level of each document (waspada.tlp): what an export, a page or an
+# API answer may let out. Documents stored before this version, and any scan that does not set
+# one, are AMBER.
+_V7 = ("ALTER TABLE documents ADD COLUMN tlp VARCHAR DEFAULT 'amber'",)
+
 #: every migration, in order; append only (see module docstring)
 MIGRATIONS: list[Migration] = [
     Migration(1, "documents, assessments, entities, indicator hits, quarantine", _V1),
@@ -195,6 +200,7 @@ MIGRATIONS: list[Migration] = [
     Migration(5, "documents.posted_raw (an unreadable time as given), scans.duplicates", _V5),
     Migration(6, "documents.semantic (the semantic stage's P, NULL: not read), scans.semantic",
               _V6),
+    Migration(7, "documents.tlp (the TLP 2.0 level; AMBER unless set)", _V7),
 ]
 
 

@@ -68,6 +68,8 @@ DOCUMENTS = Table("documents", (
     Column("posted_raw", "VARCHAR", _S),
     # the semantic stage's P(risky); NULL when the stage did not read the text
     Column("semantic", "DOUBLE", pa.float64()),
+    # the TLP 2.0 level (waspada.tlp); the store fills the default, AMBER
+    Column("tlp", "VARCHAR"),
 ))
 ASSESSMENTS = Table("assessments", (
     Column("doc_key", "BIGINT"), Column("model_version", "VARCHAR", _S),
