@@ -21,7 +21,9 @@ link or a salary, so it is still read. docs/semantic.md gives the share escalate
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -75,6 +77,14 @@ class SemanticStage:
         return self.model.probabilities(self.cache.embed(texts))
 
 
+def auto_rule(p_fast: Any, flagged: Any, actionable: Any, at: float = UNCERTAIN_AT) -> Any:
+    """The "auto" rule of the module docstring on its three inputs: the fast P(risky), whether a
+    red flag or counter-signal fired, whether the text is actionable. For one text (a float and
+    two bools: a bool) or for many (numpy arrays: a bool array, as the evaluation applies it;
+    ``at`` lets it try other thresholds)."""
+    return (p_fast >= at) | flagged | actionable
+
+
 def escalate(
     mode: SemanticMode, p_fast: float | None, hits: Sequence[IndicatorHit],
     entities: Sequence[Entity],
@@ -84,8 +94,5 @@ def escalate(
         return True
     if mode == "off":
         return False
-    if p_fast is not None and p_fast >= UNCERTAIN_AT:
-        return True
-    if hits:
-        return True
-    return any(e.kind in ACTION_KINDS for e in entities)
+    return bool(auto_rule(-math.inf if p_fast is None else p_fast, bool(hits),
+                          any(e.kind in ACTION_KINDS for e in entities)))

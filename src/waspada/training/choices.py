@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from waspada.semantic.stage import auto_rule
 from waspada.training.prepared import Array, Prepared
 from waspada.training.recipe import balanced_weights, fit_platt
 from waspada.training.semantic import SEMANTIC_C, fit_stack, logits, oof_decision
@@ -92,10 +93,11 @@ def choose(P: Prepared, n_tr: int, stages: Stages, oof: dict[str, Any]) -> dict[
     sa, sb, sc = fit_stack(p_fast, p_sem, y)
     p_all = sigmoid(sa * logits(p_min) + sb * logits(p_sem) + sc)
     hits = np.array([bool(P.hits[i]) for i in rows])
-    base = (hits | P.actionable[rows]) & P.has_content[rows] & P.readable[rows]
+    gate = P.has_content[rows] & P.readable[rows]
+    without_p = auto_rule(-np.inf, hits, P.actionable[rows]) & gate  # flags and actions alone
     by_t: dict[str, Any] = {}
     for t in THRESHOLDS:
-        esc = base | ((p_fast >= t) & P.has_content[rows] & P.readable[rows])
+        esc = auto_rule(p_fast, hits, P.actionable[rows], at=t) & gate
         cells = per_set(y, ds, np.where(esc, p_all, p_fast))
         by_t[str(t)] = {"escalated": round(float(esc.mean()), 4), "mean F1": _mean_f1(cells),
                         "two-stage auto F1": cells}
@@ -104,5 +106,5 @@ def choose(P: Prepared, n_tr: int, stages: Stages, oof: dict[str, Any]) -> dict[
     return {
         "c": {"candidates": by_c, "chosen": best_c, "used": stages.c},
         "threshold": {"candidates": by_t, "chosen": best_t, "escalated without P":
-                      round(float(base.mean()), 4)},
+                      round(float(without_p.mean()), 4)},
     }

@@ -34,7 +34,7 @@ import numpy as np
 
 from waspada.scoring.risk import RiskResult
 from waspada.semantic.classifier import SemanticModel
-from waspada.semantic.stage import UNCERTAIN_AT
+from waspada.semantic.stage import auto_rule
 from waspada.training.prepared import Array, Prepared, SecondStage, verdicts
 from waspada.training.recipe import Fitted, Recipe, fit_platt, fit_raw
 from waspada.training.semantic import SEMANTIC_C, fit_semantic, logits
@@ -187,7 +187,7 @@ def escalated_auto(P: Prepared, rows: Array, p_fast: Array) -> Array:
     as the analyzer gives them no model output; texts too short to judge by their meaning:
     never, ``semantic.stage.readable``)."""
     hits = np.array([bool(P.hits[i]) for i in rows], dtype=bool)
-    out = (p_fast >= UNCERTAIN_AT) | hits | P.actionable[rows]
+    out = auto_rule(p_fast, hits, P.actionable[rows])
     return np.asarray(out & P.has_content[rows] & P.readable[rows], dtype=bool)
 
 
