@@ -108,6 +108,22 @@ def test_identifiers_are_named_only_next_to_a_red_flag() -> None:
     assert "Be careful with: hr@company.co.id, 0812-3456-7890." in explain(r, hits, ents, "en")
 
 
+def test_an_e_mail_is_not_called_a_link() -> None:
+    # the model's web-address feature fires on the domain of an e-mail; a vacancy whose only
+    # address is an e-mail must not read "the model also reacted to: a link"
+    r = RiskResult(risk=7, level="low", category="benign",
+                   features=[{"feature": "shape:url", "weight": 0.21}])
+    mail = [Entity("email", "rekrutmen@alfamart.co.id", 0, 24, "rekrutmen@alfamart.co.id")]
+    assert "an e-mail address" in explain(r, [], mail, "en")
+    assert "link" not in explain(r, [], mail, "en")
+    assert "tautan" not in explain(r, [], mail, "id")
+    link = [*mail, Entity("url", "https://x.co.id/", 30, 45, "https://x.co.id/")]
+    assert "a link" in explain(r, [], link, "en")  # with a real link, it is one
+    text = ("Lowongan kerja Staff Akuntansi di PT Sumber Alfaria Trijaya. Syarat: S1 Akuntansi, "
+            "pengalaman minimal 1 tahun. Kirim CV ke rekrutmen@alfamart.co.id.")
+    assert "tautan" not in assess(text, lang="id", semantic="off").explanation
+
+
 def test_the_pipeline_explains_a_text_without_feature_ids() -> None:
     text = "Hubungi Telegram @kerja_cepat atau WA 0812-3456-7890, call 081-234-5678 sekarang"
     for lang in ("en", "id"):

@@ -151,7 +151,7 @@ def explain(
         parts.append(t[f"do.{result.category}"])
     elif red and not advisory:
         parts.append(t["do.low"])
-    words = _features(result, lang)
+    words = _features(result, lang, entities)
     if words:
         parts.append(t["features"].format(words=", ".join(words)))
     if semantic is not None and semantic >= 0.5 and result.category in _SHORT_CATEGORIES:
@@ -183,12 +183,18 @@ def _identifiers(entities: list[Entity]) -> list[str]:
     return list(seen)
 
 
-def _features(result: RiskResult, lang: str) -> list[str]:
+def _features(result: RiskResult, lang: str, entities: Sequence[Entity] = ()) -> list[str]:
     feats = [f for f in result.features if isinstance(f, dict) and "feature" in f]
     pos = [f for f in feats if _num(f.get("weight")) > 0]
     pos.sort(key=lambda f: -_num(f.get("weight")))
+    # the model's web-address feature also fires on an e-mail's domain: in a text whose only
+    # web address is an e-mail, that is what the model saw, not "a link"
+    kinds = {e.kind for e in entities}
+    email_only = "email" in kinds and "url" not in kinds
     said: dict[str, None] = {}
     for f in pos:
+        if email_only and f.get("feature") == "shape:url":
+            f = {"feature": "ent:email"}
         phrase = feature_in_words(f, lang)
         if phrase:
             said.setdefault(phrase, None)
