@@ -30,8 +30,7 @@ import numpy as np
 
 from waspada.training.cv import metrics
 from waspada.training.datasets import load_all
-from waspada.training.evaluate import combined_probability
-from waspada.training.prepared import prepare
+from waspada.training.prepared import Prepared, prepare, verdicts
 from waspada.training.recipe import (
     DEFAULT_RECIPE,
     Recipe,
@@ -65,7 +64,24 @@ VARIANTS: dict[str, Recipe] = {
 }
 
 
+def _examples() -> list[Any]:
+    everything = load_all()
+    ex = [e for e in everything if e.role == "train"]
+    ex += [e for e in everything if e.role == "recall_test"]
+    ex += [e for e in everything if e.role == "fpr_test"]
+    return ex
+
+
+def _prepare(ex: list[Any]) -> Prepared:
+    t0 = time.perf_counter()
+    P = prepare(ex, DEFAULT_CONFIG)
+    print(f"featurised {len(ex)} texts in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    return P
+
+
 def load_cache(path: Path | None) -> dict[str, Any]:
+    """The feature matrix and labels (from ``path`` when cached). The held-out rates also need
+    every text's indicators and stance: ``prepared(d)`` computes them once, on first use."""
     from scipy.sparse import csr_matrix, load_npz, save_npz
 
     if path is not None and path.is_file() and path.with_suffix(".meta.npz").is_file():
@@ -74,31 +90,27 @@ def load_cache(path: Path | None) -> dict[str, Any]:
             d = {k: z[k] for k in z.files}
         d["X"] = X
         return d
-    everything = load_all()
-    ex = [e for e in everything if e.role == "train"]
-    ex += [e for e in everything if e.role == "recall_test"]
-    ex += [e for e in everything if e.role == "fpr_test"]
-    t0 = time.perf_counter()
-    P = prepare(ex, DEFAULT_CONFIG)
-    print(f"featurised {len(ex)} texts in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    ex = _examples()
+    P = _prepare(ex)
     d = {
         "X": csr_matrix(P.X),
         "y": np.array([e.y for e in ex]),
         "dataset": np.array([e.dataset for e in ex]),
         "group": np.array([e.group for e in ex]),
         "role": np.array([e.role for e in ex]),
-        "ind_risk": P.ind_risk,
-        "counter": P.counter,
     }
     if path is not None:
         save_npz(path, d["X"])
         np.savez(path.with_suffix(".meta.npz"), **{k: v for k, v in d.items() if k != "X"})
+    d["prepared"] = P
     return d
 
 
-class _P:  # the slice of evaluate.Prepared that combined_probability reads
-    def __init__(self, ind_risk: Any, counter: Any) -> None:
-        self.ind_risk, self.counter = ind_risk, counter
+def prepared(d: dict[str, Any]) -> Prepared:
+    if "prepared" not in d:
+        d["prepared"] = _prepare(_examples())
+    P: Prepared = d["prepared"]
+    return P
 
 
 def _lodo(d: dict[str, Any], score: Any) -> dict[str, Any]:
@@ -130,17 +142,18 @@ def run_lodo_fast(d: dict[str, Any], r: Recipe) -> dict[str, Any]:
 
 
 def _heldout_rates(d: dict[str, Any], fit: Any) -> dict[str, Any]:
-    """Job-scam recall and job-ads false-positive rate of ``fit`` (Platt-calibrated), the model
-    alone and combined with the indicators."""
-    X, role = d["X"], d["role"]
+    """Job-scam recall and job-ads false-positive rate of ``fit``: the share rated medium or
+    high by every verdict rule ``assess()`` applies (``prepared.verdicts``: the evidence rules and
+    the stance cap; fast stage only), and by the Platt-calibrated model alone at P >= 0.5."""
+    P = prepared(d)
     a, b = fit.platt
-    P = _P(d["ind_risk"], d["counter"])
     out: dict[str, Any] = {}
     for label, rl in [("ph_job_recall", "recall_test"), ("id_job_ads_fpr", "fpr_test")]:
-        rows = np.flatnonzero(role == rl)
-        p = 1 / (1 + np.exp(-(a * fit.decision(X[rows]) + b)))
-        pc = combined_probability(P, p, rows)
-        out[label] = round(float(np.mean(pc >= 0.5)), 4)
+        rows = np.flatnonzero(d["role"] == rl)
+        decision = fit.decision(P.X[rows])
+        rated = verdicts(P, rows, decision, fit.decision(P.X_content[rows]), fit.platt)
+        out[label] = round(float(np.mean([r.level != "low" for r in rated])), 4)
+        p = 1 / (1 + np.exp(-(a * decision + b)))
         out[label + " (model)"] = round(float(np.mean(p >= 0.5)), 4)
     return out
 
