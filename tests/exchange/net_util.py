@@ -13,7 +13,7 @@ from waspada.ingest.scan import scan
 from waspada.store.db import Store
 
 
-def http(url: str, body: bytes | None = None,
+def call(url: str, body: bytes | None = None,
          headers: dict[str, str] | None = None) -> tuple[int, dict[str, Any] | bytes]:
     """(status, JSON document or raw bytes) of one request; an HTTP error is returned, not
     raised."""

@@ -4,12 +4,16 @@ real stores."""
 
 from __future__ import annotations
 
+import functools
+import http.client
 import json
 import logging
 import re
 import signal
 import subprocess
 import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import private_set_intersection.python as psi_lib
@@ -22,7 +26,7 @@ from waspada.cli.exchange_net import net_app
 from waspada.errors import ConfigError, TransportError
 from waspada.exchange.psi import VERSION_HEADER, PsiServer, query, store_identifiers
 
-from .net_util import http, scanned_store
+from .net_util import call, scanned_store
 
 OURS = {"phone:+6281234567890", "telegram:hrd_phnompenh", "whatsapp:+855965550142",
         "crypto_wallet:TQ5NpGoJ4bW1hPv3D8n5dN7hWzvRz3uB1z", "email:hr@kerja-luar.example"}
@@ -48,7 +52,7 @@ def test_a_larger_set_uses_the_compressed_setup_and_stays_exact() -> None:
     ours = {f"phone:+62812{i:07d}" for i in range(300)}
     asked = {f"phone:+62812{i:07d}" for i in range(290, 320)}
     with PsiServer(ours, max_query=50).start() as server:
-        status, info = http(server.url + "psi/info")
+        status, info = call(server.url + "psi/info")
         assert status == 200 and isinstance(info, dict)
         assert (info["data_structure"], info["fpr"], info["mode"]) == ("gcs", 1e-9,
                                                                        "intersection")
@@ -61,7 +65,7 @@ def test_cardinality_mode_tells_only_how_many() -> None:
         assert query(server.url, asked) == 2
         # a client that asks for the identifiers themselves is refused by the server
         request = psi_lib.client.CreateWithNewKey(True).CreateRequest(sorted(asked))
-        status, body = http(server.url + "psi/query", request.SerializeToString(), VERSION)
+        status, body = call(server.url + "psi/query", request.SerializeToString(), VERSION)
         assert status == 400 and isinstance(body, dict)
         assert "cardinality queries only" in body["error"]
 
@@ -70,12 +74,12 @@ def test_a_query_over_the_bound_is_refused_by_the_server_and_the_client() -> Non
     asked = [f"telegram:user{i}" for i in range(6)]
     with PsiServer(OURS, max_query=5).start() as server:
         request = psi_lib.client.CreateWithNewKey(True).CreateRequest(asked)
-        status, body = http(server.url + "psi/query", request.SerializeToString(), VERSION)
+        status, body = call(server.url + "psi/query", request.SerializeToString(), VERSION)
         assert status == 413 and isinstance(body, dict)
         assert body["error"] == "the query holds 6 identifiers; this server answers at most 5"
         # a body over the byte limit is refused before it is read
         big = b"\x12\x21" + b"\x00" * (server.psi_set.body_limit + 1)
-        status, body = http(server.url + "psi/query", big, VERSION)
+        status, body = call(server.url + "psi/query", big, VERSION)
         assert status == 413 and isinstance(body, dict) and "reads at most" in body["error"]
         with pytest.raises(TransportError, match=r"holds 6 identifiers.*at most 5"):
             query(server.url, asked)
@@ -91,8 +95,24 @@ def test_a_query_over_the_bound_is_refused_by_the_server_and_the_client() -> Non
 def test_a_malformed_body_is_a_clear_400_and_the_server_keeps_serving(body: bytes,
                                                                        says: str) -> None:
     with PsiServer(OURS).start() as server:
-        status, answer = http(server.url + "psi/query", body, VERSION)
+        status, answer = call(server.url + "psi/query", body, VERSION)
         assert status == 400 and isinstance(answer, dict) and says in answer["error"]
+        assert query(server.url, {"phone:+6281234567890"}) == {"phone:+6281234567890"}
+
+
+def test_a_body_without_its_length_is_refused() -> None:
+    with PsiServer(OURS).start() as server:
+        host, port = server.url[len("http://"):].rstrip("/").split(":")
+        con = http.client.HTTPConnection(host, int(port), timeout=30)
+        con.putrequest("POST", "/psi/query")
+        con.putheader(VERSION_HEADER, "1")
+        con.putheader("Transfer-Encoding", "chunked")
+        con.endheaders()
+        con.send(b"4\r\nabcd\r\n0\r\n\r\n")
+        r = con.getresponse()
+        assert r.status == 411
+        assert json.loads(r.read())["error"] == "give the body's Content-Length"
+        con.close()
         assert query(server.url, {"phone:+6281234567890"}) == {"phone:+6281234567890"}
 
 
@@ -101,11 +121,11 @@ def test_the_protocol_version_is_checked() -> None:
         for headers, says in [({}, "no Waspada-PSI-Version header"),
                               ({VERSION_HEADER: "2"}, "version '2'")]:
             for path, body in [("psi/setup", None), ("psi/query", b"")]:
-                status, answer = http(server.url + path, body, headers)
+                status, answer = call(server.url + path, body, headers)
                 assert status == 400 and isinstance(answer, dict)
                 assert answer["error"] == ("this server speaks PSI protocol version 1; the "
                                            f"request has {says}")
-        status, answer = http(server.url + "psi/nothing")
+        status, answer = call(server.url + "psi/nothing")
         assert status == 404
 
 
@@ -129,6 +149,27 @@ def test_bad_settings_and_an_unreachable_server_are_clear_errors() -> None:
     server.close()  # the port is free again: nothing answers there
     with pytest.raises(TransportError, match="cannot reach the PSI server"):
         query(url, {"phone:+6281234567890"})
+
+
+def test_a_server_that_is_not_a_psi_server_is_named(tmp_path: Path) -> None:
+    (tmp_path / "psi").mkdir()
+    (tmp_path / "psi" / "info").write_text("<html>a web page</html>", encoding="utf-8")
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    web = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=web.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{web.server_address[1]}/"
+        with pytest.raises(TransportError, match="is not a PSI server: /psi/info is not JSON"):
+            query(url, {"phone:+6281234567890"})
+        (tmp_path / "psi" / "info").write_text('{"protocol": 2}', encoding="utf-8")
+        with pytest.raises(TransportError, match="speaks protocol version 2; this client "
+                                                 "speaks 1"):
+            query(url, {"phone:+6281234567890"})
+    finally:
+        web.shutdown()
+        thread.join()
+        web.server_close()
 
 
 IDS = st.sampled_from([f"{k}:{v}" for k in ("phone", "telegram", "line") for v in "abcdefgh"])

@@ -253,7 +253,10 @@ def query(url: str, identifiers: Iterable[str], *,
     the identifiers nor the answer. A refusal, another protocol version or an unreachable
     server is a ``TransportError`` with the server's reason."""
     base = url if url.endswith("/") else url + "/"
-    info = json.loads(_fetch(base + "psi/info", None, timeout))
+    try:
+        info = json.loads(_fetch(base + "psi/info", None, timeout))
+    except ValueError as e:  # not JSON (UnicodeDecodeError is a ValueError too)
+        raise TransportError(f"{base} is not a PSI server: /psi/info is not JSON") from e
     if not isinstance(info, dict) or info.get("protocol") != PROTOCOL_VERSION:
         got = info.get("protocol") if isinstance(info, dict) else info
         raise TransportError(f"PSI server {base} speaks protocol version {got!r}; this client "
