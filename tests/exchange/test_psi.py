@@ -59,6 +59,18 @@ def test_a_larger_set_uses_the_compressed_setup_and_stays_exact() -> None:
         assert query(server.url, asked) == {f"phone:+62812{i:07d}" for i in range(290, 300)}
 
 
+def test_the_setup_keeps_no_trace_of_the_order_of_the_server_set() -> None:
+    """The server's set goes out sorted by ciphertext (RAW) or as sorted hashes (GCS): which
+    rank a matched identifier has among the server's sorted identifiers stays hidden."""
+    with PsiServer(OURS).start() as server:
+        status, body = call(server.url + "psi/setup", None, VERSION)
+    assert status == 200 and isinstance(body, bytes) and server.psi_set.data_structure == "raw"
+    setup = psi_lib.ServerSetup()
+    setup.ParseFromString(body)
+    elements = list(setup.raw.encrypted_elements)
+    assert len(elements) == len(OURS) and elements == sorted(elements)
+
+
 def test_cardinality_mode_tells_only_how_many() -> None:
     asked = {"phone:+6281234567890", "telegram:hrd_phnompenh", "telegram:nobody"}
     with PsiServer(OURS, mode="cardinality").start() as server:

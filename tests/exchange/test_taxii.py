@@ -4,6 +4,7 @@ their reasons, credentials, and the CLI."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -18,7 +19,7 @@ from typer.testing import CliRunner
 
 from waspada.cli.exchange_net import net_app
 from waspada.errors import TransportError
-from waspada.exchange.taxii import pull, push
+from waspada.exchange.taxii import envelopes, pull, push
 
 from .net_medallion import MAX_PAGE_SIZE, PASSWORD, READ_ONLY, TINY_ROOT, USER, Medallion
 
@@ -58,9 +59,9 @@ def test_a_pushed_bundle_is_pulled_back_unchanged(taxii: Medallion) -> None:
     bundle = stix_bundle()
     summary = push(bundle, taxii.collection(), **AUTH)
     assert summary["status"] == "complete"
-    assert (summary["sent"], summary["total_count"], summary["success_count"],
-            summary["failure_count"], summary["pending_count"], summary["unaccounted"]) == (
-        3, 3, 3, 0, 0, 0)
+    assert (summary["sent"], summary["requests"], summary["total_count"],
+            summary["success_count"], summary["failure_count"], summary["pending_count"],
+            summary["unaccounted"]) == (3, 1, 3, 3, 0, 0, 0)
     got = pull(taxii.collection(), **AUTH)
     assert got["type"] == "bundle" and got["id"].startswith("bundle--")
     assert by_id(got["objects"]) == by_id(bundle["objects"])  # ids, types and content
@@ -95,14 +96,60 @@ def test_objects_the_server_refuses_are_listed_with_its_reason(taxii: Medallion)
     assert {f["message"] for f in again["failures"]} == {"Unable to process object"}
 
 
+def test_a_bundle_over_the_servers_request_size_goes_in_several_requests(
+        taxii: Medallion) -> None:
+    bundle = stix_bundle(n_indicators=20)  # about 9,000 bytes; the tiny root takes 2,000
+    summary = push(bundle, taxii.collection(root=TINY_ROOT), **AUTH)
+    assert summary["requests"] > 4 and len(summary["status_ids"]) == summary["requests"]
+    assert (summary["success_count"], summary["failure_count"], summary["unaccounted"]) == (
+        22, 0, 0)
+    got = pull(taxii.collection(root=TINY_ROOT), **AUTH)["objects"]
+    assert by_id(got) == by_id(bundle["objects"])
+
+
+def test_an_object_no_request_can_hold_is_named_and_nothing_is_sent(taxii: Medallion) -> None:
+    bundle = stix_bundle(n_indicators=3)
+    bundle["objects"][2]["description"] = "x" * 3000
+    with pytest.raises(TransportError, match=rf"STIX object {bundle['objects'][2]['id']} "
+                                             r"takes \d+ bytes.*at most 2000 a request"):
+        push(bundle, taxii.collection(root=TINY_ROOT), **AUTH)
+    assert pull(taxii.collection(root=TINY_ROOT), **AUTH)["objects"] == []
+
+
 def test_a_request_the_server_rejects_is_a_clear_error(taxii: Medallion) -> None:
-    with pytest.raises(TransportError, match=r"HTTP 413\): ProcessingError: Content-Length "
-                                             r"header not valid or exceeds maximum"):
-        push(stix_bundle(n_indicators=20), taxii.collection(root=TINY_ROOT), **AUTH)
+    nowhere = taxii.collection("00000000-0000-4000-8000-000000000000")
+    with pytest.raises(TransportError, match=r"HTTP 404\): ProcessingError: Collection "
+                                             "'00000000-0000-4000-8000-000000000000' not found"):
+        push(stix_bundle(), nowhere, **AUTH)
+    with pytest.raises(TransportError, match="HTTP 404"):
+        pull(nowhere, **AUTH)
     with pytest.raises(TransportError, match="does not allow writing"):
         push(stix_bundle(), taxii.collection(READ_ONLY), **AUTH)
-    with pytest.raises(TransportError, match="HTTP 404"):
-        pull(taxii.collection("00000000-0000-4000-8000-000000000000"), **AUTH)
+
+
+OBJECTS = st.lists(st.builds(
+    lambda i, text: {"type": "note", "id": f"note--{i:08d}", "content": text},
+    st.integers(0, 10**8), st.text(max_size=300)), max_size=30)
+
+
+@settings(max_examples=60, deadline=None)
+@given(objects=OBJECTS, max_bytes=st.integers(60, 3000))
+def test_envelopes_hold_every_object_once_in_order_within_the_size(
+        objects: list[dict[str, Any]], max_bytes: int) -> None:
+    if not objects:
+        objects = [{"type": "note", "id": "note--1", "content": ""}]
+    alone = [len(json.dumps({"objects": [o]}, ensure_ascii=False).encode()) for o in objects]
+    if max(alone) > max_bytes:
+        with pytest.raises(TransportError, match="nothing was sent"):
+            list(envelopes(objects, max_bytes))
+        return
+    texts = list(envelopes(objects, max_bytes))
+    assert all(len(t.encode("utf-8")) <= max_bytes for t in texts)
+    assert [o for t in texts for o in json.loads(t)["objects"]] == objects
+    # full: the first object of each next envelope would not have fitted in the one before
+    for a, b in itertools.pairwise(texts):
+        first = json.dumps(json.loads(b)["objects"][0], ensure_ascii=False)
+        assert len(a.encode("utf-8")) + 2 + len(first.encode("utf-8")) > max_bytes
 
 
 def test_wrong_credentials_are_a_clear_error_without_the_password(taxii: Medallion) -> None:

@@ -1,9 +1,10 @@
 """Push STIX 2.1 bundles to, and pull them from, a partner's TAXII 2.1 collection
 (taxii2-client 2.3.0; docs/exchange-transport.md).
 
-``push`` adds a bundle's objects and waits for the server's status: how many objects it
-accepted, refused (each with its reason) and still has pending, and how many it did not
-account for; nothing is left unsaid. ``pull`` gets every object of a collection, page after
+``push`` adds a bundle's objects, in envelopes no longer than the API root's
+``max_content_length``, and waits for the server's status: how many objects it accepted,
+refused (each with its reason) and still has pending, and how many it did not account for;
+nothing is left unsaid. ``pull`` gets every object of a collection, page after
 page (TAXII's ``more`` and ``next``), optionally only those added after a time, as one bundle.
 Every failure (unreachable, refused credentials, a collection that cannot be read or written,
 a request the server rejects) is a ``TransportError`` naming the collection and giving the
@@ -20,7 +21,7 @@ from typing import Any
 
 import requests
 from taxii2client.exceptions import TAXIIServiceException
-from taxii2client.v21 import Collection
+from taxii2client.v21 import ApiRoot, Collection
 
 from waspada.errors import TransportError
 
@@ -29,23 +30,57 @@ PAGE_SIZE = 100
 #: seconds to wait for a push's status to leave "pending", and between two looks at it
 STATUS_TIMEOUT_S = 60
 STATUS_POLL_S = 1
+#: bytes of an envelope around its objects: ``{"objects": []}``
+_ENVELOPE = len('{"objects": []}')
 
 
 def push(bundle: dict[str, Any], collection_url: str, *, user: str | None = None,
          password: str | None = None, status_timeout_s: int = STATUS_TIMEOUT_S
          ) -> dict[str, Any]:
-    """Add the objects of the STIX bundle ``bundle`` to the collection at ``collection_url``;
-    return the server's status summary: ``status``, ``total_count``, ``success_count``,
-    ``failure_count``, ``pending_count``, ``failures`` and ``pendings`` (each ``{id,
-    version, message}``), and ``unaccounted`` (objects sent that the status does not count)."""
+    """Add the objects of the STIX bundle ``bundle`` to the collection at ``collection_url``,
+    in as many requests as the API root's ``max_content_length`` asks; return the server's
+    status, summed over the requests: ``status`` ("complete" when every request is),
+    ``sent``, ``requests``, ``total_count``, ``success_count``, ``failure_count``,
+    ``pending_count``, ``failures`` and ``pendings`` (each ``{id, version, message}``),
+    ``unaccounted`` (objects sent that no status counts) and ``status_ids``."""
     objects = bundle_objects(bundle)
+    summary = _summary([], 0)
     if not objects:
-        return _summary(None, 0)
+        return summary
     with _talking(collection_url, user):
         collection = Collection(collection_url, user=user, password=password)
-        status = collection.add_objects({"objects": objects}, wait_for_completion=True,
-                                        poll_interval=STATUS_POLL_S, timeout=status_timeout_s)
-    return _summary(status, len(objects))
+        root = ApiRoot(collection_url.split("/collections/", 1)[0] + "/", user=user,
+                       password=password)
+        statuses = [collection.add_objects(envelope, wait_for_completion=True,
+                                           poll_interval=STATUS_POLL_S,
+                                           timeout=status_timeout_s)
+                    for envelope in envelopes(objects, root.max_content_length)]
+    return _summary(statuses, len(objects))
+
+
+def envelopes(objects: list[dict[str, Any]], max_bytes: int) -> Iterator[str]:
+    """TAXII envelopes (JSON text) of ``objects`` in order, each at most ``max_bytes`` long in
+    UTF-8; an object too long for any envelope is a ``TransportError`` naming it (nothing is
+    sent: the check runs before the first envelope goes out)."""
+    texts = [json.dumps(o, ensure_ascii=False) for o in objects]
+    sizes = [len(t.encode("utf-8")) for t in texts]
+    for obj, size in zip(objects, sizes, strict=True):
+        if _ENVELOPE + size > max_bytes:
+            raise TransportError(f"STIX object {obj['id']} takes {_ENVELOPE + size} bytes in "
+                                 f"an envelope; the server takes at most {max_bytes} a request:"
+                                 " nothing was sent")
+    start, used = 0, _ENVELOPE
+    for i, size in enumerate(sizes):
+        extra = size + (2 if i > start else 0)  # ", " between two objects
+        if used + extra > max_bytes:
+            yield _envelope(texts[start:i])
+            start, used, extra = i, _ENVELOPE, size
+        used += extra
+    yield _envelope(texts[start:])
+
+
+def _envelope(texts: list[str]) -> str:
+    return '{"objects": [' + ", ".join(texts) + "]}"
 
 
 def pull(collection_url: str, *, user: str | None = None, password: str | None = None,
@@ -94,17 +129,15 @@ def bundle_objects(bundle: object) -> list[dict[str, Any]]:
     return objects
 
 
-def _summary(status: Any, sent: int) -> dict[str, Any]:
-    if status is None:
-        return {"status": "complete", "status_id": None, "sent": 0, "total_count": 0,
-                "success_count": 0, "failure_count": 0, "pending_count": 0,
-                "failures": [], "pendings": [], "unaccounted": 0}
-    counts = {k: int(getattr(status, k) or 0)
-              for k in ("total_count", "success_count", "failure_count", "pending_count")}
+def _summary(statuses: list[Any], sent: int) -> dict[str, Any]:
+    keys = ("total_count", "success_count", "failure_count", "pending_count")
+    counts = {k: sum(int(getattr(st, k) or 0) for st in statuses) for k in keys}
     counted = counts["success_count"] + counts["failure_count"] + counts["pending_count"]
-    return {"status": status.status, "status_id": status.id, "sent": sent, **counts,
-            "failures": list(status.failures or []), "pendings": list(status.pendings or []),
-            "unaccounted": max(sent - counted, 0)}
+    return {"status": "complete" if all(st.status == "complete" for st in statuses)
+            else "pending", "sent": sent, "requests": len(statuses), **counts,
+            "failures": [f for st in statuses for f in st.failures or []],
+            "pendings": [p for st in statuses for p in st.pendings or []],
+            "unaccounted": max(sent - counted, 0), "status_ids": [st.id for st in statuses]}
 
 
 @contextmanager
@@ -141,4 +174,4 @@ def _reason(response: requests.Response | None) -> str:
     return json.dumps(doc)[:300]
 
 
-__all__ = ["PAGE_SIZE", "bundle_objects", "pull", "push"]
+__all__ = ["PAGE_SIZE", "bundle_objects", "envelopes", "pull", "push"]
