@@ -210,6 +210,8 @@ def test_cli_push_then_pull(taxii: Medallion, tmp_path: Path) -> None:
         bundle["objects"])
     wrong = run(net_app, args, env={"TAXII_PW": "not-it"})
     assert wrong.exit_code == 2 and "HTTP 401" in wrong.stderr and "not-it" not in wrong.output
+    unset = run(net_app, args, env={"TAXII_PW": ""})
+    assert unset.exit_code == 2 and "set the environment variable TAXII_PW" in unset.stderr
     src.write_text("{not json", encoding="utf-8")
     bad = run(net_app, args, env=env)
     assert bad.exit_code == 2 and f"{src} is not a STIX bundle" in " ".join(bad.stderr.split())

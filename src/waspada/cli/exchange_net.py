@@ -105,7 +105,7 @@ def taxii_push(
     exit 1 when some objects failed or are still pending."""
     try:
         bundle = _read_bundle(file)
-        summary = taxii.push(bundle, collection, user=user, password=_password(password_env))
+        summary = taxii.push(bundle, collection, user=user, password=_password(password_env, user))
     except WaspadaError as e:
         raise common.fail(e) from e
     if as_json:
@@ -131,7 +131,7 @@ def taxii_pull(
 ) -> None:
     """Get every object of a TAXII 2.1 collection (all pages) into one STIX bundle file."""
     try:
-        bundle = taxii.pull(collection, user=user, password=_password(password_env),
+        bundle = taxii.pull(collection, user=user, password=_password(password_env, user),
                             added_after=added_after)
         out_file.write_text(common.json_text(bundle, 2) + "\n", encoding="utf-8")
     except WaspadaError as e:
@@ -141,9 +141,15 @@ def taxii_pull(
     common.note(f"{len(bundle['objects'])} objects written to {out_file}")
 
 
-def _password(var: str) -> str | None:
-    """The password in ``$var``; None when it is not set (no authentication)."""
-    return os.environ.get(var) or None
+def _password(var: str, user: str | None) -> str | None:
+    """The password in ``$var`` (None without ``--user``: no authentication)."""
+    if user is None:
+        return None
+    password = os.environ.get(var)
+    if not password:
+        raise common.fail(f"--user {user} needs a password: set the environment variable {var} "
+                          "(or name another with --password-env)")
+    return password
 
 
 def _read_bundle(path: Path) -> dict[str, Any]:
