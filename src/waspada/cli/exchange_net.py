@@ -47,11 +47,15 @@ def psi_serve(
     max_query: Annotated[int, typer.Option(
         "--max-query", min=1, help="Most identifiers one query may hold.")] = psi.DEFAULT_MAX_QUERY,
     mode: ModeOpt = "intersection",
+    exact: Annotated[bool, typer.Option(
+        "--exact", help="Send the blinded set uncompressed: no false positives, 35 bytes an "
+        "identifier (default: compressed, false-positive rate 1e-9).")] = False,
 ) -> None:
     """Serve the store's identifiers for private set intersection until Ctrl-C."""
     try:
         ids = psi.store_identifiers(db)
-        server = psi.PsiServer(ids, host=host, port=port, mode=mode, max_query=max_query)
+        server = psi.PsiServer(ids, host=host, port=port, mode=mode, max_query=max_query,
+                               exact=exact)
     except WaspadaError as e:
         raise common.fail(e) from e
     s = server.psi_set

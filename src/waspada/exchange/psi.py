@@ -70,7 +70,8 @@ class PsiSet:
     built once. ``answer`` serves one HTTP request (method, path, headers, body)."""
 
     def __init__(self, identifiers: Iterable[str], *, mode: str = "intersection",
-                 max_query: int = DEFAULT_MAX_QUERY, fpr: float = DEFAULT_FPR) -> None:
+                 max_query: int = DEFAULT_MAX_QUERY, fpr: float = DEFAULT_FPR,
+                 exact: bool = False) -> None:
         if mode not in MODES:
             raise ConfigError(f"PSI mode {mode!r}: use one of {', '.join(MODES)}")
         if not isinstance(max_query, int) or max_query < 1:
@@ -84,14 +85,19 @@ class PsiSet:
         self.size = len(items)
         self.body_limit = max_query * _BYTES_PER_ELEMENT + _BODY_SLACK
         self._server = psi.server.CreateWithNewKey(mode == "intersection")
-        # the setup is sized for the largest query: a smaller one has a lower false-positive rate
-        self.data_structure = "gcs"
+        # GCS: hashes of the blinded set, sized for the largest query (a smaller one has a lower
+        # false-positive rate); RAW (``exact``): the blinded elements themselves, no false
+        # positives, 35 bytes an element
+        self.data_structure = "raw" if exact else "gcs"
         try:
-            setup = self._server.CreateSetupMessage(fpr, max_query, items, psi.DataStructure.GCS)
+            setup = self._server.CreateSetupMessage(
+                fpr, max_query, items,
+                psi.DataStructure.RAW if exact else psi.DataStructure.GCS)
         except (ValueError, RuntimeError):
+            if exact:
+                raise
             # openmined-psi 2.0.6 fails to encode a Golomb-compressed set of a few elements when
-            # max_query / fpr is large (e.g. 3 elements at 10,000 / 1e-9): send them as they
-            # are (RAW: exact, no false positives, 35 bytes an element)
+            # max_query / fpr is large (e.g. 3 elements at 10,000 / 1e-9, often): send RAW
             self.data_structure = "raw"
             setup = self._server.CreateSetupMessage(fpr, max_query, items, psi.DataStructure.RAW)
         self._setup = setup.SerializeToString()
@@ -207,8 +213,9 @@ class PsiServer:
 
     def __init__(self, identifiers: Iterable[str], *, host: str = "127.0.0.1", port: int = 0,
                  mode: str = "intersection", max_query: int = DEFAULT_MAX_QUERY,
-                 fpr: float = DEFAULT_FPR) -> None:
-        self.psi_set = PsiSet(identifiers, mode=mode, max_query=max_query, fpr=fpr)
+                 fpr: float = DEFAULT_FPR, exact: bool = False) -> None:
+        self.psi_set = PsiSet(identifiers, mode=mode, max_query=max_query, fpr=fpr,
+                              exact=exact)
         try:
             self._http = _HttpServer((host, port), _Handler)
         except OSError as e:
