@@ -280,3 +280,13 @@ def test_psi_query_of_a_missing_store_or_a_dead_server_exits_2(tmp_path: Path,
     server.close()
     r = CliRunner().invoke(net_app, ["psi-query", url, "--db", str(two_stores[1])])
     assert r.exit_code == 2 and "cannot reach the PSI server" in r.stderr
+
+
+def test_psi_serve_with_a_bad_mode_or_a_busy_port_exits_2(two_stores: tuple[Path, Path]) -> None:
+    db = str(two_stores[0])
+    r = CliRunner().invoke(net_app, ["psi-serve", "--db", db, "--mode", "all", "--port", "0"])
+    assert r.exit_code == 2 and "PSI mode 'all': use one of intersection, cardinality" in r.stderr
+    with PsiServer(OURS) as busy:  # holds its port
+        port = busy.url.rsplit(":", 1)[1].strip("/")
+        r = CliRunner().invoke(net_app, ["psi-serve", "--db", db, "--port", port])
+    assert r.exit_code == 2 and f"cannot serve PSI on 127.0.0.1:{port}" in r.stderr
