@@ -12,8 +12,12 @@
     │                            folder or "-" (nothing was done)
     ├── StoreError               the intel store cannot be opened, read or written, or has no
     │                            such document, campaign or network
-    └── ScanError                a scan cannot go on (a worker process died; committed
-                                 batches stay)
+    ├── ScanError                a scan cannot go on (a worker process died; committed
+    │                            batches stay)
+    └── TransportError           an exchange with a partner's server failed (PSI or TAXII):
+                                 unreachable, refused (with the server's reason), another
+                                 protocol version, wrong credentials, or what was to be sent
+                                 is not a STIX bundle
 
     RecordTimeout(BaseException) internal to a scan: raised into assess() when one record used
                                  its CPU budget, caught around that record (it is quarantined);
@@ -65,6 +69,11 @@ class StoreError(WaspadaError):
 
 class ScanError(WaspadaError):
     """The scan cannot go on (a worker process died); committed batches stay."""
+
+
+class TransportError(WaspadaError):
+    """An exchange with a partner's PSI or TAXII server failed; the message names the server
+    (never a password) and gives its reason."""
 
 
 class RecordTimeout(BaseException):
