@@ -12,8 +12,11 @@
     │                            folder or "-" (nothing was done)
     ├── StoreError               the intel store cannot be opened, read or written, or has no
     │                            such document, campaign or network
-    └── ScanError                a scan cannot go on (a worker process died; committed
-                                 batches stay)
+    ├── ScanError                a scan cannot go on (a worker process died; committed
+    │                            batches stay)
+    └── RequestError             the web service refuses a request (``waspada.api``): not
+                                 signed in, not allowed, not found, too large, too many; it
+                                 carries the HTTP status and a stable error code
 
     RecordTimeout(BaseException) internal to a scan: raised into assess() when one record used
                                  its CPU budget, caught around that record (it is quarantined);
@@ -65,6 +68,19 @@ class StoreError(WaspadaError):
 
 class ScanError(WaspadaError):
     """The scan cannot go on (a worker process died); committed batches stay."""
+
+
+class RequestError(WaspadaError):
+    """The web service refuses a request; ``status`` is its HTTP status and ``code`` the stable
+    error code of the JSON body (``{"error": {"code", "message"}}``, docs/web.md)."""
+
+    def __init__(self, status: int, code: str, message: str,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers or {}
 
 
 class RecordTimeout(BaseException):

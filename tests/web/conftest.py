@@ -1,0 +1,124 @@
+"""Fixtures of the web tests: one intel store built for real (the demo samples scanned and
+linked, each document given a TLP level, users of every role and level with API keys), the
+application over it, and a real uvicorn server on 127.0.0.1 for the browser tests.
+
+The store is built once per session and then only READ (the server opens it read-only), so
+the tests share it safely.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from waspada.analyzer import default_analyzer
+from waspada.api import ServeConfig, create_app
+from waspada.api.accounts import create_key, create_user
+from waspada.ingest.scan import scan
+from waspada.link.incremental import link_store
+from waspada.store.db import Store
+from waspada.store.visible import mark_tlp
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "samples" / "demo_lures_synthetic.jsonl"
+#: the TLP levels, least to most restricted, written out here (not read from waspada.tlp) so
+#: that the tests check the order independently
+LEVELS = ("clear", "green", "amber", "amber+strict", "red")
+ROLES = ("viewer", "analyst", "admin")
+PASSWORD = "correct horse battery"
+SECRET = b"test-secret-of-the-web-tests-000"
+
+
+def level_of(external_id: str) -> str:
+    """The level the fixture gives a sample: demo-01 clear, demo-02 green, ... cycling."""
+    return LEVELS[(int(external_id.split("-")[1]) - 1) % len(LEVELS)]
+
+
+@dataclass
+class Intel:
+    db: Path
+    #: document id -> (external id, TLP level)
+    docs: dict[str, tuple[str, str]]
+    #: "<role>-<level>" -> API key
+    keys: dict[str, str] = field(default_factory=dict)
+
+    def visible_to(self, level: str) -> set[str]:
+        rank = LEVELS.index(level)
+        return {d for d, (_, lv) in self.docs.items() if LEVELS.index(lv) <= rank}
+
+
+@pytest.fixture(scope="session")
+def intel(tmp_path_factory: pytest.TempPathFactory) -> Intel:
+    db = tmp_path_factory.mktemp("web") / "intel.duckdb"
+    with Store.open(db) as store:
+        scan([str(SAMPLES)], store, workers=0)
+        link_store(store)
+        rows = store.query("SELECT id, external_id FROM documents ORDER BY external_id")
+        docs = {i: (ext, level_of(ext)) for i, ext in rows}
+        for lv in LEVELS:
+            mark_tlp(store, [d for d, (_, x) in docs.items() if x == lv], lv)
+        out = Intel(db, docs)
+        for role in ROLES:
+            for lv in LEVELS:
+                name = f"{role}-{lv.replace('+', '-')}"
+                create_user(store, name, PASSWORD, role, lv)
+                out.keys[f"{role}-{lv}"] = create_key(store, name, "tests")
+    return out
+
+
+@pytest.fixture(scope="session")
+def app(intel: Intel) -> FastAPI:
+    return create_app(ServeConfig(db=intel.db, secret=SECRET, rate_per_minute=0,
+                                  analyzer=default_analyzer()))
+
+
+@pytest.fixture()
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as c:
+        yield c
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class LiveServer:
+    """uvicorn serving ``app`` for real on 127.0.0.1, in a thread."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, access_log=False,
+                                log_level="info", lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:  # a condition, polled: uvicorn sets it when it listens
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def live(app: FastAPI) -> Iterator[LiveServer]:
+    with LiveServer(app) as server:
+        yield server
