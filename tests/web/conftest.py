@@ -82,9 +82,10 @@ def app(intel: Intel) -> FastAPI:
 
 
 @pytest.fixture()
-def client(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app) as c:
-        yield c
+def client(app: FastAPI) -> TestClient:
+    # not entered as a context manager: that would run the lifespan, whose end closes the
+    # store the session's other tests share
+    return TestClient(app)
 
 
 def free_port() -> int:
@@ -119,6 +120,9 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def live(app: FastAPI) -> Iterator[LiveServer]:
+def live(intel: Intel) -> Iterator[LiveServer]:
+    """A real server over its own app (the same store file, opened read-only again)."""
+    app = create_app(ServeConfig(db=intel.db, secret=SECRET, rate_per_minute=0,
+                                 analyzer=default_analyzer()))
     with LiveServer(app) as server:
         yield server

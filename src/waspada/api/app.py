@@ -68,8 +68,11 @@ def create_app(config: ServeConfig, extra_routers: Sequence[APIRouter] = ()) -> 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if app.state.store is None:  # served again after a stop
+            app.state.store = open_store(config.db)
         yield
-        store.close()
+        app.state.store.close()
+        app.state.store = None
 
     app = FastAPI(title="Waspada", version="1", lifespan=lifespan, openapi_url="/openapi.json",
                   docs_url=None, redoc_url=None,
