@@ -23,6 +23,7 @@ from fastapi.testclient import TestClient
 from waspada.analyzer import default_analyzer
 from waspada.api import ServeConfig, create_app
 from waspada.api.accounts import create_key, create_user
+from waspada.api.app import server_config
 from waspada.ingest.scan import scan
 from waspada.link.incremental import link_store
 from waspada.store.db import Store
@@ -100,8 +101,8 @@ class LiveServer:
     def __init__(self, app: FastAPI) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, access_log=False,
-                                log_level="info", lifespan="off")
+        config = server_config(app, "127.0.0.1", self.port)  # as `waspada serve` runs it
+        config.lifespan = "off"  # the session's other tests share the app's store
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

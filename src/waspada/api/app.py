@@ -19,6 +19,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import jinja2
+import uvicorn
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -52,6 +53,29 @@ def open_store(db: Path) -> Store:
     except StoreError:
         Store.open(db).close()  # an older schema: migrate (a newer one fails here, clearly)
         return Store.open(db, read_only=True)
+
+
+class _NoQuery(logging.Filter):
+    """Cuts the query string from uvicorn's access-log records: a shared text arrives as
+    ``/?text=...``. uvicorn writes that log whenever its logger has a handler, even with
+    ``access_log=False``, so the cut is made on the records themselves."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
+            record.args = (args[0], args[1], args[2].split("?", 1)[0], args[3], args[4])
+        return True
+
+
+def server_config(app: FastAPI, host: str, port: int) -> uvicorn.Config:
+    """How ``waspada serve`` runs ``app``: uvicorn's access log off and, should a handler turn
+    it on, without query strings; ``waspada.api.access`` logs paths only."""
+    config = uvicorn.Config(app, host=host, port=port, access_log=False, log_level="info",
+                            server_header=False)
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, _NoQuery) for f in access.filters):
+        access.addFilter(_NoQuery())
+    return config
 
 
 def templates_env() -> jinja2.Environment:

@@ -50,6 +50,7 @@ def serve(
     import uvicorn
 
     from waspada.api import ServeConfig, create_app
+    from waspada.api.app import server_config
 
     config = ServeConfig(db=db, rate_per_minute=rate, secure_cookies=secure_cookies,
                          semantic=semantic)
@@ -62,8 +63,7 @@ def serve(
         raise common.fail(e) from e
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     common.err.print(f"waspada: serving {db} on http://{host}:{port} (Ctrl-C stops)")
-    # uvicorn's access log prints query strings; ours (waspada.api.access) prints paths only
-    uvicorn.run(web, host=host, port=port, access_log=False, log_level="info")
+    uvicorn.Server(server_config(web, host, port)).run()
 
 
 def _password(from_stdin: bool) -> str:
