@@ -3,6 +3,7 @@ the OpenAPI description, security headers."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -60,6 +61,18 @@ def test_a_body_over_the_limit_is_413_before_it_is_read(client: TestClient) -> N
     assert r.status_code == 413
     assert r.json() == {"error": {"code": "too_large",
                                   "message": "the request body is over 262144 bytes"}}
+
+
+def test_a_streamed_body_without_a_length_is_cut_off_at_the_limit(client: TestClient) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"text": "'
+        for _ in range(40):
+            yield b"a" * 10_000
+        yield b'"}'
+
+    r = client.post("/api/v1/check", content=chunks(),
+                    headers={"content-type": "application/json"})
+    assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
 
 
 def test_unknown_routes_and_methods_have_the_same_error_shape(client: TestClient) -> None:

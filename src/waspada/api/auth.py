@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from waspada.api.accounts import sign_in
 from waspada.api.deps import StoreDep
 from waspada.api.i18n import Translator
-from waspada.api.public import _client, _lang, page
+from waspada.api.public import client_key, page, ui_language
 from waspada.api.security import CSRF_COOKIE, SESSION_COOKIE, csrf_ok
 from waspada.errors import RequestError
 
@@ -21,16 +21,16 @@ router = APIRouter(prefix="/app", include_in_schema=False)
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request) -> HTMLResponse:
-    return page(request, "login.html", _lang(request), problem=None)
+    return page(request, "login.html", ui_language(request), problem=None)
 
 
 @router.post("/login")
 def login(request: Request, store: StoreDep, username: Annotated[str, Form()] = "",
           password: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = "") -> Response:
-    lang = _lang(request)
+    lang = ui_language(request)
     if not csrf_ok(request.cookies.get(CSRF_COOKIE), csrf):
         raise RequestError(403, "csrf", Translator(lang)("error.csrf"))
-    wait = request.app.state.limiter.take(_client(request))
+    wait = request.app.state.limiter.take(client_key(request))
     if wait:
         raise RequestError(429, "rate_limited", Translator(lang)("error.rate"),
                            {"Retry-After": str(wait)})
@@ -48,7 +48,7 @@ def login(request: Request, store: StoreDep, username: Annotated[str, Form()] = 
 @router.post("/logout")
 def logout(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
     if not csrf_ok(request.cookies.get(CSRF_COOKIE), csrf):
-        raise RequestError(403, "csrf", Translator(_lang(request))("error.csrf"))
+        raise RequestError(403, "csrf", Translator(ui_language(request))("error.csrf"))
     resp = RedirectResponse("/", status_code=303)
     resp.delete_cookie(SESSION_COOKIE)
     return resp

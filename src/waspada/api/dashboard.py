@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 
 from waspada.api.deps import StoreDep, Viewer
 from waspada.api.present import segments, verdict
-from waspada.api.public import _lang, page
+from waspada.api.public import page, ui_language
 from waspada.errors import RequestError
 from waspada.store import visible, visible_groups
 
@@ -23,7 +23,7 @@ router = APIRouter(prefix="/app", include_in_schema=False)
 def overview(request: Request, who: Viewer, store: StoreDep) -> HTMLResponse:
     stats = visible.stats(store, who.levels)
     latest = visible.documents_page(store, who.levels, limit=10)
-    return page(request, "app_overview.html", _lang(request), user=who, stats=stats,
+    return page(request, "app_overview.html", ui_language(request), user=who, stats=stats,
                 latest=latest["items"])
 
 
@@ -31,7 +31,7 @@ def overview(request: Request, who: Viewer, store: StoreDep) -> HTMLResponse:
 def search(request: Request, who: Viewer, store: StoreDep,
            q: Annotated[str, Query(max_length=200)] = "") -> HTMLResponse:
     found = visible.search(store, who.levels, q.strip()) if q.strip() else None
-    return page(request, "app_search.html", _lang(request), user=who, q=q, found=found)
+    return page(request, "app_search.html", ui_language(request), user=who, q=q, found=found)
 
 
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
@@ -41,7 +41,7 @@ def document(doc_id: str, request: Request, who: Viewer, store: StoreDep) -> HTM
         raise RequestError(404, "not_found", "no such document")
     flags = [{"id": h["id"], "description": h["id"], "evidence": h["evidence"]}
              for h in rec["indicators"]]
-    return page(request, "app_document.html", _lang(request), user=who, doc=rec,
+    return page(request, "app_document.html", ui_language(request), user=who, doc=rec,
                 verdict=verdict(str(rec.get("level"))),
                 segments=segments(rec["text"], flags, rec["entities"]))
 
@@ -52,7 +52,7 @@ def entity(kind: str, value: str, request: Request, who: Viewer, store: StoreDep
     rec = visible.entity(store, who.levels, kind, value)
     if rec is None:
         raise RequestError(404, "not_found", "no visible document carries this identifier")
-    return page(request, "app_entity.html", _lang(request), user=who, ent=rec)
+    return page(request, "app_entity.html", ui_language(request), user=who, ent=rec)
 
 
 @router.get("/{kind}s", response_class=HTMLResponse)
@@ -61,7 +61,8 @@ def groups(kind: str, request: Request, who: Viewer, store: StoreDep,
     if kind not in ("campaign", "network"):
         raise RequestError(404, "not_found", "no such page")
     found = visible_groups.groups(store, who.levels, kind, 50, offset)
-    return page(request, "app_groups.html", _lang(request), user=who, kind=kind, found=found)
+    return page(request, "app_groups.html", ui_language(request), user=who, kind=kind,
+                found=found)
 
 
 @router.get("/{kind}s/{group_id}", response_class=HTMLResponse)
@@ -72,4 +73,4 @@ def group(kind: str, group_id: str, request: Request, who: Viewer, store: StoreD
     rec = visible_groups.group(store, who.levels, kind, group_id)
     if rec is None:
         raise RequestError(404, "not_found", f"no such {kind}")
-    return page(request, "app_group.html", _lang(request), user=who, g=rec, kind=kind)
+    return page(request, "app_group.html", ui_language(request), user=who, g=rec, kind=kind)

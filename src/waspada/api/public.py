@@ -39,7 +39,7 @@ def page(request: Request, name: str, lang: str, status: int = 200,
     return resp
 
 
-def _lang(request: Request, form_lang: str | None = None) -> str:
+def ui_language(request: Request, form_lang: str | None = None) -> str:
     return negotiate(form_lang or request.query_params.get("lang"),
                      request.headers.get("accept-language"))
 
@@ -52,7 +52,7 @@ def _country(code: str | None, lang: str, config_default: str) -> str:
 @router.get("/", response_class=HTMLResponse)
 def check_page(request: Request, config: ConfigDep, text: str = "",
                country: str | None = None) -> HTMLResponse:
-    lang = _lang(request)
+    lang = ui_language(request)
     return page(request, "check.html", lang, text=text[: config.max_check_chars], result=None,
                 country=_country(country, lang, config.default_country),
                 countries=hotlines.hotlines())
@@ -63,10 +63,10 @@ def check_submit(request: Request, analyzer: AnalyzerDep, config: ConfigDep,
                  text: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = "",
                  country: Annotated[str, Form()] = "", lang: Annotated[str, Form()] = ""
                  ) -> HTMLResponse:
-    ui = _lang(request, lang)
+    ui = ui_language(request, lang)
     if not csrf_ok(request.cookies.get(CSRF_COOKIE), csrf):
         raise RequestError(403, "csrf", Translator(ui)("error.csrf"))
-    wait = request.app.state.limiter.take(_client(request))
+    wait = request.app.state.limiter.take(client_key(request))
     if wait:
         raise RequestError(429, "rate_limited", Translator(ui)("error.rate"),
                            {"Retry-After": str(wait)})
@@ -91,5 +91,5 @@ def healthz() -> str:
     return "ok"
 
 
-def _client(request: Request) -> str:
+def client_key(request: Request) -> str:
     return request.client.host if request.client else "unknown"
