@@ -8,7 +8,8 @@
   an ``application/json`` POST without the browser asking first (CORS is never allowed here).
 - Headers: a Content-Security-Policy without inline scripts or styles, nosniff,
   frame-ancestors 'none', no referrer, no caching of signed-in pages.
-- Size: a body over the limit is refused with 413 before it is read whole.
+- Size: a body whose Content-Length is over the limit is refused with 413 unread; a body
+  without a length (chunked) is read here up to the limit, refused past it, else replayed.
 - Access log: method, path (never the query string), status and time; never a body, a
   cookie or a key. uvicorn's own access log is off (``waspada serve``) because it logs query
   strings.
@@ -25,8 +26,6 @@ from typing import Any
 import orjson
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from waspada.errors import RequestError
 
 SESSION_COOKIE = "wsp_session"
 CSRF_COOKIE = "wsp_csrf"
@@ -91,16 +90,31 @@ class Guard:
             await _too_large(send, self.max_body)
             self._log(scope, 413, t0)
             return
-        seen = [0]
+        if length is None and scope.get("method") in ("POST", "PUT", "PATCH"):
+            # no length given (a chunked body): read it here, up to the limit, then replay it
+            chunks: list[bytes] = []
+            size, more = 0, True
+            while more:
+                msg = await receive()
+                if msg["type"] != "http.request":
+                    break
+                chunks.append(msg.get("body", b""))
+                size += len(chunks[-1])
+                more = bool(msg.get("more_body"))
+                if size > self.max_body:
+                    await _too_large(send, self.max_body)
+                    self._log(scope, 413, t0)
+                    return
+            body = b"".join(chunks)
+            sent = [False]
 
-        async def limited() -> Message:
-            msg = await receive()
-            if msg["type"] == "http.request":
-                seen[0] += len(msg.get("body", b""))
-                if seen[0] > self.max_body:
-                    raise RequestError(413, "too_large",
-                                       f"the request body is over {self.max_body} bytes")
-            return msg
+            async def replay() -> Message:
+                if not sent[0]:
+                    sent[0] = True
+                    return {"type": "http.request", "body": body, "more_body": False}
+                return await receive()
+
+            receive = replay
 
         async def send_with_headers(msg: Message) -> None:
             if msg["type"] == "http.response.start":
@@ -110,12 +124,7 @@ class Guard:
                     msg["headers"].append((b"cache-control", b"no-store"))
             await send(msg)
 
-        try:
-            await self.app(scope, limited, send_with_headers)
-        except RequestError:
-            if not status[0]:
-                await _too_large(send, self.max_body)
-                status[0] = 413
+        await self.app(scope, receive, send_with_headers)
         self._log(scope, status[0], t0)
 
     @staticmethod
