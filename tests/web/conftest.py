@@ -8,6 +8,7 @@ the tests share it safely.
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -39,8 +40,22 @@ PASSWORD = "correct horse battery"
 SECRET = b"test-secret-of-the-web-tests-000"
 
 
+#: three copies of one ad template, only the number changed: one campaign
+TEMPLATE = ("Dibuka lowongan operator chat di Phnom Penh, gaji 18 juta per bulan, mess dan makan "
+            "gratis, tanpa pengalaman, berangkat minggu depan, paspor diurus kantor. Hubungi {}")
+CAMPAIGN = [{"id": f"camp-0{i}", "timestamp": f"2026-10-2{i}T09:00:00+07:00",
+             "source": "test:template", "text": TEMPLATE.format(phone)}
+            for i, phone in enumerate(("WA 0813-1111-2222", "WA 0813-3333-4444",
+                                       "WA 0813-5555-6666"), 1)]
+#: the campaign's levels: one a GREEN reader sees, two they do not
+CAMPAIGN_LEVELS = {"camp-01": "green", "camp-02": "amber", "camp-03": "red"}
+
+
 def level_of(external_id: str) -> str:
-    """The level the fixture gives a sample: demo-01 clear, demo-02 green, ... cycling."""
+    """The level the fixture gives a document: demo-01 clear, demo-02 green, ... cycling; the
+    campaign's from ``CAMPAIGN_LEVELS``."""
+    if external_id in CAMPAIGN_LEVELS:
+        return CAMPAIGN_LEVELS[external_id]
     return LEVELS[(int(external_id.split("-")[1]) - 1) % len(LEVELS)]
 
 
@@ -59,9 +74,12 @@ class Intel:
 
 @pytest.fixture(scope="session")
 def intel(tmp_path_factory: pytest.TempPathFactory) -> Intel:
-    db = tmp_path_factory.mktemp("web") / "intel.duckdb"
+    folder = tmp_path_factory.mktemp("web")
+    db = folder / "intel.duckdb"
+    template = folder / "campaign.jsonl"
+    template.write_text("".join(json.dumps(r) + "\n" for r in CAMPAIGN), encoding="utf-8")
     with Store.open(db) as store:
-        scan([str(SAMPLES)], store, workers=0)
+        scan([str(SAMPLES), str(template)], store, workers=0)
         link_store(store)
         rows = store.query("SELECT id, external_id FROM documents ORDER BY external_id")
         docs = {i: (ext, level_of(ext)) for i, ext in rows}

@@ -31,16 +31,20 @@ def key(intel: Intel, role: str, level: str) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def everything(app: Any, intel: Intel) -> dict[str, Any]:
     """The whole store as an admin cleared for RED sees it: each document's identifiers, each
-    network's members."""
+    network's and campaign's members."""
     c = TestClient(app)
     h = key(intel, "admin", "red")
     docs = {d: c.get(f"/api/v1/documents/{d}", headers=h).json() for d in intel.docs}
-    nets = c.get("/api/v1/networks", headers=h).json()["items"]
-    members = {n["id"]: {m["id"] for m in
-                         c.get(f"/api/v1/networks/{n['id']}", headers=h).json()["members"]}
-               for n in nets}
-    assert len(docs) == 14 and members, "the fixture must hold documents and networks"
-    return {"docs": docs, "networks": members}
+    groups: dict[str, dict[str, set[str]]] = {}
+    for kind in ("networks", "campaigns"):
+        items = c.get(f"/api/v1/{kind}", headers=h).json()["items"]
+        groups[kind] = {
+            g["id"]: {m["id"] for m in
+                      c.get(f"/api/v1/{kind}/{g['id']}", headers=h).json()["members"]}
+            for g in items}
+    assert len(docs) == 17 and groups["networks"] and groups["campaigns"], (
+        "the fixture must hold documents, networks and a campaign")
+    return {"docs": docs, **groups}
 
 
 def test_the_fixture_marks_every_level(intel: Intel) -> None:
@@ -90,19 +94,21 @@ def test_api_matrix(client: TestClient, intel: Intel, everything: dict[str, Any]
             assert {x["id"] for x in r.json()["documents"]} == docs & seen
         else:
             assert r.status_code == 404
-    # networks: made of visible members only; one with none visible does not exist
-    nets = client.get("/api/v1/networks", headers=h).json()["items"]
-    want = {n: m & seen for n, m in everything["networks"].items() if m & seen}
-    assert {n["id"]: n["size"] for n in nets} == {n: len(m) for n, m in want.items()}
-    for n in everything["networks"]:
-        r = client.get(f"/api/v1/networks/{n}", headers=h)
-        if n in want:
-            body = r.json()
-            assert {x["id"] for x in body["members"]} == want[n]
-            doc_nodes = {x["id"][4:] for x in body["graph"]["nodes"] if x["type"] == "document"}
-            assert doc_nodes == want[n]
-        else:
-            assert r.status_code == 404
+    # campaigns and networks: made of visible members only; one with none visible is absent
+    for kind in ("networks", "campaigns"):
+        groups = client.get(f"/api/v1/{kind}", headers=h).json()["items"]
+        want = {g: m & seen for g, m in everything[kind].items() if m & seen}
+        assert {g["id"]: g["size"] for g in groups} == {g: len(m) for g, m in want.items()}
+        for g in everything[kind]:
+            r = client.get(f"/api/v1/{kind}/{g}", headers=h)
+            if g in want:
+                body = r.json()
+                assert {x["id"] for x in body["members"]} == want[g]
+                doc_nodes = {x["id"][4:] for x in body["graph"]["nodes"]
+                             if x["type"] == "document"}
+                assert doc_nodes == want[g]
+            else:
+                assert r.status_code == 404
     # role-gated endpoints
     export = client.get("/api/v1/export", headers=h)
     if role == "viewer":
@@ -138,8 +144,9 @@ def test_dashboard_matrix(app: Any, intel: Intel, everything: dict[str, Any], ro
     for d in one_per_level(intel):
         r = c.get(f"/app/documents/{d}")
         assert r.status_code == (200 if d in seen else 404)
-    for n, m in everything["networks"].items():
-        assert c.get(f"/app/networks/{n}").status_code == (200 if m & seen else 404)
+    for kind in ("networks", "campaigns"):
+        for g, m in everything[kind].items():
+            assert c.get(f"/app/{kind}/{g}").status_code == (200 if m & seen else 404)
     # a search never finds a document above the level (every sample names a place)
     found = c.get("/app/search", params={"q": "a"}).text
     assert any(f"/app/documents/{d}" in found for d in seen)
