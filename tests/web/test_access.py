@@ -172,6 +172,16 @@ def test_sign_in_without_the_csrf_token_is_refused(app: Any) -> None:
     assert r.status_code == 403
 
 
+def test_sign_out_ends_the_session(app: Any) -> None:
+    c = TestClient(app)
+    assert sign_in(c, "viewer-clear") == 303
+    assert c.get("/app").status_code == 200
+    assert c.post("/app/logout", data={"csrf": "wrong"}).status_code == 403
+    r = c.post("/app/logout", data={"csrf": c.cookies.get("wsp_csrf")}, follow_redirects=False)
+    assert r.status_code == 303
+    assert c.get("/app", follow_redirects=False).status_code == 303
+
+
 def test_a_forged_or_tampered_session_cookie_is_anonymous(app: Any) -> None:
     c = TestClient(app)
     assert sign_in(c, "admin-red") == 303

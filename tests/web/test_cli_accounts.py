@@ -71,3 +71,8 @@ def test_bad_input_exits_2_naming_the_problem(tmp_path: Path) -> None:
     assert cli("users", "remove", "nobody", "--db", db)[0] == 2
     assert cli("keys", "create", "nobody", "--db", db)[0] == 2
     assert cli("keys", "revoke", "wsp_000000000000_x", "--db", db)[0] == 2
+
+
+def test_serve_refuses_a_database_it_cannot_open(tmp_path: Path) -> None:
+    code, _, err = cli("serve", "--db", str(tmp_path / "no" / "such" / "folder" / "x.duckdb"))
+    assert code == 2 and "cannot open database" in err
