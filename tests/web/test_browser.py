@@ -67,7 +67,16 @@ def sign_in(page: Page, live: LiveServer, user: str = "analyst-red") -> None:
 
 
 def test_public_check_flow(page: Page, live: LiveServer) -> None:
-    check(page, f"{live.url}/?lang=en", LURE)
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(f"{live.url}/?lang=en")
+    page.evaluate("window.stillHere = true")  # gone if the form reloads the page
+    page.fill("#text", LURE)
+    page.click("#check-button")
+    page.wait_for_selector("#verdict")
+    assert page.evaluate("window.stillHere === true"), "htmx should swap the result in place"
+    assert problems == []  # no CSP violation, no script error
     assert "High risk" in page.inner_text("#verdict")
     marks = page.locator("#checked-text mark.flag").all_inner_texts()
     assert "tanpa pengalaman" in " ".join(marks)

@@ -39,6 +39,12 @@ def test_the_page_works_without_javascript_and_marks_the_evidence(client: TestCl
     assert "0800 1000" in html  # Indonesia's channels for an Indonesian reader
 
 
+def test_a_shared_text_arrives_in_the_box_unchecked(client: TestClient) -> None:
+    html = client.get("/", params={"text": "Kerja <b>di</b> Kamboja"}).text
+    assert "Kerja &lt;b&gt;di&lt;/b&gt; Kamboja</textarea>" in html
+    assert 'id="verdict"' not in html
+
+
 def test_the_untrusted_text_is_escaped_everywhere(client: TestClient) -> None:
     evil = ('<script>alert(1)</script><img src=x onerror=alert(2)> "quoted" & '
             "gaji 20 juta tanpa pengalaman hubungi WA 0812-3456-7890 </textarea><b>")
