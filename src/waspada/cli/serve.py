@@ -24,12 +24,6 @@ from waspada.cli.common import out
 from waspada.errors import WaspadaError
 from waspada.store.db import Store
 
-users_app = typer.Typer(help="Accounts of the web dashboard and API (waspada serve).",
-                        no_args_is_help=True)
-keys_app = typer.Typer(help="API keys of the web API (shown once, stored hashed).",
-                       no_args_is_help=True)
-app.add_typer(users_app, name="users")
-app.add_typer(keys_app, name="keys")
 #: ``$WASPADA_SECRET``: the session-signing secret (hex or text); unset: random per start
 SECRET_ENV = "WASPADA_SECRET"
 
@@ -44,6 +38,10 @@ def serve(
     secure_cookies: Annotated[bool, typer.Option(
         help="Mark cookies Secure (behind HTTPS).")] = False,
     semantic: common.SemanticOpt = "auto",
+    check_only: Annotated[bool, typer.Option(
+        "--check", help="Build everything (store, analyzer, app), report, and exit without "
+        "serving.")] = False,
+    as_json: common.JsonOpt = False,
 ) -> None:
     """Serve the public check page (/), the JSON API (/api/v1, OpenAPI at /openapi.json) and
     the analyst dashboard (/app). The store is opened read-only while serving."""
@@ -61,6 +59,15 @@ def serve(
         web = create_app(config)
     except WaspadaError as e:
         raise common.fail(e) from e
+    report = {"url": f"http://{host}:{port}/", "db": str(db), "analyzer": repr(web.state.analyzer),
+              "rate_per_minute": rate, "routes": len(web.routes)}
+    if as_json:
+        out.print(jsontext.dumps(report), soft_wrap=True, markup=False, highlight=False)
+    if check_only:
+        web.state.store.close()
+        if not as_json:
+            common.err.print(f"waspada: ready to serve {db} ({report['analyzer']})")
+        return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     common.err.print(f"waspada: serving {db} on http://{host}:{port} (Ctrl-C stops)")
     uvicorn.Server(server_config(web, host, port)).run()
@@ -75,109 +82,94 @@ def _password(from_stdin: bool) -> str:
     return first
 
 
-@users_app.command("add")
-def users_add(
-    username: Annotated[str, typer.Argument(help="The user name.")],
-    role: Annotated[str, typer.Option(help="viewer, analyst or admin.")] = "viewer",
-    tlp: Annotated[str, typer.Option(help="Highest TLP level they may see: clear, green, "
-                                          "amber, amber+strict or red.")] = "green",
+def _print(rows: object, as_json: bool, lines: list[str]) -> None:
+    if as_json:
+        out.print(jsontext.dumps(rows), soft_wrap=True, markup=False, highlight=False)
+        return
+    for line in lines:
+        out.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command()
+def users(
+    action: Annotated[str, typer.Argument(help="add, list or remove.")],
+    username: Annotated[str | None, typer.Argument(help="The user (add, remove).")] = None,
+    role: Annotated[str, typer.Option(help="add: viewer, analyst or admin.")] = "viewer",
+    tlp: Annotated[str, typer.Option(help="add: the highest TLP level they may see: clear, "
+                                          "green, amber, amber+strict or red.")] = "green",
     password_stdin: Annotated[bool, typer.Option(
-        "--password-stdin", help="Read the password from one line of stdin.")] = False,
+        "--password-stdin", help="add: read the password from one line of stdin (else it is "
+        "asked twice).")] = False,
     db: common.DbOpt = common.DEFAULT_DB_PATH,
+    as_json: common.JsonOpt = False,
 ) -> None:
-    """Add a user (asks for the password twice, or reads it from stdin)."""
+    """Accounts of the dashboard and API: `users add NAME --role R --tlp T`, `users list`,
+    `users remove NAME` (with the server stopped: it holds the store open)."""
     from waspada.api.accounts import create_user
+    from waspada.store.accounts import list_users, remove_user
 
-    password = _password(password_stdin)
+    if action not in ("add", "list", "remove"):
+        raise common.fail(f"unknown action {action!r}: use add, list or remove")
+    if action != "list" and not username:
+        raise common.fail(f"`waspada users {action}` needs a user name")
+    password = _password(password_stdin) if action == "add" else ""
     try:
         with Store.open(db) as store:
-            create_user(store, username, password, role, tlp)
-    except WaspadaError as e:
-        raise common.fail(e) from e
-    common.err.print(f"added {username} ({role}, up to TLP:{tlp.upper()})")
-
-
-@users_app.command("list")
-def users_list(db: common.DbOpt = common.DEFAULT_DB_PATH,
-               as_json: common.JsonOpt = False) -> None:
-    """List the users (never their password hashes)."""
-    from waspada.store.accounts import list_users
-
-    try:
-        with Store.open(db) as store:
+            if action == "add":
+                create_user(store, str(username), password, role, tlp)
+            elif action == "remove":
+                remove_user(store, str(username))
             rows = list_users(store)
     except WaspadaError as e:
         raise common.fail(e) from e
-    if as_json:
-        out.print(jsontext.dumps(rows), soft_wrap=True, markup=False, highlight=False)
+    if action == "list":
+        _print(rows, as_json, [f"{r['username']}\t{r['role']}\tTLP:{r['max_tlp'].upper()}\t"
+                               f"{r['api_keys']} keys" for r in rows])
         return
-    for r in rows:
-        out.print(f"{r['username']}\t{r['role']}\tTLP:{r['max_tlp'].upper()}\t"
-                  f"{r['api_keys']} keys", markup=False, highlight=False)
+    done = {"add": f"added {username} ({role}, up to TLP:{tlp.upper()})",
+            "remove": f"removed {username} and their keys"}[action]
+    _print({"done": done}, as_json, [])
+    common.err.print(done)
 
 
-@users_app.command("remove")
-def users_remove(username: Annotated[str, typer.Argument(help="The user name.")],
-                 db: common.DbOpt = common.DEFAULT_DB_PATH) -> None:
-    """Remove a user and all their API keys."""
-    from waspada.store.accounts import remove_user
+@app.command()
+def keys(
+    action: Annotated[str, typer.Argument(help="create, list or revoke.")],
+    target: Annotated[str | None, typer.Argument(
+        help="create: the user; revoke: the key or its id.")] = None,
+    label: Annotated[str, typer.Option(help="create: what the key is for.")] = "",
+    db: common.DbOpt = common.DEFAULT_DB_PATH,
+    as_json: common.JsonOpt = False,
+) -> None:
+    """API keys: `keys create USER` prints a new key ONCE (only its hash is stored),
+    `keys list` (ids, owners, labels; never a key), `keys revoke ID`."""
+    from waspada.api.accounts import KEY_PREFIX, create_key
+    from waspada.store.accounts import list_keys, revoke_key
 
+    if action not in ("create", "list", "revoke"):
+        raise common.fail(f"unknown action {action!r}: use create, list or revoke")
+    if action != "list" and not target:
+        raise common.fail(f"`waspada keys {action}` needs a "
+                          f"{'user name' if action == 'create' else 'key id'}")
+    key_id = str(target).removeprefix(KEY_PREFIX).split("_")[0] if action == "revoke" else ""
     try:
         with Store.open(db) as store:
-            remove_user(store, username)
-    except WaspadaError as e:
-        raise common.fail(e) from e
-    common.err.print(f"removed {username}")
-
-
-@keys_app.command("create")
-def keys_create(username: Annotated[str, typer.Argument(help="Whose key it is.")],
-                label: Annotated[str, typer.Option(help="What the key is for.")] = "",
-                db: common.DbOpt = common.DEFAULT_DB_PATH) -> None:
-    """Make an API key; it is printed once on stdout and only its hash is stored."""
-    from waspada.api.accounts import create_key
-
-    try:
-        with Store.open(db) as store:
-            key = create_key(store, username, label)
-    except WaspadaError as e:
-        raise common.fail(e) from e
-    common.err.print("the key is shown once: keep it now")
-    out.print(key, markup=False, highlight=False, soft_wrap=True)
-
-
-@keys_app.command("list")
-def keys_list(db: common.DbOpt = common.DEFAULT_DB_PATH, as_json: common.JsonOpt = False) -> None:
-    """List the keys (ids, owners, labels, dates; never the keys)."""
-    from waspada.store.accounts import list_keys
-
-    try:
-        with Store.open(db) as store:
+            key = create_key(store, str(target), label) if action == "create" else ""
+            if action == "revoke":
+                revoke_key(store, key_id)
             rows = list_keys(store)
     except WaspadaError as e:
         raise common.fail(e) from e
-    if as_json:
-        out.print(jsontext.dumps(rows), soft_wrap=True, markup=False, highlight=False)
-        return
-    for r in rows:
-        state = f"revoked {r['revoked_at']}" if r["revoked_at"] else "live"
-        out.print(f"{r['key_id']}\t{r['username']}\t{r['label'] or ''}\t{state}",
-                  markup=False, highlight=False)
+    if action == "create":
+        common.err.print("the key is shown once: keep it now")
+        _print({"key": key, "username": target}, as_json, [key])
+    elif action == "list":
+        _print(rows, as_json, [
+            f"{r['key_id']}\t{r['username']}\t{r['label'] or ''}\t"
+            + (f"revoked {r['revoked_at']}" if r["revoked_at"] else "live") for r in rows])
+    else:
+        _print({"done": f"revoked {key_id}"}, as_json, [])
+        common.err.print(f"revoked {key_id}")
 
 
-@keys_app.command("revoke")
-def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key's id (wsp_<id>_...).")],
-                db: common.DbOpt = common.DEFAULT_DB_PATH) -> None:
-    """Revoke an API key."""
-    from waspada.store.accounts import revoke_key
-
-    kid = key_id.removeprefix("wsp_").split("_")[0]
-    try:
-        with Store.open(db) as store:
-            revoke_key(store, kid)
-    except WaspadaError as e:
-        raise common.fail(e) from e
-    common.err.print(f"revoked {kid}")
-
-
-__all__ = ["keys_app", "serve", "users_app"]
+__all__ = ["keys", "serve", "users"]
