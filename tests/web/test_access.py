@@ -147,6 +147,16 @@ def test_dashboard_matrix(app: Any, intel: Intel, everything: dict[str, Any], ro
     for kind in ("networks", "campaigns"):
         for g, m in everything[kind].items():
             assert c.get(f"/app/{kind}/{g}").status_code == (200 if m & seen else 404)
+    # an identifier's page: there when a visible document carries it, absent otherwise
+    carriers: dict[tuple[str, str], set[str]] = {}
+    for d, rec in everything["docs"].items():
+        for e in rec["entities"]:
+            carriers.setdefault((e["kind"], e["value"]), set()).add(d)
+    for (kind, value), docs in sorted(carriers.items(), key=lambda kv: -len(kv[1]))[:3]:
+        r = c.get(f"/app/entities/{kind}/{value}")
+        assert r.status_code == (200 if docs & seen else 404)
+        for d in docs - seen:
+            assert f"/app/documents/{d}" not in r.text
     # a search never finds a document above the level (every sample names a place)
     found = c.get("/app/search", params={"q": "a"}).text
     assert any(f"/app/documents/{d}" in found for d in seen)

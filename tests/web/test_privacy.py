@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from .conftest import Intel, LiveServer
+from .conftest import PASSWORD, Intel, LiveServer
 
 MARKER = "ZQX-private-7731"
 TEXT = (f"{MARKER} Lowongan kerja di Kamboja, gaji 20 juta, tanpa pengalaman. "
@@ -74,3 +74,21 @@ def test_checks_store_nothing_and_log_no_text(live: LiveServer, intel: Intel,
     assert leaked == []
     assert digest(intel.db) == before
     assert sorted(p.name for p in intel.db.parent.iterdir()) == files_before  # no WAL either
+
+
+def test_passwords_keys_and_cookies_are_not_logged(live: LiveServer, intel: Intel,
+                                                   captured: Capture) -> None:
+    key = intel.keys["analyst-red"]
+    with httpx.Client(base_url=live.url) as c:
+        c.get("/app/login")
+        token = c.cookies.get("wsp_csrf") or ""
+        r = c.post("/app/login", data={"username": "analyst-red", "password": PASSWORD,
+                                       "csrf": token})
+        assert r.status_code == 303  # to the dashboard
+        session = c.cookies.get("wsp_session") or ""
+        assert session and c.get("/app").status_code == 200
+        assert c.get("/api/v1/stats", headers={"X-API-Key": key}).status_code == 200
+        assert c.get("/api/v1/stats", headers={"X-API-Key": key + "x"}).status_code == 401
+    assert any("GET /api/v1/stats 401" in ln for ln in captured.lines)
+    secrets = [PASSWORD, key.split("_", 2)[2], session, token]
+    assert [ln for ln in captured.lines if any(x in ln for x in secrets)] == []
