@@ -119,6 +119,9 @@ def test_a_phone_pivots_to_every_document_that_carries_it(client: TestClient,
     assert len(texts) >= 3
     assert all("hrd_kerja_phnompenh" in t for t in texts.values())
     assert r["networks"]
+    q = client.get("/api/v1/entities", params={"kind": "telegram",
+                                               "value": "hrd_kerja_phnompenh"}, headers=h)
+    assert {d["id"] for d in q.json()["match"]["documents"]} == set(texts)
 
 
 def test_a_network_has_nodes_and_links_between_them(client: TestClient, intel: Intel) -> None:

@@ -98,8 +98,13 @@ def document(doc_id: str, who: Viewer, store: StoreDep) -> dict[str, Any]:
 def entities(who: Viewer, store: StoreDep, kind: Annotated[str | None, Query(max_length=40)]
              = None, value: Annotated[str | None, Query(max_length=500)] = None,
              limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
-    """Identifiers in visible documents (``value``: a part of it), most documents first."""
-    return visible.entities(store, who.levels, kind, value, limit, offset)
+    """Identifiers in visible documents (``value``: a part of it), most documents first. With
+    both ``kind`` and ``value``, ``match`` is the identifier of exactly that value with every
+    visible document that carries it (null when none does)."""
+    found = visible.entities(store, who.levels, kind, value, limit, offset)
+    if kind and value:
+        found["match"] = visible.entity(store, who.levels, kind, value)
+    return found
 
 
 @router.get("/entities/{kind}/{value:path}")
