@@ -70,6 +70,10 @@ def done_args(cmd: str, s: dict[str, str]) -> list[str]:
         "show": ["show", s["doc"], *db],
         "network": ["network", s["network"], *db], "campaign": ["campaign", s["campaign"], *db],
         "export": ["export", "--format", "jsonl", "--out", str(Path(s["dir"]) / "x.jsonl"), *db],
+        # serve --check builds the app over a store of its own (it opens it read-only) and exits
+        "serve": ["serve", "--check", "--db", str(Path(s["dir"]) / "serve.duckdb")],
+        "users": ["users", "list", "--db", str(Path(s["dir"]) / "accounts.duckdb")],
+        "keys": ["keys", "list", "--db", str(Path(s["dir"]) / "accounts.duckdb")],
     }[cmd]
 
 
@@ -89,6 +93,9 @@ def error_args(cmd: str, s: dict[str, str]) -> list[str]:
         "campaign": ["campaign", "c-ffffffffffff", *db],
         "export": ["export", "--out", str(Path(s["dir"]) / "no" / "dir" / "x.csv"), *db],
         "train": ["train"],
+        "serve": ["serve", "--check", "--db", str(Path(s["dir"]) / "no" / "dir" / "x.duckdb")],
+        "users": ["users", "remove", "nobody", *db],
+        "keys": ["keys", "revoke", "wsp_000000000000_x", *db],
         "evaluate": ["evaluate", "--data", str(Path(s["dir"]) / "no-data"),
                      "--out-dir", s["dir"]],
     }[cmd]

@@ -14,10 +14,13 @@
     │                            such document, campaign or network
     ├── ScanError                a scan cannot go on (a worker process died; committed
     │                            batches stay)
-    └── TransportError           an exchange with a partner's server failed (PSI or TAXII):
-                                 unreachable, refused (with the server's reason), another
-                                 protocol version, wrong credentials, or what was to be sent
-                                 is not a STIX bundle
+    ├── TransportError           an exchange with a partner's server failed (PSI or TAXII):
+    │                            unreachable, refused (with the server's reason), another
+    │                            protocol version, wrong credentials, or what was to be sent
+    │                            is not a STIX bundle
+    └── RequestError             the web service refuses a request (``waspada.api``): not
+                                 signed in, not allowed, not found, too large, too many; it
+                                 carries the HTTP status and a stable error code
 
     RecordTimeout(BaseException) internal to a scan: raised into assess() when one record used
                                  its CPU budget, caught around that record (it is quarantined);
@@ -74,6 +77,19 @@ class ScanError(WaspadaError):
 class TransportError(WaspadaError):
     """An exchange with a partner's PSI or TAXII server failed; the message names the server
     (never a password) and gives its reason."""
+
+
+class RequestError(WaspadaError):
+    """The web service refuses a request; ``status`` is its HTTP status and ``code`` the stable
+    error code of the JSON body (``{"error": {"code", "message"}}``, docs/web.md)."""
+
+    def __init__(self, status: int, code: str, message: str,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers or {}
 
 
 class RecordTimeout(BaseException):

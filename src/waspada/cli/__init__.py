@@ -12,7 +12,7 @@ from waspada.cli.app import app
 
 def _register() -> None:
     # Imported for their side effect: each module adds its commands to ``app``.
-    from waspada.cli import check, link, store, training  # noqa: F401
+    from waspada.cli import check, link, serve, store, training  # noqa: F401
 
 
 def main() -> None:

@@ -99,6 +99,11 @@ class Store:
         except _WRITE_ERRORS as e:
             raise self._write_error(e) from e
 
+    def cursor(self) -> Store:
+        """A ``Store`` on a new cursor of this connection, for one thread (a DuckDB connection
+        is not for concurrent use; its cursors are). Closing it leaves this one open."""
+        return Store(self.con.cursor(), self.path, self.read_only)
+
     def version(self) -> int:
         return schema.current_version(self.con)
 

@@ -191,6 +191,26 @@ _V6 = (
 # one, are AMBER.
 _V7 = ("ALTER TABLE documents ADD COLUMN tlp VARCHAR DEFAULT 'amber'",)
 
+# accounts of the web service (waspada.api, docs/web.md): users (argon2 password hash, role,
+# highest TLP level) and their API keys (a SHA-256 of the secret part; shown once, never stored)
+_V9 = (
+    """CREATE TABLE users (
+        username VARCHAR PRIMARY KEY,
+        password_hash VARCHAR NOT NULL,
+        role VARCHAR NOT NULL,
+        max_tlp VARCHAR NOT NULL,
+        created_at TIMESTAMP NOT NULL
+    )""",
+    """CREATE TABLE api_keys (
+        key_id VARCHAR PRIMARY KEY,
+        username VARCHAR NOT NULL,
+        key_hash VARCHAR NOT NULL,
+        label VARCHAR,
+        created_at TIMESTAMP NOT NULL,
+        revoked_at TIMESTAMP
+    )""",
+)
+
 #: every migration, in order; append only (see module docstring)
 MIGRATIONS: list[Migration] = [
     Migration(1, "documents, assessments, entities, indicator hits, quarantine", _V1),
@@ -201,6 +221,7 @@ MIGRATIONS: list[Migration] = [
     Migration(6, "documents.semantic (the semantic stage's P, NULL: not read), scans.semantic",
               _V6),
     Migration(7, "documents.tlp (the TLP 2.0 level; AMBER unless set)", _V7),
+    Migration(9, "users and API keys of the web service", _V9),
 ]
 
 

@@ -133,11 +133,23 @@ LINK_RUNS = Table("link_runs", (
     Column("max_df", "INTEGER"), Column("campaigns", "BIGINT"), Column("networks", "BIGINT"),
 ))
 
+# accounts of the web service (waspada.api): users with an argon2 hash of their password, a
+# role and the highest TLP level they may see; API keys stored as a SHA-256 of the secret part
+USERS = Table("users", (
+    Column("username", "VARCHAR"), Column("password_hash", "VARCHAR"), Column("role", "VARCHAR"),
+    Column("max_tlp", "VARCHAR"), Column("created_at", "TIMESTAMP"),
+))
+API_KEYS = Table("api_keys", (
+    Column("key_id", "VARCHAR"), Column("username", "VARCHAR"), Column("key_hash", "VARCHAR"),
+    Column("label", "VARCHAR"), Column("created_at", "TIMESTAMP"),
+    Column("revoked_at", "TIMESTAMP"),
+))
+
 #: every table of the latest schema
 TABLES: tuple[Table, ...] = (
-    ASSESSMENTS, CAMPAIGN_MEMBERS, CAMPAIGNS, DOC_ENTITIES, DOCUMENTS, ENTITIES, INDICATOR_HITS,
-    LINK_MERGES, LINK_RUNS, LINK_SIGNATURES, NETWORK_MEMBERS, NETWORKS, QUARANTINE, SCANS,
-    SCHEMA_VERSION,
+    API_KEYS, ASSESSMENTS, CAMPAIGN_MEMBERS, CAMPAIGNS, DOC_ENTITIES, DOCUMENTS, ENTITIES,
+    INDICATOR_HITS, LINK_MERGES, LINK_RUNS, LINK_SIGNATURES, NETWORK_MEMBERS, NETWORKS,
+    QUARANTINE, SCANS, SCHEMA_VERSION, USERS,
 )
 #: the tables ``waspada link`` writes
 LINK_TABLES: tuple[Table, ...] = (CAMPAIGNS, CAMPAIGN_MEMBERS, NETWORKS, NETWORK_MEMBERS,
