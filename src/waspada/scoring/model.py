@@ -379,7 +379,14 @@ def predict_with(
     hits: list[IndicatorHit],
     entities: list[Entity],
 ) -> ModelOutput:
-    vec = vectorize(text, lower, model.config, hits, entities)
+    return predict_vector(model, vectorize(text, lower, model.config, hits, entities), lower, hits)
+
+
+def predict_vector(
+    model: LinearModel, vec: Vector, lower: str, hits: list[IndicatorHit]
+) -> ModelOutput:
+    """``predict_with`` given the text's feature vector ``vec`` (``lower``: the text's
+    normalised lower-case form)."""
     w, mask = model.weights_for(vec, lower)  # gathered once for score and explanation
     decision = float(w @ vec.val) + model.intercept
     p = model.probability(decision)
