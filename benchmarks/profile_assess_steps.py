@@ -41,7 +41,7 @@ def timers(acc: dict[str, float]) -> Iterator[None]:
     from waspada import analyzer as analyzer_mod
     from waspada import types as types_mod
     from waspada.indicators import matcher, stance
-    from waspada.scoring import combine, explain, features, model, risk
+    from waspada.scoring import combine, explain, features, model, model_batch, risk
     from waspada.text import language
 
     an = analyzer_mod.default_analyzer()
@@ -59,15 +59,17 @@ def timers(acc: dict[str, float]) -> Iterator[None]:
     wrap(risk, "score", "indicator risk")
     wrap(model, "predict", "model (all)")
     wrap(model, "vectorize", "  model: vectorise")
+    wrap(model_batch, "predict_many", "model (all)")
     wrap(combine, "combine", "combine")
     wrap(explain, "explain", "explanation")
+    wrap(an, "recognize", "recognisers (all)")
     for rec in an.recognizers:  # the analyzer's own instances: wrap their bound method
         wrap(rec, "recognize", f"  {rec.name}")
     try:
         yield
     finally:
         for obj, attr, old in reversed(patched):
-            if attr == "recognize":
+            if attr == "recognize":  # an instance attribute over the class's method
                 delattr(obj, attr)
             else:
                 setattr(obj, attr, old)

@@ -149,7 +149,8 @@ class Analyzer:
         and n-gram hashing for the batch in one compiled call each: ``model_batch``), the
         indicator risk. Each step's tables stay in the caches while it runs, and the results
         equal ``first_stage``'s (tests/test_batch.py). A text whose step raises gets the
-        exception in place of its draft and leaves the batch; the others go on.
+        exception in place of its draft and leaves the batch; the others go on. A subclass that
+        redefines ``first_stage`` gets it called on each text instead.
 
         ``current``: where the position of the text being worked on is written (-1 between
         texts), for a CPU budget per text (``ingest.guard.RecordBudget`` raises
@@ -179,6 +180,11 @@ class Analyzer:
                 finally:
                     patterns.CUT_SHORT.reset(token)
 
+        if type(self).first_stage is not Analyzer.first_stage:  # a subclass's own fast stage
+            drafts: dict[int, Draft] = {}
+            each(range(n), lambda i: drafts.__setitem__(
+                i, self.first_stage(texts[i], lang=lang, country=country)))  # fmt: skip
+            return [failed[i] if i in failed else drafts[i] for i in range(n)]
         ctxs: dict[int, Context] = {}
         ents: dict[int, list[Entity]] = {}
         hits: dict[int, list[IndicatorHit]] = {}
