@@ -140,3 +140,17 @@ def test_the_batched_hashing_kernel_equals_the_one_text_kernel(
         part = out[bounds[t] : bounds[t + 1]]
         n = len(one) - int(ex[t])  # the extra slots are unset in both
         assert len(part) == len(one) and np.array_equal(part[:n], one[:n])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=1200))
+def test_the_batch_content_check_of_an_ascii_text_with_few_digits_is_has_content(
+    text: str,
+) -> None:
+    from waspada.scoring import model as model_mod
+    from waspada.scoring.model_batch import _ascii_letters
+
+    if sum(map(text.count, "0123456789")) < 5:
+        assert _ascii_letters(text) == model_mod.has_content(text)
+        # and no run of five digits for the identifier mask to find
+        assert model_mod._IDENTIFIER_DIGITS.search(text) is None

@@ -7,6 +7,10 @@ and explanation: ``model.predict_vector``). The steps that run per text go throu
 the caller's runner (``Analyzer.first_stage_many``): it sets the text's position for a CPU
 budget and its list of patterns cut short, and takes a text whose step raises out of the batch.
 The batched steps (folding, hashing) are linear in the batch's length, at compiled speed.
+
+One exact shortcut: a text in ASCII with fewer than five digits (counted on the folded code
+points) holds no number or code, so its content check counts letters without the code pattern,
+and its identifier mask skips the search for digit runs (``digit_runs=False``).
 """
 
 from __future__ import annotations
@@ -61,36 +65,38 @@ def _predict_many(
     model: model_mod.LinearModel, items: dict[int, Item], each: Each
 ) -> dict[int, model_mod.ModelOutput | None]:
     out: dict[int, model_mod.ModelOutput | None] = {}
-
-    def content(i: int) -> None:
-        out[i] = None if not model_mod.has_content(items[i].ctx.text) else _PENDING
-
-    each(items, content)
-    todo = [i for i, o in out.items() if o is _PENDING]
-    for i in todo:
-        del out[i]
+    todo = list(items)
     if not todo:
         return out
     cfg = model.config
-    # every text's code points, padded with a space each side, folded in one call
+    # every text's code points, padded with a space each side, folded in one call; the ASCII
+    # digits of each (every one is a 0 after folding) counted in another
     joined = "".join([" " + items[i].ctx.lower + " " for i in todo])
     cps = kernels.fold(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32))
     lengths = np.array([len(items[i].ctx.lower) + 2 for i in todo], dtype=np.int64)
     starts = np.zeros(len(todo) + 1, dtype=np.int64)
     np.cumsum(lengths, out=starts[1:])
     bounds = starts.tolist()
+    digits = np.add.reduceat((cps == kernels.ZERO).view(np.int8), starts[:-1],
+                             dtype=np.int64).tolist()  # every segment holds its 2 spaces
+    #: texts that cannot hold a run of five digits: ASCII (no other digits) with fewer than 5
+    few = [digits[j] < 5 and items[p].ctx.text.isascii() for j, p in enumerate(todo)]
     names: dict[int, list[str]] = {}
 
     def name(j: int) -> None:
         it = items[todo[j]]
+        text = it.ctx.text
+        if not (_ascii_letters(text) if few[j] else model_mod.has_content(text)):
+            out[todo[j]] = None
+            return
         view = cps[bounds[j] : bounds[j + 1]]
-        names[j] = named_features(it.ctx.text, it.ctx.lower, cfg, view, it.hits, it.entities)
+        names[j] = named_features(text, it.ctx.lower, cfg, view, it.hits, it.entities)
 
     each(todo, _at(todo, name))
     kept = sorted(names)
     if not kept:
         return out
-    if len(kept) < len(todo):  # a text failed: hash only the others
+    if len(kept) < len(todo):  # texts without content or that failed: hash only the others
         seg = [cps[bounds[j] : bounds[j + 1]] for j in kept]
         cps = np.concatenate(seg)
         starts = np.zeros(len(kept) + 1, dtype=np.int64)
@@ -107,14 +113,22 @@ def _predict_many(
         s = slot[j]
         it = items[todo[j]]
         vec = vector_of(buf[at[s] : at[s + 1]], names[j], n_cps[s], cfg)
-        out[todo[j]] = model_mod.predict_vector(model, vec, it.ctx.lower, it.hits)
+        out[todo[j]] = model_mod.predict_vector(model, vec, it.ctx.lower, it.hits, not few[j])
 
     each([todo[j] for j in kept], _at(todo, score))
     return out
 
 
-#: marks a text with content whose output is still to come
-_PENDING = model_mod.ModelOutput(probabilities={})
+#: every ASCII byte that is not a letter
+_NOT_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
+
+
+def _ascii_letters(text: str) -> bool:
+    """``model.has_content(text)`` for an ASCII text without a run of five digits: no number or
+    code to leave out (every one holds such a run), so: 3 letters among the first 1,000
+    characters."""
+    head = text[:1000].encode("ascii").translate(None, _NOT_LETTERS)
+    return len(head) >= model_mod.MIN_WORD_CHARS
 
 
 def _at(todo: list[int], fn: Callable[[int], None]) -> Callable[[int], None]:
