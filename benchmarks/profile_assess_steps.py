@@ -1,13 +1,16 @@
 """Where assess() spends its time, step by step, measured inside the real pipeline.
 
-    .venv/bin/python benchmarks/profile_assess_steps.py [--repeat 2]
+    .venv/bin/python benchmarks/profile_assess_steps.py [--repeat 2] [--limit N] [--batch]
 
-Each step function that ``waspada.assess`` calls (normalise, language, each recogniser,
-indicators, indicator risk, model, combine, explanation) is wrapped with a timer in place, and the
-real ``assess()`` runs over the SMS data sets and the Indonesian job ads. Steps measured this way
-include the cache misses they suffer from their neighbours, which a loop over one step alone
-hides (the model's 4 MB weight table evicts the recognisers' tables and the other way round).
-Prints microseconds per text (wall clock, best of ``--repeat``); texts are never printed.
+Each step function that ``Analyzer.assess`` calls (normalise, language, each recogniser,
+indicators, stance, model with its vectoriser, indicator risk, combine, explanation) is wrapped
+with a timer in place, and the real ``assess()`` of the default analyzer runs over the SMS data
+sets and the Indonesian job ads (with ``--batch``: ``assess_many`` too, over the same texts).
+Steps measured this way include the cache misses they suffer from their neighbours, which a loop
+over one step alone hides (the model's 4 MB weight table evicts the recognisers' tables and the
+other way round). Prints microseconds per text (wall clock, best of ``--repeat``); texts are
+never printed. ``step_costs`` is what ``bench_assess.py`` calls to put the same table in its
+result file.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from __future__ import annotations
 import argparse
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 
@@ -30,57 +34,100 @@ def _timed(name: str, fn: Callable[..., Any], acc: dict[str, float]) -> Callable
     return wrapper
 
 
+@contextmanager
+def timers(acc: dict[str, float]) -> Iterator[None]:
+    """Wrap the default analyzer's steps with timers adding to ``acc`` (seconds by step), and
+    unwrap them on exit."""
+    from waspada import analyzer as analyzer_mod
+    from waspada import types as types_mod
+    from waspada.indicators import matcher, stance
+    from waspada.scoring import combine, explain, features, model, model_batch, risk
+    from waspada.text import language
+
+    an = analyzer_mod.default_analyzer()
+    patched: list[tuple[Any, str, Any]] = []
+
+    def wrap(obj: Any, attr: str, name: str) -> None:
+        old = getattr(obj, attr)
+        patched.append((obj, attr, old))
+        setattr(obj, attr, _timed(name, old, acc))
+
+    wrap(types_mod, "normalize", "normalise")
+    wrap(language, "detect", "language")
+    wrap(matcher, "match", "indicators")
+    wrap(stance, "detect", "stance")
+    wrap(risk, "score", "indicator risk")
+    wrap(model, "predict", "model (all)")
+    wrap(model, "vectorize", "  model: vectorise")
+    wrap(model_batch, "predict_many", "model (all)")
+    wrap(combine, "combine", "combine")
+    wrap(explain, "explain", "explanation")
+    wrap(an, "recognize", "recognisers (all)")
+    for rec in an.recognizers:  # the analyzer's own instances: wrap their bound method
+        wrap(rec, "recognize", f"  {rec.name}")
+    try:
+        yield
+    finally:
+        for obj, attr, old in reversed(patched):
+            if attr == "recognize":  # an instance attribute over the class's method
+                delattr(obj, attr)
+            else:
+                setattr(obj, attr, old)
+    _ = features  # imported so that the vectoriser's module is loaded before timing
+
+
+def step_costs(texts: Sequence[str], repeat: int, batch: bool) -> tuple[float, dict[str, float]]:
+    """(seconds per text of the whole pass, {step: seconds per text}), best of ``repeat``, of
+    ``assess()`` on each text or (``batch``) of ``assess_many`` over them."""
+    from waspada import default_analyzer
+
+    an = default_analyzer()
+    acc: dict[str, float] = defaultdict(float)
+    best: dict[str, float] = {}
+    total = float("inf")
+    with timers(acc):
+        for _ in range(repeat):
+            acc.clear()
+            t0 = time.perf_counter()
+            if batch:
+                an.assess_many(texts, semantic="off")
+            else:
+                for t in texts:
+                    an.assess(t, semantic="off")
+            total = min(total, time.perf_counter() - t0)
+            for k, v in acc.items():
+                best[k] = min(best.get(k, float("inf")), v)
+    n = max(len(texts), 1)
+    return total / n, {k: v / n for k, v in best.items()}
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--limit", type=int, default=None, help="at most N texts per corpus")
+    ap.add_argument("--batch", action="store_true", help="assess_many as well")
     args = ap.parse_args(argv)
 
-    import importlib
-
-    # the package exports the function assess(), which hides the module of the same name
-    pipeline = importlib.import_module("waspada.assess")
-    from waspada.recognizers.registry import default_recognizers
+    from waspada import default_analyzer
     from waspada.training.datasets import load_all
-
-    acc: dict[str, float] = defaultdict(float)
-    for attr, name in [("normalize", "normalise"), ("recognize", "recognisers (all)")]:
-        setattr(pipeline, attr, _timed(name, getattr(pipeline, attr), acc))
-    for mod, attr, name in [
-        (pipeline.language, "detect", "language"),
-        (pipeline.engine, "evaluate", "indicators"),
-        (pipeline.risk_mod, "score", "indicator risk"),
-        (pipeline.model_mod, "predict", "model"),
-        (pipeline.combine_mod, "combine", "combine"),
-        (pipeline.explain_mod, "explain", "explanation"),
-    ]:
-        setattr(mod, attr, _timed(name, getattr(mod, attr), acc))
-    for rec in default_recognizers():  # instances are shared: wrap their bound method
-        rec.recognize = _timed(f"  {rec.name}", rec.recognize, acc)  # type: ignore[method-assign]
 
     exs = load_all()
     corpora = [
         ("SMS (all SMS data sets)", [e.text for e in exs if e.role != "fpr_test"]),
         ("Indonesian job ads", [e.text for e in exs if e.role == "fpr_test"]),
     ]
+    an = default_analyzer()
     for title, texts in corpora:
-        for t in texts[:50]:
-            pipeline.assess(t)
-        best: dict[str, float] = {}
-        total = float("inf")
-        for _ in range(args.repeat):
-            acc.clear()
-            t0 = time.perf_counter()
-            for t in texts:
-                pipeline.assess(t)
-            total = min(total, time.perf_counter() - t0)
-            for k, v in acc.items():
-                best[k] = min(best.get(k, float("inf")), v)
-        n = len(texts)
+        texts = texts[: args.limit] if args.limit else texts
+        an.assess_many(texts[:200], semantic="off")  # warm-up: loads, caches, compiled kernels
         mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
-        print(f"\n{title}: {n} texts, {mb:.2f} MB; assess() {total / n * 1e6:.0f} us/text, "
-              f"{mb / total:.2f} MB/s")
-        for k, v in best.items():
-            print(f"  {k:<22} {v / n * 1e6:8.1f} us")
+        for batch in (False, True) if args.batch else (False,):
+            per_text, steps = step_costs(texts, args.repeat, batch)
+            what = "assess_many()" if batch else "assess()"
+            print(f"\n{title}: {len(texts)} texts, {mb:.2f} MB; {what} {per_text * 1e6:.0f} "
+                  f"us/text, {mb / len(texts) / per_text:.2f} MB/s")
+            for k, v in steps.items():
+                print(f"  {k:<22} {v * 1e6:8.1f} us")
 
 
 if __name__ == "__main__":

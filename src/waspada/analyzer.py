@@ -22,12 +22,12 @@ is never high). ``assess_many`` embeds the escalated texts of a batch together.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
 
 from waspada.config import EXPLANATION_LANGUAGES, PACKAGED, AnalyzerConfig, SemanticMode
-from waspada.errors import InvalidTextError, TextTooLongError
+from waspada.errors import InvalidTextError, RecordTimeout, TextTooLongError
 from waspada.indicators import matcher
 from waspada.indicators import stance as stance_mod
 from waspada.indicators.loader import load_taxonomy
@@ -36,6 +36,7 @@ from waspada.recognizers.registry import build_recognizers
 from waspada.scoring import combine as combine_mod
 from waspada.scoring import explain as explain_mod
 from waspada.scoring import model as model_mod
+from waspada.scoring import model_batch
 from waspada.scoring import risk as risk_mod
 from waspada.semantic import classifier as semantic_mod
 from waspada.semantic.encoder import build_encoder, packaged_available
@@ -47,6 +48,9 @@ log = logging.getLogger(__name__)
 
 #: texts longer than this are refused with TextTooLongError (10 million characters)
 MAX_TEXT_CHARS = 10_000_000
+#: texts per batch of ``assess_many``: enough to keep each step's tables warm, few enough to keep
+#: the batch's drafts small
+BATCH_SIZE = 256
 #: appended to the explanation when a pattern's time limit cut a step short
 _INCOMPLETE = {
     "en": "Part of the text was not fully checked (time limit reached: {names}); identifiers or "
@@ -116,10 +120,105 @@ class Analyzer:
         lang: str | None = None,
         country: str | None = None,
         semantic: SemanticMode | None = None,
+        batch_size: int = BATCH_SIZE,
     ) -> list[Assessment]:
-        """``assess`` of each text; the semantic stage embeds the escalated ones together."""
-        drafts = [self.first_stage(t, lang=lang, country=country) for t in texts]
-        return self.assess_drafts(drafts, semantic=semantic)
+        """``assess`` of each text, the same results in the same order, ``batch_size`` texts at
+        a time: the fast stage run step by step over the batch (``first_stage_many``), the
+        semantic stage embedding the batch's escalated texts together. Raises the error
+        ``assess`` raises on the first text (in order) that it cannot take."""
+        out: list[Assessment] = []
+        for k in range(0, len(texts), max(batch_size, 1)):
+            drafts: list[Draft] = []
+            for d in self.first_stage_many(texts[k : k + batch_size], lang=lang, country=country):
+                if isinstance(d, BaseException):
+                    raise d
+                drafts.append(d)
+            out.extend(self.assess_drafts(drafts, semantic=semantic))
+        return out
+
+    def first_stage_many(
+        self,
+        texts: Sequence[str],
+        *,
+        lang: str | None = None,
+        country: str | None = None,
+        current: list[int] | None = None,
+    ) -> list[Draft | BaseException]:
+        """``first_stage`` of each text, in order, computed step by step over the batch: every
+        text normalised, then every text's recognisers, indicators, stance, the model (folding
+        and n-gram hashing for the batch in one compiled call each: ``model_batch``), the
+        indicator risk. Each step's tables stay in the caches while it runs, and the results
+        equal ``first_stage``'s (tests/test_batch.py). A text whose step raises gets the
+        exception in place of its draft and leaves the batch; the others go on. A subclass that
+        redefines ``first_stage`` gets it called on each text instead.
+
+        ``current``: where the position of the text being worked on is written (-1 between
+        texts), for a CPU budget per text (``ingest.guard.RecordBudget`` raises
+        ``RecordTimeout`` into the text that holds it; that text's result is then the
+        ``RecordTimeout``)."""
+        n = len(texts)
+        failed: dict[int, BaseException] = {}
+        cut: list[list[str]] = [[] for _ in range(n)]
+        cur = current if current is not None else [-1]
+
+        def each(positions: Iterable[int], step: Callable[[int], None]) -> None:
+            for i in positions:
+                if i in failed:
+                    continue
+                token = patterns.CUT_SHORT.set(cut[i])
+                try:
+                    try:
+                        cur[0] = i
+                        step(i)
+                        cur[0] = -1
+                    except (Exception, RecordTimeout) as e:  # one text never stops the batch
+                        cur[0] = -1
+                        failed[i] = e
+                except RecordTimeout as e:  # the budget's timer, just after the step
+                    cur[0] = -1
+                    failed[i] = e
+                finally:
+                    patterns.CUT_SHORT.reset(token)
+
+        if type(self).first_stage is not Analyzer.first_stage:  # a subclass's own fast stage
+            drafts: dict[int, Draft] = {}
+            each(range(n), lambda i: drafts.__setitem__(
+                i, self.first_stage(texts[i], lang=lang, country=country)))  # fmt: skip
+            return [failed[i] if i in failed else drafts[i] for i in range(n)]
+        ctxs: dict[int, Context] = {}
+        ents: dict[int, list[Entity]] = {}
+        hits: dict[int, list[IndicatorHit]] = {}
+        stances: dict[int, stance_mod.StanceResult] = {}
+        default_country = country or self.config.country
+
+        def prepare(i: int) -> None:
+            _check_input(texts[i], lang, country)
+            ctxs[i] = Context.of(texts[i], country=default_country)
+
+        def indicators(i: int) -> None:
+            ctx = ctxs[i]
+            lang_i = self._output_language(lang, ctx.language)
+            hits[i] = matcher.match(self.indicators, ctx, ents[i], lang_i)
+
+        each(range(n), prepare)
+        each(range(n), lambda i: ents.__setitem__(i, self.recognize(ctxs[i])))
+        each(range(n), indicators)
+        each(range(n), lambda i: stances.__setitem__(
+            i, stance_mod.detect(self.stance_cues, ctxs[i], ents[i])))  # fmt: skip
+        outputs: dict[int, model_mod.ModelOutput | None] = {}
+        if self.model is not None:
+            items = {i: model_batch.Item(c, hits[i], ents[i]) for i, c in ctxs.items()
+                     if i not in failed}  # fmt: skip
+            outputs = model_batch.predict_many(self.model, items, each)
+        risks: dict[int, risk_mod.RiskResult] = {}
+        each(range(n), lambda i: risks.__setitem__(i, risk_mod.score(hits[i], ents[i], ctxs[i])))
+        return [
+            failed[i] if i in failed else Draft(
+                ctxs[i], ents[i], hits[i], stances[i], outputs.get(i), risks[i],
+                self._output_language(lang, ctxs[i].language), tuple(cut[i]),
+            )
+            for i in range(n)
+        ]  # fmt: skip
 
     def first_stage(
         self, text: str, *, lang: str | None = None, country: str | None = None

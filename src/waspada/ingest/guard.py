@@ -2,13 +2,16 @@
 
 **Time budget.** ``RecordBudget`` arms a CPU-time interval timer (``ITIMER_PROF``, SIGPROF) for
 the length of a chunk's ``assess()`` pass. The loop only stores the position of the record it
-is on; the timer's handler, every quarter of the budget, counts how many ticks in a row found the
-same record and raises ``RecordTimeout`` into it after four more, i.e. once the record has used
-between 1 and 1.25 times the budget of CPU. So the normal path costs one list store per record
-and a signal every quarter budget. CPU time, not wall time: a loaded machine does not make a
-normal record "take too long". A signal is handled between Python bytecodes and inside the
-``re``/``regex`` matchers, which check for signals while they backtrack; a C call that never
-returns to Python would not be interrupted.
+is on; the timer's handler, every quarter of the budget, charges the tick to that record and
+raises ``RecordTimeout`` into it at its fifth tick, i.e. once the record has used between 1 and
+1.25 times the budget of CPU. The ticks are counted per record, not only in a row: the batched
+fast stage (``Analyzer.first_stage_many``) works on a record once per step, the other records'
+steps in between, and a record slow in every step is charged for all of them. So the normal
+path costs one list store per record and step, and a signal every quarter budget. CPU time,
+not wall time: a loaded machine does not make a normal record "take too long". A signal is
+handled between Python bytecodes and inside the ``re``/``regex`` matchers, which check for
+signals while they backtrack; a C call that never returns to Python would not be interrupted
+(the batch's compiled steps, folding and hashing, are linear and run between records).
 
 **Orphans.** A worker is forked from the fork server, which the scan's process started. If the
 scan is killed (SIGKILL), nothing tells them: the workers would wait for work forever, holding
@@ -41,18 +44,18 @@ class RecordBudget:
         self.seconds = seconds
         #: the position of the record being assessed, -1 between records
         self.current = [-1]
-        self._last = -1
-        self._count = 0
+        #: ticks charged to each record (position) since ``running()`` began
+        self._ticks: dict[int, int] = {}
 
     def _tick(self, signum: int, frame: FrameType | None) -> None:
         c = self.current[0]
-        if c < 0 or c != self._last:
-            self._last, self._count = c, 0
+        if c < 0:
             return
-        self._count += 1
-        if self._count >= self.TICKS:
-            self._count = 0
+        count = self._ticks.get(c, -1) + 1
+        if count >= self.TICKS:
+            self._ticks[c] = -1  # at most once per budget
             raise RecordTimeout
+        self._ticks[c] = count
 
     @contextlib.contextmanager
     def running(self) -> Iterator[list[int]]:
@@ -60,7 +63,8 @@ class RecordBudget:
         if threading.current_thread() is not threading.main_thread():
             yield self.current
             return
-        self.current[0], self._last, self._count = -1, -1, 0
+        self.current[0] = -1
+        self._ticks.clear()
         tick = self.seconds / self.TICKS
         old = signal.signal(signal.SIGPROF, self._tick)
         signal.setitimer(signal.ITIMER_PROF, tick, tick)

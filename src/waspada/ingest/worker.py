@@ -175,8 +175,9 @@ def process_chunk(chunk: Chunk, fields: Fields, chunk_no: int = 0,
         raw_times.append(None if when is not None or t_raw is None or t_raw == ""
                          else opt_str(t_raw))
 
-    # 2. assess: the fast stage of each record within the CPU budget, then the semantic stage
-    # over the chunk's escalated texts together (one batch for the encoder)
+    # 2. assess: the fast stage over the chunk, step by step, each record within the CPU budget,
+    # then the semantic stage over the chunk's escalated texts together (one batch for the
+    # encoder)
     analyzer = w.analyzer or default_analyzer()
     drafts, failed = _first_stage(analyzer, texts, w.budget)
     for i, why in failed:
@@ -209,31 +210,22 @@ def process_chunk(chunk: Chunk, fields: Fields, chunk_no: int = 0,
 
 def _first_stage(analyzer: Analyzer, texts: list[str], budget: RecordBudget | None
                  ) -> tuple[list[tuple[int, Draft]], list[tuple[int, str]]]:
-    """The fast stage of each text within the CPU budget: (position, draft) of those that
-    passed, (position, why) of those that did not."""
+    """The fast stage of the texts, step by step over the chunk (``first_stage_many``), each
+    record within the CPU budget (the batch writes the position of the record it works on where
+    the budget's timer reads it): (position, draft) of those that passed, (position, why) of
+    those that did not."""
     drafts: list[tuple[int, Draft]] = []
     failed: list[tuple[int, str]] = []
-    first_stage = analyzer.first_stage
     with budget.running() if budget is not None else _no_budget() as current:
-        for i, text in enumerate(texts):
-            # the timer raises RecordTimeout only while current[0] is this record's position,
-            # and at most once per budget: a result is kept only once current[0] is reset
-            try:
-                try:
-                    current[0] = i
-                    d = first_stage(text)
-                    current[0] = -1
-                except Exception as e:  # one record never stops the batch
-                    current[0] = -1
-                    why = f"assess failed: {type(e).__name__}: {e}"
-                else:
-                    drafts.append((i, d))
-                    continue
-            except RecordTimeout:
-                current[0] = -1
-                why = (f"took too long: over {budget.seconds if budget else 0:g} s of CPU in "
-                       "assess()")
-            failed.append((i, why))
+        results = analyzer.first_stage_many(texts, current=current)
+    for i, d in enumerate(results):
+        if isinstance(d, RecordTimeout):
+            failed.append((i, f"took too long: over {budget.seconds if budget else 0:g} s of CPU "
+                              "in assess()"))
+        elif isinstance(d, BaseException):
+            failed.append((i, f"assess failed: {type(d).__name__}: {d}"))
+        else:
+            drafts.append((i, d))
     return drafts, failed
 
 

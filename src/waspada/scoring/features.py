@@ -249,13 +249,31 @@ def vectorize(
 ) -> Vector:
     """The feature vector of one text (``lower``: its normalised lower-case form)."""
     cps = prepare(lower)
+    names = named_features(text, lower, cfg, cps, hits, entities)
+    return vector_of(_ngram_hashes(cps, cfg, len(names)), names, len(cps), cfg)
+
+
+def named_features(
+    text: str,
+    lower: str,
+    cfg: FeatureConfig,
+    cps: CodePoints,
+    hits: Sequence[IndicatorHit] = (),
+    entities: Sequence[Entity] = (),
+) -> list[str]:
+    """The named features of one text (``cps``: ``prepare(lower)``), in vector order."""
     names: list[str] = []
     if cfg.shape:
         names.extend(shape_names(text, lower, cps))
     if cfg.assess:
         names.extend(assess_names(hits, entities))
+    return names
+
+
+def vector_of(buf: UIntArray, names: list[str], n_cps: int, cfg: FeatureConfig) -> Vector:
+    """The vector from ``buf``: the n-gram buckets of ``n_cps`` padded code points followed by
+    one unset slot per name (``_ngram_hashes(cps, cfg, len(names))``), filled here."""
     k = len(names)
-    buf = _ngram_hashes(cps, cfg, k)
     m = len(buf) - k
     val = np.empty(m + k, dtype=np.float32)
     val[:m] = 1.0 / math.sqrt(m) if m else 0.0
@@ -263,7 +281,7 @@ def vectorize(
         nb = cfg.n_buckets
         buf[m:] = [named_index(s, nb) for s in names]
         val[m:] = cfg.named_scale
-    return Vector(buf.view(np.int64), val, m, len(cps), names)
+    return Vector(buf.view(np.int64), val, m, n_cps, names)
 
 
 def ngram_text(vec: Vector, lower: str, k: int, cfg: FeatureConfig) -> str:

@@ -126,3 +126,51 @@ def count_equal(
                 if v == targets[t]:
                     counts[t] += 1
     return counts
+
+
+@compiled
+def ngram_hashes_many(
+    cps: npt.NDArray[np.uint32],
+    starts: npt.NDArray[np.int64],
+    extras: npt.NDArray[np.int64],
+    nmin: int,
+    nmax: int,
+    bits: int,
+    salts: npt.NDArray[np.uint64],
+    mix: np.uint64,
+    prime: np.uint64,
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64]]:  # pragma: no cover - compiled
+    """``ngram_hashes`` of many texts at once: text ``t``'s code points are
+    ``cps[starts[t]:starts[t + 1]]`` (``starts`` has one more entry than there are texts) and it
+    gets ``extras[t]`` unset slots. Returns the buckets of all texts one after the other and
+    where each text's begin (one more entry than texts); each text's part equals what
+    ``ngram_hashes`` returns for it alone."""
+    n_texts = len(starts) - 1
+    bounds = np.zeros(n_texts + 1, dtype=np.int64)
+    for t in range(n_texts):
+        n_cps = starts[t + 1] - starts[t]
+        total = 0
+        for n in range(nmin, nmax + 1):
+            if n_cps - n + 1 > 0:
+                total += n_cps - n + 1
+        bounds[t + 1] = bounds[t] + total + extras[t]
+    out = np.empty(bounds[n_texts], dtype=np.uint64)
+    shift = np.uint64(64 - bits)
+    offsets = np.zeros(nmax + 2, dtype=np.int64)
+    for t in range(n_texts):
+        lo = starts[t]
+        n_cps = starts[t + 1] - lo
+        total = bounds[t]
+        for n in range(1, nmax + 1):
+            offsets[n] = total
+            if n >= nmin and n_cps - n + 1 > 0:
+                total += n_cps - n + 1
+        for i in range(n_cps):
+            h = np.uint64(0)
+            for n in range(1, nmax + 1):
+                if i + n > n_cps:
+                    break
+                h = h * prime + np.uint64(cps[lo + i + n - 1]) * mix
+                if n >= nmin:
+                    out[offsets[n] + i] = ((h ^ salts[n]) * mix) >> shift
+    return out, bounds

@@ -74,14 +74,15 @@ class LinearModel:
         return 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
 
     def weights_for(
-        self, vec: Vector, lower: str
+        self, vec: Vector, lower: str, digit_runs: bool = True
     ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_] | None]:
         """The weights of ``vec``'s entries as applied, and the identifier mask.
 
         A ``content_only`` model applies no weight to numbers and identifiers (zeroed here).
+        ``digit_runs=False``: the caller knows ``lower`` holds no run of five digits.
         """
         w = self.weights[vec.idx]
-        mask = identifier_mask(vec, lower, self.config)
+        mask = identifier_mask(vec, lower, self.config, digit_runs)
         if mask is not None and self.config.content_only:
             w[mask] = 0.0
         return w, mask
@@ -202,13 +203,16 @@ _DIGIT_RUN = r"\d(?:[ .\-/]?\d){4,}"
 _IDENTIFIER_DIGITS = patterns.compile_pattern(_DIGIT_RUN, name="digit run")
 
 
-def identifier_mask(vec: Vector, lower: str, cfg: FeatureConfig) -> npt.NDArray[np.bool_] | None:
+def identifier_mask(
+    vec: Vector, lower: str, cfg: FeatureConfig, digit_runs: bool = True
+) -> npt.NDArray[np.bool_] | None:
     """Which entries of ``vec`` stand for numbers and contact identifiers (None: none do).
 
     Every n-gram occurrence that overlaps a run of five or more digits (``_IDENTIFIER_DIGITS``)
     and every identifier feature (``is_identifier_feature``). ``decision`` minus these entries'
     contributions is the score of what the text says in words; a ``content_only`` model is
-    trained and applied without them.
+    trained and applied without them. ``digit_runs=False``: the caller knows that ``lower``
+    holds no run of five digits (the search is skipped).
     """
     n_ngrams = vec.n_ngrams
     mask: npt.NDArray[np.bool_] | None = None
@@ -219,7 +223,7 @@ def identifier_mask(vec: Vector, lower: str, cfg: FeatureConfig) -> npt.NDArray[
             mask[n_ngrams + i] = True
     if not n_ngrams:
         return mask
-    runs = [m.span() for m in patterns.finditer(_IDENTIFIER_DIGITS, lower)]
+    runs = [m.span() for m in patterns.finditer(_IDENTIFIER_DIGITS, lower)] if digit_runs else []
     if runs and len(lower) + 2 == vec.n_cps:
         marked = np.zeros(vec.n_cps, dtype=np.int64)
         for start, end in runs:
@@ -379,8 +383,15 @@ def predict_with(
     hits: list[IndicatorHit],
     entities: list[Entity],
 ) -> ModelOutput:
-    vec = vectorize(text, lower, model.config, hits, entities)
-    w, mask = model.weights_for(vec, lower)  # gathered once for score and explanation
+    return predict_vector(model, vectorize(text, lower, model.config, hits, entities), lower, hits)
+
+
+def predict_vector(
+    model: LinearModel, vec: Vector, lower: str, hits: list[IndicatorHit], digit_runs: bool = True
+) -> ModelOutput:
+    """``predict_with`` given the text's feature vector ``vec`` (``lower``: the text's
+    normalised lower-case form; ``digit_runs=False``: it holds no run of five digits)."""
+    w, mask = model.weights_for(vec, lower, digit_runs)  # gathered once for score and explanation
     decision = float(w @ vec.val) + model.intercept
     p = model.probability(decision)
     np.multiply(w, vec.val, out=w)
