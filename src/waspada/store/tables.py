@@ -133,11 +133,24 @@ LINK_RUNS = Table("link_runs", (
     Column("max_df", "INTEGER"), Column("campaigns", "BIGINT"), Column("networks", "BIGINT"),
 ))
 
+PARTNER_IMPORTS = Table("partner_imports", (
+    Column("import_id", "VARCHAR"), Column("source_file", "VARCHAR"), Column("format", "VARCHAR"),
+    Column("producer", "VARCHAR"), Column("producer_ref", "VARCHAR"),
+    Column("received_at", "TIMESTAMP"), Column("objects", "BIGINT"),
+    Column("identifiers", "BIGINT"), Column("unmapped", "JSON"),
+))
+PARTNER_IDENTIFIERS = Table("partner_identifiers", (
+    Column("import_id", "VARCHAR"), Column("object_id", "VARCHAR"), Column("kind", "VARCHAR"),
+    Column("value", "VARCHAR"), Column("canonical", "VARCHAR"), Column("key_id", "VARCHAR"),
+    Column("epoch", "INTEGER"), Column("tlp", "VARCHAR"), Column("categories", "JSON"),
+    Column("flags", "JSON"), Column("groups", "JSON"),
+))
+
 #: every table of the latest schema
 TABLES: tuple[Table, ...] = (
     ASSESSMENTS, CAMPAIGN_MEMBERS, CAMPAIGNS, DOC_ENTITIES, DOCUMENTS, ENTITIES, INDICATOR_HITS,
-    LINK_MERGES, LINK_RUNS, LINK_SIGNATURES, NETWORK_MEMBERS, NETWORKS, QUARANTINE, SCANS,
-    SCHEMA_VERSION,
+    LINK_MERGES, LINK_RUNS, LINK_SIGNATURES, NETWORK_MEMBERS, NETWORKS, PARTNER_IDENTIFIERS,
+    PARTNER_IMPORTS, QUARANTINE, SCANS, SCHEMA_VERSION,
 )
 #: the tables ``waspada link`` writes
 LINK_TABLES: tuple[Table, ...] = (CAMPAIGNS, CAMPAIGN_MEMBERS, NETWORKS, NETWORK_MEMBERS,
