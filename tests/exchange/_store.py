@@ -38,7 +38,8 @@ DOCS: list[Doc] = [
      [("phone", "+85512345678", None), ("line", "kkpark.hr", None)],
      ["recruit.scam_compound_named"]),
     ("e" * 64, "amber+strict", "scam", 70, 4, "Transfer ke 1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2.",
-     [("crypto_wallet", "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", None)], ["scam.personal_account_payment"]),
+     [("crypto_wallet", "1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2", None)],
+     ["scam.personal_account_payment"]),
     ("f" * 64, "clear", "benign", 5, 5, "Waspada penipuan lowongan kerja: "
      "https://www.kemlu.go.id/peringatan", [("url", "https://www.kemlu.go.id/peringatan", None)],
      []),

@@ -65,10 +65,10 @@ def import_file(store: Store, path: str | Path, max_bytes: int = MAX_BYTES,
     import_id = hashlib.sha256(raw).hexdigest()[:32]
     rows = got.table_rows(import_id)
     received = now().astimezone(UTC).replace(tzinfo=None)
-    record: dict[str, Any] = {"import_id": import_id, "source_file": str(path), "format": got.format,
-              "producer": got.producer, "producer_ref": got.producer_ref,
-              "received_at": received,
-              "objects": got.objects, "identifiers": len(rows), "unmapped": got.unmapped}
+    record: dict[str, Any] = {
+        "import_id": import_id, "source_file": str(path), "format": got.format,
+        "producer": got.producer, "producer_ref": got.producer_ref, "received_at": received,
+        "objects": got.objects, "identifiers": len(rows), "unmapped": got.unmapped}
     partner.write_import(store, record, rows)
     by_level: dict[str, int] = {}
     for r in rows:
