@@ -48,6 +48,13 @@ DOCS: list[Doc] = [
 
 def build(path: Path, docs: Sequence[Doc] = DOCS, link: bool = True) -> Path:
     """Write ``docs`` into a new store at ``path``, link it, and set each document's level."""
+    with Store.open(path) as s:
+        fill(s, docs, link)
+    return path
+
+
+def fill(s: Store, docs: Sequence[Doc], link: bool = True) -> None:
+    """Write ``docs`` into the open store ``s`` (see ``build``)."""
     b = WriteBatch()
     for i, (doc_id, _lvl, cat, risk, day, text, ents, flags) in enumerate(docs):
         b.add_document(doc_id, external_id=f"doc{i}", source="fixture", url=None,
@@ -59,10 +66,8 @@ def build(path: Path, docs: Sequence[Doc] = DOCS, link: bool = True) -> Path:
                          json.dumps({"bank": bank}) if bank else None)
         for f in flags:
             b.add_hit(i, f, cat if cat != "benign" else "scam", 1.0, "[]")
-    with Store.open(path) as s:
-        s.write(b, [])
-        if link:
-            link_store(s)
-        for lvl in {d[1] for d in docs}:
-            partner.set_document_tlp(s, [d[0] for d in docs if d[1] == lvl], lvl)
-    return path
+    s.write(b, [])
+    if link:
+        link_store(s)
+    for lvl in {d[1] for d in docs}:
+        partner.set_document_tlp(s, [d[0] for d in docs if d[1] == lvl], lvl)

@@ -28,6 +28,7 @@ _OBJECTS: dict[str, dict[str, str]] = {
     "telegram-account": {"username": "telegram", "phone": "phone"},
     "facebook-account": {"account-name": "facebook"},
     "instagram-account": {"account-name": "instagram"},
+    "user-account": {},  # username, read with account-type below
     "coin-address": {"address": "crypto_wallet", "address-crypto": "crypto_wallet",
                      "address-xmr": "crypto_wallet"},
     "bank-account": {"account": "bank_account", "iban": "bank_account"},
