@@ -24,7 +24,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from pymisp import MISPEvent, MISPObject, MISPOrganisation
+from pymisp import MISPAttribute, MISPEvent, MISPObject, MISPOrganisation
 
 from waspada.exchange.markings import misp_tag
 from waspada.exchange.select import ExportSet, Item
@@ -98,20 +98,22 @@ def to_event(data: ExportSet, producer: str = "Waspada",
     for it in data.items:
         key = f"{it.kind}:{it.value}:{it.key_id}"
         if it.key_id is not None:
-            a = ev.add_attribute(type="text", category="Other", value=it.value,
-                                 uuid=muuid("a:" + key), to_ids=False,
-                                 comment=f"HMAC-SHA-256 pseudonym of a {it.kind}")
+            pa = MISPAttribute()
+            pa.from_dict(type="text", category="Other", value=it.value, uuid=muuid("a:" + key),
+                         to_ids=False, comment=f"HMAC-SHA-256 pseudonym of a {it.kind}")
             for tg in [*tags(it), tag_value("pseudonym-kind", it.kind),
                        tag_value("key-id", it.key_id), tag_value("epoch", str(it.epoch))]:
-                a.add_tag(tg)
+                pa.add_tag(tg)
+            ev.Attribute.append(pa)
             continue
         template, attrs = _attributes(it)
         obj = MISPObject(template, standalone=False)
         obj.uuid = muuid("o:" + key)
         for rel, value in attrs:
-            a = obj.add_attribute(rel, value=value, uuid=muuid(f"a:{key}:{rel}"))
-            for tg in tags(it):
-                a.add_tag(tg)
+            oa = obj.add_attribute(rel, value=value, uuid=muuid(f"a:{key}:{rel}"))
+            if oa is not None:  # None only for an empty value, which no item has
+                for tg in tags(it):
+                    oa.add_tag(tg)
         if it.first_seen is not None:
             obj.first_seen = it.first_seen.replace(tzinfo=UTC)
         if it.last_seen is not None:
