@@ -125,6 +125,7 @@ def write_import(store: Store, record: dict[str, Any], rows: list[dict[str, Any]
                       for c in PARTNER_IDENTIFIERS.columns})
     try:
         con.begin()
+        con.register("_partner_rows", table)
         con.execute(f"DELETE FROM {PARTNER_IDENTIFIERS.name} WHERE import_id = ?",
                     [record["import_id"]])
         con.execute(f"DELETE FROM {PARTNER_IMPORTS.name} WHERE import_id = ?",
@@ -134,18 +135,17 @@ def write_import(store: Store, record: dict[str, Any], rows: list[dict[str, Any]
             f"VALUES ({', '.join('?' for _ in PARTNER_IMPORTS.columns)})",
             [_cell(record.get(c.name)) if c.sql == "JSON" else record.get(c.name)
              for c in PARTNER_IMPORTS.columns])
-        con.register("_partner_rows", table)
-        try:
-            con.execute(f"INSERT INTO {PARTNER_IDENTIFIERS.name} ({_PI_COLS}) "
-                        f"SELECT {_PI_COLS} FROM _partner_rows")
-        finally:
-            con.unregister("_partner_rows")
+        con.execute(f"INSERT INTO {PARTNER_IDENTIFIERS.name} ({_PI_COLS}) "
+                    f"SELECT {_PI_COLS} FROM _partner_rows")
         con.commit()
     except duckdb.Error as e:
         with contextlib.suppress(duckdb.Error):
             con.rollback()
         raise StoreError(f"cannot store the import of {record.get('source_file')} in "
                          f"{store.path}: {e}") from e
+    finally:  # after the commit or the rollback: an aborted transaction refuses it
+        with contextlib.suppress(duckdb.Error):
+            con.unregister("_partner_rows")
 
 
 def _cell(v: Any) -> Any:
