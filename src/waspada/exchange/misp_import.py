@@ -40,7 +40,8 @@ _OBJECTS: dict[str, dict[str, str]] = {
 _DESCRIBING = {"symbol", "institution-code", "institution-name", "account-type", "text",
                "first-seen", "last-seen", "domain", "host", "scheme", "resource_path", "tld",
                "country-code", "subscriber-number", "national-destination-code",
-               "from-display-name", "to-display-name", "account-name", "currency-code"}
+               "from-display-name", "to-display-name", "account-name", "currency-code",
+               "user-id"}
 _ATTRIBUTES = {"phone-number": "phone", "email": "email", "email-src": "email",
                "email-dst": "email", "url": "url", "link": "url", "domain": "domain",
                "hostname": "domain", "btc": "crypto_wallet", "xmr": "crypto_wallet",
