@@ -16,7 +16,7 @@ from waspada.exchange.markings import TLP2_IDS
 from waspada.exchange.select import collect
 from waspada.exchange.stix_export import to_bundle
 from waspada.exchange.stix_import import parse_bundle
-from waspada.exchange.validate import stix_errors, tlp_problems
+from waspada.exchange.validate import check_bundle, shape_sample, stix_errors, tlp_problems
 from waspada.store.db import Store
 
 from .conftest import clock
@@ -100,6 +100,22 @@ def test_the_validator_misses_what_our_checks_catch(fixed_store: Store) -> None:
     gone = json.loads(json.dumps(bundle))
     gone["objects"] = [o for o in gone["objects"] if o["type"] != "identity"]
     assert any("not in the bundle" in p for p in tlp_problems(gone))
+
+
+def test_a_large_bundle_is_validated_by_shape(fixed_store: Store) -> None:
+    bundle = _bundle(fixed_store)
+    problems, how = check_bundle(bundle, "amber", full_limit=0)
+    assert problems == [] and " of " in how
+    sample = shape_sample(bundle, per_shape=1)
+    assert tlp_problems(sample) == []  # the objects referred to came along
+    assert len(sample["objects"]) < len(bundle["objects"])
+    bad = json.loads(json.dumps(bundle))
+    ind = next(o for o in bad["objects"] if o["type"] == "indicator")
+    ind["pattern"] = "[url:value = unquoted]"
+    ind["indicator_types"] = "not a list"
+    problems, _how = check_bundle(bad, "amber", full_limit=0)
+    assert any("mismatched input" in p for p in problems)  # every pattern is checked
+    assert any("indicator_types" in p for p in problems)  # a new shape is validated
 
 
 def _view(bundle: dict[str, Any]) -> set[tuple[Any, ...]]:

@@ -71,13 +71,18 @@ def export_cmd(
         help="Allow an export at AMBER+STRICT or RED (refused otherwise).")] = False,
     key: KeyOpt = None,
     producer: Annotated[str, typer.Option(help="Your organisation's name.")] = "Waspada",
+    validate_all: Annotated[bool, typer.Option(
+        help="Run stix2-validator on every object of a large bundle too (slow: about 80 "
+        "objects a second); by default a bundle over 5,000 objects is validated by shape.")]
+    = False,
     as_json: common.JsonOpt = False,
 ) -> None:
     """Export identifiers marked at or below --tlp, every object marked, checked before writing."""
     try:
         req = exporter.ExportRequest(
             fmt, tlp, campaign, network, since, min_risk, include_partner, allow_restricted,
-            pseudonym.read_key(key) if key else None, producer)
+            pseudonym.read_key(key) if key else None, producer,
+            validator_limit=2**62 if validate_all else None)
         with Store.open(db, read_only=True) as store:
             summary = exporter.export_file(store, req, target)
     except WaspadaError as e:

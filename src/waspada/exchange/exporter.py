@@ -34,6 +34,9 @@ class ExportRequest:
     allow_restricted: bool = False
     key: PseudonymKey | None = None
     producer: str = "Waspada"
+    #: run stix2-validator on every object of a bundle up to this many objects (default
+    #: ``validate.FULL_LIMIT``), on every shape above it
+    validator_limit: int | None = None
 
 
 def build(store: Store, req: ExportRequest,
@@ -47,11 +50,14 @@ def build(store: Store, req: ExportRequest,
                    allow_restricted=req.allow_restricted, key=req.key)
     if req.fmt == "stix":
         doc = stix_export.to_bundle(data, req.producer, now)
-        problems = validate.stix_errors(doc) + validate.tlp_problems(doc, data.tlp)
+        problems, checked = validate.check_bundle(
+            doc, data.tlp, validate.FULL_LIMIT if req.validator_limit is None
+            else req.validator_limit)
         objects = len(doc["objects"])
     else:
         doc = misp_export.to_event(data, req.producer, now)
         problems = misp_validate.misp_problems(doc, data.tlp)
+        checked = "PyMISP schema, object templates and tlp tags: all objects"
         objects = len(doc["Event"].get("Object", [])) + len(doc["Event"].get("Attribute", []))
     if problems:
         raise ExchangeError(f"the {req.fmt} export failed its own checks, nothing written: "
@@ -64,7 +70,7 @@ def build(store: Store, req: ExportRequest,
                "by_tlp": dict(sorted(by_level.items())),
                "pseudonymised": data.pseudonymised,
                "key_id": req.key.key_id if req.key else None,
-               "skipped": data.skipped}
+               "checked": checked, "skipped": data.skipped}
     return doc, summary
 
 
