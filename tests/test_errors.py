@@ -21,6 +21,8 @@ ALLOWED_BUILTINS = {
     ("link/minhash.py", "ValueError"): "a signature matrix of the wrong shape: a caller's bug",
     ("store/schema.py", "ValueError"): "two migrations with one version: a bug in schema.py",
     ("store/writes.py", "ValueError"): "a table name that is not a link table: a caller's bug",
+    ("tlp.py", "ValueError"): "a name that is not a TLP level: callers turn it into a "
+                              "ConfigError (an option) or into RED (a partner's marking)",
     ("recognizers/base.py", "NotImplementedError"): "the abstract method of a recogniser",
     ("ingest/scan.py", "KeyboardInterrupt"): "Ctrl-C, re-raised to stop the scan",
 }

@@ -105,7 +105,10 @@ def collect(store: Store, level: str, *, campaign: str | None = None,
             + [f"network:{n}" for n in r["networks"]],
             documents=r["documents"], first_seen=r["first_seen"], last_seen=r["last_seen"],
             bank=r["bank"]))
-    if include_partner and not (campaign or network or since or min_risk is not None):
+    if include_partner and (campaign or network or since or min_risk is not None):
+        raise ConfigError("partner data belongs to no local campaign or network and has no "
+                          "posting time or risk: --include-partner takes no other filter")
+    if include_partner:
         items.extend(_partner_items(store, tlp))
     out = ExportSet(tlp, [], [])
     for it in items:
