@@ -45,6 +45,8 @@ class Received:
     rows: dict[tuple[str, str, str | None], Row] = field(default_factory=dict)
     #: objects (or attributes) not imported: {"id", "type", "reason"}
     unmapped: list[dict[str, str]] = field(default_factory=list)
+    #: the ids of the objects (or attributes) an identifier was read from
+    sources: set[str] = field(default_factory=set)
 
     def skip(self, oid: object, type_: object, reason: str) -> None:
         self.unmapped.append({"id": str(oid), "type": str(type_), "reason": reason})
@@ -54,6 +56,8 @@ class Received:
             epoch: int | None = None) -> Row:
         """The row of one identifier (created, or the one already met, its level made the
         stricter of the two)."""
+        if object_id is not None:
+            self.sources.add(object_id)
         canon = value if key_id is not None else canonical(kind, value, bank)
         key = (kind, canon or value, key_id)
         row = self.rows.get(key)
