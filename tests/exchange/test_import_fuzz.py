@@ -28,7 +28,7 @@ stix_obj = st.one_of(values, st.builds(
     st.integers(0, 5), props))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.lists(stix_obj, max_size=8))
 def test_any_bundle_is_read_and_accounted_for(objs: list[Any]) -> None:
     got = parse_bundle({"type": "bundle", "id": "bundle--x", "objects": objs}, "f")
@@ -48,7 +48,7 @@ misp_attr = st.one_of(values, st.builds(
                               "waspada:pseudonym-kind=\"phone\"", "x"]), max_size=3)))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.lists(misp_attr, max_size=6), st.lists(st.builds(
     lambda n, a: {"name": n, "uuid": "o", "Attribute": a},
     st.sampled_from(["phone-number", "user-account", "coin-address", "file", "url"]),

@@ -34,7 +34,7 @@ docs = st.lists(st.tuples(st.sampled_from(TLP_LEVELS), st.sampled_from(
     min_size=1, max_size=6)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(docs, st.sampled_from(TLP_LEVELS), st.booleans())
 def test_nothing_leaves_above_the_chosen_level(content: list, level: str, allow: bool) -> None:
     rows = [(f"{i:064x}", lvl, cat, 50, i, f"text {i}", [(k, v, None) for k, v in ents],
