@@ -134,9 +134,12 @@ def to_bundle(data: ExportSet, producer: str = "Waspada",
             content="categories: " + (", ".join(cats) or "-") + "; red flags: "
             + (", ".join(f.removeprefix(LABEL_FLAG) for f in flags) or "-"),
             labels=list(lab), object_refs=refs, object_marking_refs=[mk[lvl]], **common))
+    members_of: dict[tuple[str, Tlp], list[str]] = {}
+    for n, it in enumerate(data.items):
+        for key in it.groups:
+            members_of.setdefault((key, it.tlp), []).extend(obs_of[n])
     for g in data.groups:
-        members = [r for n, it in enumerate(data.items)
-                   if g.key in it.groups and it.tlp == g.tlp for r in obs_of[n]]
+        members = members_of.get((g.key, g.tlp), [])
         desc = f"{g.key}: {len(members)} objects"
         if g.size is not None:
             desc += f"; {g.size} documents, first seen {g.first_seen}, last seen {g.last_seen}" \
