@@ -71,20 +71,22 @@ PER_SHAPE = 20
 
 def shape_sample(bundle: dict[str, Any], per_shape: int = PER_SHAPE) -> dict[str, Any]:
     """A bundle of the first ``per_shape`` objects of every shape (type and property names)
-    of ``bundle``, with every object they refer to (so references still resolve)."""
+    of ``bundle``, their reference lists cut to their first three entries, with every object
+    those refer to (so references still resolve: a Note over 50,000 observables brings 3)."""
     objs = bundle.get("objects") or []
+    by_id = {o.get("id"): o for o in objs}
     seen: dict[tuple[str, ...], int] = {}
     keep: dict[str, dict[str, Any]] = {}
     for o in objs:
         shape = (str(o.get("type")), *sorted(o))
         if seen.get(shape, 0) < per_shape:
             seen[shape] = seen.get(shape, 0) + 1
-            keep[o["id"]] = o
-    by_id = {o.get("id"): o for o in objs}
+            keep[o["id"]] = {k: v[:3] if k.endswith("_refs") and isinstance(v, list) else v
+                             for k, v in o.items()}
     for o in list(keep.values()):
         for r in [*_refs(o), *(o.get("extensions") or {})]:
-            if r in by_id:
-                keep.setdefault(r, by_id[r])
+            if r in by_id and r not in keep:
+                keep[r] = by_id[r]  # a leaf here: observables, markings, identities
     return {**bundle, "objects": list(keep.values())}
 
 
