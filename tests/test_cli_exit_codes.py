@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 import typer.main
@@ -25,7 +26,20 @@ from waspada.scoring.model import DEFAULT_MODEL_PATH
 
 ROOT = Path(__file__).resolve().parents[1]
 _register()
-COMMANDS = typer.main.get_command(app).commands  # type: ignore[attr-defined]
+
+
+def _commands(group: Any) -> dict[str, Any]:
+    """Every command by its full name; a command group's as "group sub" (``exchange export``)."""
+    out: dict[str, Any] = {}
+    for name, cmd in group.commands.items():
+        if hasattr(cmd, "commands"):  # a group (typer's own click, whichever package it is)
+            out.update({f"{name} {k}": v for k, v in _commands(cmd).items()})
+        else:
+            out[name] = cmd
+    return out
+
+
+COMMANDS = _commands(typer.main.get_command(app))
 #: a full training or evaluation takes minutes: their exit 0 is not run here
 SLOW = {"train", "evaluate"}
 LURE = ("Lowongan kerja di Kamboja, gaji 15 juta per bulan, tiket dan visa ditanggung, "
@@ -53,8 +67,13 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     good.write_text(json.dumps({"id": "1", "text": LURE}) + "\n", encoding="utf-8")
     broken = d / "broken.jsonl"
     broken.write_text(json.dumps({"id": "1", "text": LURE}) + "\n{not json\n", encoding="utf-8")
+    bundle = d / "bundle.json"
+    r = cli("exchange", "export", "--format", "stix", "--tlp", "amber", "--out", str(bundle),
+            "--db", db)
+    assert r.code == 0, r.stderr
     return {"db": db, "dir": str(d), "doc": doc, "campaign": ids["campaigns"],
-            "network": ids["networks"], "good": str(good), "broken": str(broken)}
+            "network": ids["networks"], "good": str(good), "broken": str(broken),
+            "bundle": str(bundle)}
 
 
 def done_args(cmd: str, s: dict[str, str]) -> list[str]:
@@ -70,6 +89,13 @@ def done_args(cmd: str, s: dict[str, str]) -> list[str]:
         "show": ["show", s["doc"], *db],
         "network": ["network", s["network"], *db], "campaign": ["campaign", s["campaign"], *db],
         "export": ["export", "--format", "jsonl", "--out", str(Path(s["dir"]) / "x.jsonl"), *db],
+        "exchange keygen": ["exchange", "keygen", "--out",
+                            str(Path(s["dir"]) / f"k{os.urandom(4).hex()}.key")],
+        "exchange export": ["exchange", "export", "--format", "misp", "--tlp", "green", "--out",
+                            str(Path(s["dir"]) / "x.misp.json"), *db],
+        "exchange import": ["exchange", "import", s["bundle"], "--db",
+                            str(Path(s["dir"]) / f"p{os.urandom(4).hex()}.db")],
+        "exchange matches": ["exchange", "matches", *db],
     }[cmd]
 
 
@@ -91,15 +117,23 @@ def error_args(cmd: str, s: dict[str, str]) -> list[str]:
         "train": ["train"],
         "evaluate": ["evaluate", "--data", str(Path(s["dir"]) / "no-data"),
                      "--out-dir", s["dir"]],
+        "exchange keygen": ["exchange", "keygen", "--out",
+                            str(Path(s["dir"]) / "no" / "dir" / "k.key")],
+        "exchange export": ["exchange", "export", "--format", "stix", "--tlp", "red", "--out",
+                            str(Path(s["dir"]) / "r.json"), *db],
+        "exchange import": ["exchange", "import", str(Path(s["dir"]) / "no-such.json"), *db],
+        "exchange matches": ["exchange", "matches", *nodb],
     }[cmd]
 
 
 def test_every_command_is_in_this_table() -> None:
-    s = dict.fromkeys(("db", "dir", "doc", "campaign", "network", "good", "broken"), "x")
+    s = dict.fromkeys(("db", "dir", "doc", "campaign", "network", "good", "broken", "bundle"),
+                      "x")
     for cmd in COMMANDS:
+        words = len(cmd.split())
         if cmd not in SLOW:
-            assert done_args(cmd, s)[0] == cmd
-        assert error_args(cmd, s)[0] == cmd
+            assert " ".join(done_args(cmd, s)[:words]) == cmd
+        assert " ".join(error_args(cmd, s)[:words]) == cmd
 
 
 @pytest.mark.parametrize("cmd", sorted(set(COMMANDS) - SLOW))

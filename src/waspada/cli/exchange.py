@@ -24,11 +24,6 @@ exchange_app = typer.Typer(
     help="Exchange identifiers with partner agencies: STIX 2.1 or MISP, TLP 2.0 markings on "
     "every object, optional pseudonyms; import theirs and see what matches locally.")
 
-KeyOpt = Annotated[Path | None, typer.Option(
-    "--pseudonymise", help="Key file (waspada exchange keygen): send HMAC-SHA-256 pseudonyms "
-    "of the canonical identifiers instead of raw values.")]
-
-
 @exchange_app.command()
 def keygen(
     key_out: Annotated[Path, typer.Option("--out", help="The key file to create (mode 0600; "
@@ -69,7 +64,9 @@ def export_cmd(
     = False,
     allow_restricted: Annotated[bool, typer.Option(
         help="Allow an export at AMBER+STRICT or RED (refused otherwise).")] = False,
-    key: KeyOpt = None,
+    key: Annotated[Path | None, typer.Option(
+        "--pseudonymise", help="Key file (waspada exchange keygen): send HMAC-SHA-256 "
+        "pseudonyms of the canonical identifiers instead of raw values.")] = None,
     producer: Annotated[str, typer.Option(help="Your organisation's name.")] = "Waspada",
     validate_all: Annotated[bool, typer.Option(
         help="Run stix2-validator on every object of a large bundle too (slow: about 80 "
@@ -105,23 +102,26 @@ def import_cmd(
     = importer.MAX_BYTES,
     as_json: common.JsonOpt = False,
 ) -> None:
-    """Import partner files: identifiers with provenance; what cannot be mapped is listed."""
+    """Import partner files: identifiers with provenance; what cannot be mapped is listed.
+    Exit 1 when some files could not be read (the others are imported), 2 when none could."""
     results: list[dict[str, Any]] = []
-    failed = 0
+    failed: list[WaspadaError] = []
     try:
         with Store.open(db) as store:
             for f in files:
                 try:
                     results.append(importer.import_file(store, f, max_bytes))
                 except WaspadaError as e:
-                    failed += 1
+                    failed.append(e)
                     results.append({"source_file": str(f), "error": str(e)})
-                    if not as_json:
-                        common.err.print(f"error: {e}", highlight=False, markup=False)
+                    if len(failed) < len(files):
+                        common.note(f"error: {e}")
     except WaspadaError as e:
         raise common.fail(e) from e
+    if len(failed) == len(files):
+        raise common.fail(failed[-1])
     if as_json:
-        common.print_json({"imports": results, "failed": failed})
+        common.print_json({"imports": results, "failed": len(failed)})
     else:
         for r in results:
             if "error" in r:
@@ -133,7 +133,7 @@ def import_cmd(
             for u in r["unmapped"]:
                 common.note(f"  not mapped: {u['type']} {u['id']}: {u['reason']}")
     if failed:
-        raise typer.Exit(common.EXIT_ERROR)
+        raise typer.Exit(common.EXIT_PARTIAL)
 
 
 @exchange_app.command("matches")
