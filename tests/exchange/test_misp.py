@@ -111,3 +111,26 @@ def test_partner_event_tags_and_fail_closed(tmp_path: Path) -> None:
         'label:misp-galaxy:x="y"']
     assert rows[("phone", "+8562055551234")]["producer"] == "Vientiane unit"
     assert {u["type"] for u in first["unmapped"]} == {"attribute ip-dst", "object file"}
+
+
+def test_the_local_taxonomy_lists_every_red_flag_and_every_tag_we_write(
+        fixed_store: Store) -> None:
+    from importlib import resources
+
+    from waspada.indicators.loader import load_taxonomy
+
+    tax = json.loads(resources.files("waspada.exchange").joinpath(
+        "data", "misp_taxonomy_waspada.json").read_text(encoding="utf-8"))
+    assert tax["namespace"] == "waspada"
+    values = {v["predicate"]: {e["value"] for e in v["entry"]} for v in tax["values"]}
+    assert values["red-flag"] == {i.id for i in load_taxonomy().indicators
+                                  if i.category != "counter"}
+    predicates = {p["value"] for p in tax["predicates"]}
+    event = to_event(collect(fixed_store, "amber"), now=clock)
+    for o in event["Event"]["Object"]:
+        for a in o["Attribute"]:
+            for t in a["Tag"]:
+                if t["name"].startswith("waspada:"):
+                    pred, _, val = t["name"][len("waspada:"):].partition("=")
+                    assert pred in predicates
+                    assert pred not in values or val.strip('"') in values[pred]
