@@ -21,16 +21,19 @@ ALLOWED_BUILTINS = {
     ("link/minhash.py", "ValueError"): "a signature matrix of the wrong shape: a caller's bug",
     ("store/schema.py", "ValueError"): "two migrations with one version: a bug in schema.py",
     ("store/writes.py", "ValueError"): "a table name that is not a link table: a caller's bug",
+    ("tlp.py", "ValueError"): "a name that is not a TLP level: callers turn it into a "
+                              "ConfigError (an option) or into RED (a partner's marking)",
     ("recognizers/base.py", "NotImplementedError"): "the abstract method of a recogniser",
     ("ingest/scan.py", "KeyboardInterrupt"): "Ctrl-C, re-raised to stop the scan",
-    ("tlp.py", "ValueError"): "not a TLP level: parse_tlp's documented error (fail closed)",
 }
 #: what the CLI raises to end a command with an exit code (click's Exit, not an error)
 ALLOWED_FOREIGN = {"Exit"}
 #: errors.py's one class outside the tree: a BaseException on purpose (its docstring says why)
 OUTSIDE_THE_TREE = {"RecordTimeout"}
 #: variables raised that hold an exception caught elsewhere (a re-raise)
-RERAISED = {("ingest/worker.py", "init_error"): "assess()'s failure in a worker's initializer"}
+RERAISED = {("ingest/worker.py", "init_error"): "assess()'s failure in a worker's initializer",
+            ("analyzer.py", "d"): "what assess() raised on one text of a batch, kept in its "
+                                  "place by first_stage_many and raised by assess_many in order"}
 
 
 def _modules() -> dict[str, ast.Module]:

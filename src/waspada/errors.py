@@ -12,6 +12,9 @@
     │                            folder or "-" (nothing was done)
     ├── StoreError               the intel store cannot be opened, read or written, or has no
     │                            such document, campaign or network
+    ├── ExchangeError            a partner's file cannot be read as a whole (too large, not
+    │                            JSON, not a STIX 2.1 bundle or MISP event; named), or an
+    │                            export cannot be written
     ├── ScanError                a scan cannot go on (a worker process died; committed
     │                            batches stay)
     ├── TransportError           an exchange with a partner's server failed (PSI or TAXII):
@@ -68,6 +71,12 @@ class InputError(WaspadaError):
 class StoreError(WaspadaError):
     """The database cannot be opened, read or written, is of a newer schema than this release
     knows, or has no document or group with the id asked for."""
+
+
+class ExchangeError(WaspadaError):
+    """A partner's file cannot be read at all (too large, not JSON, neither a STIX 2.1 bundle
+    nor a MISP event), or an export cannot be written; the message names the file. One bad
+    object inside a readable file is not this error: it is listed, and the rest imported."""
 
 
 class ScanError(WaspadaError):

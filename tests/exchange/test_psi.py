@@ -22,7 +22,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from waspada.cli.exchange_net import net_app
+from waspada.cli import exchange_net  # noqa: F401  (adds its commands to exchange_app)
+from waspada.cli.exchange import exchange_app
 from waspada.errors import ConfigError, TransportError
 from waspada.exchange.psi import VERSION_HEADER, PsiServer, query, store_identifiers
 
@@ -243,8 +244,8 @@ def test_psi_serve_and_psi_query_find_exactly_the_overlap_of_two_stores(
         two_stores: tuple[Path, Path]) -> None:
     a, b = two_stores
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from waspada.cli.exchange_net import net_app; net_app()",
-         "psi-serve", "--db", str(a), "--port", "0", "--max-query", "50"],
+        [sys.executable, "-c", "from waspada.cli import main; main()",
+         "exchange", "psi-serve", "--db", str(a), "--port", "0", "--max-query", "50"],
         stderr=subprocess.PIPE, text=True)
     try:
         assert proc.stderr is not None
@@ -256,7 +257,7 @@ def test_psi_serve_and_psi_query_find_exactly_the_overlap_of_two_stores(
                 break
         else:
             pytest.fail("psi-serve ended without serving: " + "".join(seen))
-        result = CliRunner().invoke(net_app, ["psi-query", url, "--db", str(b), "--json"])
+        result = CliRunner().invoke(exchange_app, ["psi-query", url, "--db", str(b), "--json"])
         assert result.exit_code == 0, result.output
         doc = json.loads(result.stdout)
         expected = store_identifiers(a) & store_identifiers(b)
@@ -272,21 +273,21 @@ def test_psi_serve_and_psi_query_find_exactly_the_overlap_of_two_stores(
 def test_psi_query_of_a_missing_store_or_a_dead_server_exits_2(tmp_path: Path,
                                                                two_stores: tuple[Path, Path]
                                                                ) -> None:
-    r = CliRunner().invoke(net_app, ["psi-query", "http://127.0.0.1:9/", "--db",
+    r = CliRunner().invoke(exchange_app, ["psi-query", "http://127.0.0.1:9/", "--db",
                                      str(tmp_path / "none.duckdb")])
     assert r.exit_code == 2 and "no database at" in r.stderr
     server = PsiServer(OURS)
     url = server.url
     server.close()
-    r = CliRunner().invoke(net_app, ["psi-query", url, "--db", str(two_stores[1])])
+    r = CliRunner().invoke(exchange_app, ["psi-query", url, "--db", str(two_stores[1])])
     assert r.exit_code == 2 and "cannot reach the PSI server" in r.stderr
 
 
 def test_psi_serve_with_a_bad_mode_or_a_busy_port_exits_2(two_stores: tuple[Path, Path]) -> None:
     db = str(two_stores[0])
-    r = CliRunner().invoke(net_app, ["psi-serve", "--db", db, "--mode", "all", "--port", "0"])
+    r = CliRunner().invoke(exchange_app, ["psi-serve", "--db", db, "--mode", "all", "--port", "0"])
     assert r.exit_code == 2 and "PSI mode 'all': use one of intersection, cardinality" in r.stderr
     with PsiServer(OURS) as busy:  # holds its port
         port = busy.url.rsplit(":", 1)[1].strip("/")
-        r = CliRunner().invoke(net_app, ["psi-serve", "--db", db, "--port", port])
+        r = CliRunner().invoke(exchange_app, ["psi-serve", "--db", db, "--port", port])
     assert r.exit_code == 2 and f"cannot serve PSI on 127.0.0.1:{port}" in r.stderr

@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from waspada.cli.exchange_net import net_app
+from waspada.cli import exchange_net  # noqa: F401  (adds its commands to exchange_app)
+from waspada.cli.exchange import exchange_app
 from waspada.errors import TransportError
 from waspada.exchange.taxii import envelopes, pull, push
 
@@ -197,21 +198,21 @@ def test_cli_push_then_pull(taxii: Medallion, tmp_path: Path) -> None:
     run = CliRunner().invoke
     args = ["taxii-push", str(src), "--collection", taxii.collection(), "--user", USER,
             "--password-env", "TAXII_PW", "--json"]
-    first = run(net_app, args, env=env)
+    first = run(exchange_app, args, env=env)
     assert first.exit_code == 0, first.output
     assert json.loads(first.stdout)["success_count"] == 8
-    again = run(net_app, args, env=env)  # refused objects: a partial result, exit 1
+    again = run(exchange_app, args, env=env)  # refused objects: a partial result, exit 1
     assert again.exit_code == 1 and json.loads(again.stdout)["failure_count"] == 8
-    pulled = run(net_app, ["taxii-pull", "--collection", taxii.collection(), "--out", str(dst),
+    pulled = run(exchange_app, ["taxii-pull", "--collection", taxii.collection(), "--out", str(dst),
                            "--user", USER, "--password-env", "TAXII_PW"], env=env)
     assert pulled.exit_code == 0, pulled.output
     assert "8 objects written" in pulled.stderr
     assert by_id(json.loads(dst.read_text(encoding="utf-8"))["objects"]) == by_id(
         bundle["objects"])
-    wrong = run(net_app, args, env={"TAXII_PW": "not-it"})
+    wrong = run(exchange_app, args, env={"TAXII_PW": "not-it"})
     assert wrong.exit_code == 2 and "HTTP 401" in wrong.stderr and "not-it" not in wrong.output
-    unset = run(net_app, args, env={"TAXII_PW": ""})
+    unset = run(exchange_app, args, env={"TAXII_PW": ""})
     assert unset.exit_code == 2 and "set the environment variable TAXII_PW" in unset.stderr
     src.write_text("{not json", encoding="utf-8")
-    bad = run(net_app, args, env=env)
+    bad = run(exchange_app, args, env=env)
     assert bad.exit_code == 2 and f"{src} is not a STIX bundle" in " ".join(bad.stderr.split())

@@ -77,6 +77,14 @@ ExportJsonOpt = Annotated[
 ]
 
 #: ``--model`` and ``--config``: the analyzer of check, scan, train and evaluate (docs/analyzer.md)
+PsiModeOpt = Annotated[str, typer.Option(
+    "--mode", help="What a client may learn: 'intersection' (which identifiers are shared) or "
+    "'cardinality' (only how many).")]
+TaxiiCollectionOpt = Annotated[str, typer.Option(
+    "--collection", help="URL of the TAXII 2.1 collection (…/api-root/collections/ID/).")]
+TaxiiUserOpt = Annotated[str | None, typer.Option("--user", help="TAXII user name.")]
+TaxiiPasswordEnvOpt = Annotated[str, typer.Option(
+    "--password-env", help="Environment variable that holds the TAXII password.")]
 ModelOpt = Annotated[str | None, typer.Option(
     "--model", help="Model file to use instead of the packaged one; 'none': no model (risk from "
     "the red flags alone).")]

@@ -2,7 +2,7 @@
 ``taxii-pull`` (docs/exchange-transport.md).
 
 Thin: parse options, call ``waspada.exchange.psi`` or ``waspada.exchange.taxii``, format.
-``net_app`` is registered under ``waspada exchange``. A TAXII password is read from the
+The commands join ``waspada exchange`` (``cli/exchange.py``). A TAXII password is read from the
 environment variable that ``--password-env`` names, never from the command line.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,28 +18,12 @@ import typer
 
 from waspada.cli import common
 from waspada.cli.common import out
+from waspada.cli.exchange import exchange_app
 from waspada.errors import InputError, TransportError, WaspadaError
 from waspada.exchange import psi, taxii
 
-net_app = typer.Typer(
-    name="exchange",
-    help="Exchange indicators with partners: private set intersection (PSI) and TAXII 2.1.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
 
-ModeOpt = Annotated[str, typer.Option(
-    "--mode", help="What a client may learn: 'intersection' (which identifiers are shared) or "
-    "'cardinality' (only how many).")]
-CollectionOpt = Annotated[str, typer.Option(
-    "--collection", help="URL of the TAXII 2.1 collection (…/api-root/collections/ID/).")]
-UserOpt = Annotated[str | None, typer.Option("--user", help="TAXII user name.")]
-PasswordEnvOpt = Annotated[str, typer.Option(
-    "--password-env", help="Environment variable that holds the TAXII password.")]
-
-
-@net_app.command("psi-serve")
+@exchange_app.command("psi-serve")
 def psi_serve(
     db: common.DbOpt = common.DEFAULT_DB_PATH,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -46,10 +31,11 @@ def psi_serve(
                                       help="Port to listen on (0: a free one).")] = 8651,
     max_query: Annotated[int, typer.Option(
         "--max-query", min=1, help="Most identifiers one query may hold.")] = psi.DEFAULT_MAX_QUERY,
-    mode: ModeOpt = "intersection",
+    mode: common.PsiModeOpt = "intersection",
     exact: Annotated[bool, typer.Option(
         "--exact", help="Send the blinded set uncompressed: no false positives, 35 bytes an "
         "identifier (default: compressed, false-positive rate 1e-9).")] = False,
+    as_json: common.JsonOpt = False,
 ) -> None:
     """Serve the store's identifiers for private set intersection until Ctrl-C."""
     try:
@@ -60,6 +46,11 @@ def psi_serve(
         raise common.fail(e) from e
     s = server.psi_set
     fpr = f"false-positive rate {s.fpr:g}" if s.data_structure == "gcs" else "exact"
+    if as_json:  # one document, as soon as it serves: a script learns the port (--port 0)
+        common.print_json({"server": server.url, "identifiers": s.size, "mode": s.mode,
+                           "max_query": s.max_query, "data_structure": s.data_structure,
+                           "fpr": s.fpr if s.data_structure == "gcs" else 0.0})
+        sys.stdout.flush()
     common.note(f"serving {s.size} identifiers of {db} for PSI at {server.url} (mode {s.mode}, "
                 f"at most {s.max_query} identifiers a query, {fpr}); Ctrl-C stops")
     try:
@@ -70,7 +61,7 @@ def psi_serve(
         server.close()
 
 
-@net_app.command("psi-query")
+@exchange_app.command("psi-query")
 def psi_query(
     url: Annotated[str, typer.Argument(help="The partner's PSI server (http://host:port/).")],
     db: common.DbOpt = common.DEFAULT_DB_PATH,
@@ -97,12 +88,12 @@ def psi_query(
         out.print(common.cell(f"  {ident}"))
 
 
-@net_app.command("taxii-push")
+@exchange_app.command("taxii-push")
 def taxii_push(
     file: Annotated[Path, typer.Argument(help="STIX 2.1 bundle (JSON) to add.")],
-    collection: CollectionOpt,
-    user: UserOpt = None,
-    password_env: PasswordEnvOpt = "WASPADA_TAXII_PASSWORD",
+    collection: common.TaxiiCollectionOpt,
+    user: common.TaxiiUserOpt = None,
+    password_env: common.TaxiiPasswordEnvOpt = "WASPADA_TAXII_PASSWORD",
     as_json: common.JsonOpt = False,
 ) -> None:
     """Add a STIX bundle's objects to a TAXII 2.1 collection and report the server's status;
@@ -124,14 +115,15 @@ def taxii_push(
         raise typer.Exit(common.EXIT_PARTIAL)
 
 
-@net_app.command("taxii-pull")
+@exchange_app.command("taxii-pull")
 def taxii_pull(
-    collection: CollectionOpt,
+    collection: common.TaxiiCollectionOpt,
     out_file: Annotated[Path, typer.Option("--out", help="File to write the STIX bundle to.")],
     added_after: Annotated[str | None, typer.Option(
         "--added-after", help="Only objects the server added after this time (RFC 3339).")] = None,
-    user: UserOpt = None,
-    password_env: PasswordEnvOpt = "WASPADA_TAXII_PASSWORD",
+    user: common.TaxiiUserOpt = None,
+    password_env: common.TaxiiPasswordEnvOpt = "WASPADA_TAXII_PASSWORD",
+    as_json: common.JsonOpt = False,
 ) -> None:
     """Get every object of a TAXII 2.1 collection (all pages) into one STIX bundle file."""
     try:
@@ -142,7 +134,11 @@ def taxii_pull(
         raise common.fail(e) from e
     except OSError as e:
         raise common.fail(f"cannot write {out_file}: {e.strerror or e}") from e
-    common.note(f"{len(bundle['objects'])} objects written to {out_file}")
+    if as_json:
+        common.print_json({"collection": collection, "objects": len(bundle["objects"]),
+                           "out": str(out_file)})
+    else:
+        common.note(f"{len(bundle['objects'])} objects written to {out_file}")
 
 
 def _password(var: str, user: str | None) -> str | None:

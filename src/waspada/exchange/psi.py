@@ -38,9 +38,8 @@ import private_set_intersection.python as psi
 from google.protobuf.message import DecodeError
 
 from waspada.errors import ConfigError, TransportError
-from waspada.store import links
+from waspada.exchange import matches
 from waspada.store.db import Store
-from waspada.types import CONTACT_KINDS
 
 #: the version of this exchange (paths, framing, the library's messages): both sides must agree
 PROTOCOL_VERSION = 1
@@ -319,12 +318,12 @@ def _reason(body: bytes) -> str | None:
 
 
 def store_identifiers(db_path: str | Path) -> set[str]:
-    """Every identifier of the intel store at ``db_path`` as "kind:value" (opened read-only):
-    the contact kinds (phones, handles, e-mail, URLs, wallets, bank accounts); money amounts
-    and places describe a text, they identify no one, and are not exchanged."""
+    """The canonical text of every identifier of the intel store at ``db_path`` (opened
+    read-only; ``exchange.matches.store_identifiers``: E.164 phones, platform + handle, ...):
+    what the other exchange paths match on, so PSI finds the same overlap as a raw or
+    pseudonymised export. Money amounts and places identify no one and are not exchanged."""
     with Store.open(db_path, read_only=True) as store:
-        return {f"{kind}:{value}" for _, kind, value, _ in links.entities(store)
-                if kind in CONTACT_KINDS}
+        return matches.store_identifiers(store)
 
 
 __all__ = ["DEFAULT_FPR", "DEFAULT_MAX_QUERY", "MODES", "PROTOCOL_VERSION", "VERSION_HEADER",

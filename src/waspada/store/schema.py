@@ -191,6 +191,37 @@ _V6 = (
 # one, are AMBER.
 _V7 = ("ALTER TABLE documents ADD COLUMN tlp VARCHAR DEFAULT 'amber'",)
 
+# data received from partner agencies (waspada.exchange): one row per imported file (its
+# provenance, and what could not be mapped), one row per identifier it carried, with the TLP
+# level it came with (RED when it came with none: fail closed), its canonical text (or its
+# pseudonym, with the key id and epoch), and the categories, red flags and groups it was sent with
+_V8 = (
+    """CREATE TABLE partner_imports (
+        import_id VARCHAR PRIMARY KEY,
+        source_file VARCHAR NOT NULL,
+        format VARCHAR NOT NULL,
+        producer VARCHAR,
+        producer_ref VARCHAR,
+        received_at TIMESTAMP NOT NULL,
+        objects BIGINT NOT NULL,
+        identifiers BIGINT NOT NULL,
+        unmapped JSON
+    )""",
+    """CREATE TABLE partner_identifiers (
+        import_id VARCHAR NOT NULL,
+        object_id VARCHAR,
+        kind VARCHAR NOT NULL,
+        value VARCHAR NOT NULL,
+        canonical VARCHAR,
+        key_id VARCHAR,
+        epoch INTEGER,
+        tlp VARCHAR NOT NULL,
+        categories JSON,
+        flags JSON,
+        groups JSON
+    )""",
+)
+
 # accounts of the web service (waspada.api, docs/web.md): users (argon2 password hash, role,
 # highest TLP level) and their API keys (a SHA-256 of the secret part; shown once, never stored)
 _V9 = (
@@ -221,6 +252,7 @@ MIGRATIONS: list[Migration] = [
     Migration(6, "documents.semantic (the semantic stage's P, NULL: not read), scans.semantic",
               _V6),
     Migration(7, "documents.tlp (the TLP 2.0 level; AMBER unless set)", _V7),
+    Migration(8, "partner_imports and partner_identifiers (data received from partners)", _V8),
     Migration(9, "users and API keys of the web service", _V9),
 ]
 

@@ -133,6 +133,18 @@ LINK_RUNS = Table("link_runs", (
     Column("max_df", "INTEGER"), Column("campaigns", "BIGINT"), Column("networks", "BIGINT"),
 ))
 
+PARTNER_IMPORTS = Table("partner_imports", (
+    Column("import_id", "VARCHAR"), Column("source_file", "VARCHAR"), Column("format", "VARCHAR"),
+    Column("producer", "VARCHAR"), Column("producer_ref", "VARCHAR"),
+    Column("received_at", "TIMESTAMP"), Column("objects", "BIGINT"),
+    Column("identifiers", "BIGINT"), Column("unmapped", "JSON"),
+))
+PARTNER_IDENTIFIERS = Table("partner_identifiers", (
+    Column("import_id", "VARCHAR"), Column("object_id", "VARCHAR"), Column("kind", "VARCHAR"),
+    Column("value", "VARCHAR"), Column("canonical", "VARCHAR"), Column("key_id", "VARCHAR"),
+    Column("epoch", "INTEGER"), Column("tlp", "VARCHAR"), Column("categories", "JSON"),
+    Column("flags", "JSON"), Column("groups", "JSON"),
+))
 # accounts of the web service (waspada.api): users with an argon2 hash of their password, a
 # role and the highest TLP level they may see; API keys stored as a SHA-256 of the secret part
 USERS = Table("users", (
@@ -149,7 +161,7 @@ API_KEYS = Table("api_keys", (
 TABLES: tuple[Table, ...] = (
     API_KEYS, ASSESSMENTS, CAMPAIGN_MEMBERS, CAMPAIGNS, DOC_ENTITIES, DOCUMENTS, ENTITIES,
     INDICATOR_HITS, LINK_MERGES, LINK_RUNS, LINK_SIGNATURES, NETWORK_MEMBERS, NETWORKS,
-    QUARANTINE, SCANS, SCHEMA_VERSION, USERS,
+    PARTNER_IDENTIFIERS, PARTNER_IMPORTS, QUARANTINE, SCANS, SCHEMA_VERSION, USERS,
 )
 #: the tables ``waspada link`` writes
 LINK_TABLES: tuple[Table, ...] = (CAMPAIGNS, CAMPAIGN_MEMBERS, NETWORKS, NETWORK_MEMBERS,
