@@ -23,7 +23,7 @@ LAYERS = {
     "types": 3, "config": 3, "store": 3,
     "recognizers": 4, "indicators": 4, "scoring": 4, "semantic": 4,
     "analyzer": 5,
-    "link": 6, "ingest": 6, "training": 6,
+    "link": 6, "ingest": 6, "training": 6, "spark": 6,
     "cli": 7,
     "__init__": 8,
 }  # fmt: skip

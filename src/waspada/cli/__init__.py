@@ -1,7 +1,8 @@
 """The ``waspada`` command line: thin commands that parse options and call one service function.
 
 ``app`` (``cli/app.py``) is the Typer application; each topic adds its commands from its own
-module (``check``, ``store``: scan and the queries over the intel store, ``link``, ``training``),
+module (``check``, ``store``: scan and the queries over the intel store, ``link``, ``spark``,
+``training``),
 registered by ``_register`` so that the app stays small and ``--version`` loads nothing else.
 """
 
@@ -12,7 +13,7 @@ from waspada.cli.app import app
 
 def _register() -> None:
     # Imported for their side effect: each module adds its commands to ``app``.
-    from waspada.cli import check, link, store, training  # noqa: F401
+    from waspada.cli import check, link, spark, store, training  # noqa: F401
 
 
 def main() -> None:
