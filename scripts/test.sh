@@ -9,6 +9,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[dev]'
+# Spark tests (tests/spark, marker `spark`): PySpark needs a Java 17 runtime
+command -v java >/dev/null ||
+  (apt-get update && apt-get install -y --no-install-recommends openjdk-17-jre-headless)
 echo "== ruff"
 .venv/bin/ruff check src tests benchmarks
 echo "== mypy"

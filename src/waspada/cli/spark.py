@@ -91,6 +91,42 @@ def spark_scan(
         raise typer.Exit(common.EXIT_PARTIAL)
 
 
+@spark_app.command("link")
+def spark_link(
+    data: Annotated[str, typer.Option("--data", help="Output folder of `waspada spark scan`.")],
+    threshold: Annotated[float, typer.Option(
+        help="Jaccard similarity of masked texts for one campaign.")] = 0.7,
+    max_df: Annotated[float, typer.Option(
+        help="Identifiers in more documents than this are hubs and do not link: a count or a "
+             "share of all documents (below 1).")] = 100,
+    master: MasterOpt = None,
+    conf: ConfOpt = None,
+    as_json: common.JsonOpt = False,
+) -> None:
+    """Link every document of --data into campaigns and networks (the answer of `waspada
+    link` over the same documents), written as the campaign_members and network_members
+    tables of a committed run."""
+    from waspada.link.linker import LinkConfig
+
+    try:
+        cfg = LinkConfig(threshold=threshold, max_df=max_df)
+    except WaspadaError as e:
+        raise common.fail(e) from e
+    spark = _session(master, conf)
+    from waspada.spark.link import link
+
+    try:
+        r = link(spark, data, cfg)
+    except WaspadaError as e:
+        raise common.fail(e) from e
+    if as_json:
+        common.print_json(r.to_dict())
+    else:
+        out.print(f"linked {r.documents:,} documents: {r.campaigns:,} campaigns, "
+                  f"{r.networks:,} networks ({r.seconds:.1f} s) -> {data} (run {r.run_id})",
+                  markup=False, highlight=False)
+
+
 @app.command("import-parquet")
 def import_parquet(
     folder: Annotated[Path, typer.Argument(help="Output folder of `waspada spark scan`.")],
