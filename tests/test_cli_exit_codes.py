@@ -26,8 +26,9 @@ from waspada.scoring.model import DEFAULT_MODEL_PATH
 ROOT = Path(__file__).resolve().parents[1]
 _register()
 COMMANDS = typer.main.get_command(app).commands  # type: ignore[attr-defined]
-#: a full training or evaluation takes minutes: their exit 0 is not run here
-SLOW = {"train", "evaluate"}
+#: a full training or evaluation takes minutes, a Spark job starts a JVM (tests/spark runs
+#: them): their exit 0 is not run here
+SLOW = {"train", "evaluate", "spark"}
 LURE = ("Lowongan kerja di Kamboja, gaji 15 juta per bulan, tiket dan visa ditanggung, "
         "hubungi Telegram @hrd_kamboja")
 
@@ -53,6 +54,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     good.write_text(json.dumps({"id": "1", "text": LURE}) + "\n", encoding="utf-8")
     broken = d / "broken.jsonl"
     broken.write_text(json.dumps({"id": "1", "text": LURE}) + "\n{not json\n", encoding="utf-8")
+    (d / "lake" / "_runs").mkdir(parents=True)  # a Spark output folder with no run yet
     return {"db": db, "dir": str(d), "doc": doc, "campaign": ids["campaigns"],
             "network": ids["networks"], "good": str(good), "broken": str(broken)}
 
@@ -70,6 +72,7 @@ def done_args(cmd: str, s: dict[str, str]) -> list[str]:
         "show": ["show", s["doc"], *db],
         "network": ["network", s["network"], *db], "campaign": ["campaign", s["campaign"], *db],
         "export": ["export", "--format", "jsonl", "--out", str(Path(s["dir"]) / "x.jsonl"), *db],
+        "import-parquet": ["import-parquet", str(Path(s["dir"]) / "lake"), *db],
     }[cmd]
 
 
@@ -89,6 +92,9 @@ def error_args(cmd: str, s: dict[str, str]) -> list[str]:
         "campaign": ["campaign", "c-ffffffffffff", *db],
         "export": ["export", "--out", str(Path(s["dir"]) / "no" / "dir" / "x.csv"), *db],
         "train": ["train"],
+        "spark": ["spark", "scan", str(Path(s["dir"]) / "no-such.jsonl"), "--out",
+                  str(Path(s["dir"]) / "out")],
+        "import-parquet": ["import-parquet", str(Path(s["dir"]) / "no-lake"), *db],
         "evaluate": ["evaluate", "--data", str(Path(s["dir"]) / "no-data"),
                      "--out-dir", s["dir"]],
     }[cmd]
@@ -143,7 +149,11 @@ def test_a_valid_query_that_finds_nothing_is_done(store: dict[str, str]) -> None
 
 
 def test_every_command_has_json() -> None:
-    lacking = [c for c, cmd in COMMANDS.items() if "--json" not in
+    # a group (spark) has none of its own: each of its commands has it
+    every = {**{c: cmd for c, cmd in COMMANDS.items() if not hasattr(cmd, "commands")},
+             **{f"{c} {n}": sub for c, cmd in COMMANDS.items()
+                for n, sub in getattr(cmd, "commands", {}).items()}}
+    lacking = [c for c, cmd in every.items() if "--json" not in
                [o for p in cmd.params for o in p.opts]]
     assert lacking == []
 

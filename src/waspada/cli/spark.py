@@ -22,13 +22,6 @@ spark_app = typer.Typer(help="Scan and link on Apache Spark; the same answers as
                         no_args_is_help=True)
 app.add_typer(spark_app, name="spark")
 
-MasterOpt = Annotated[str | None, typer.Option(
-    "--master", help="Spark master URL (local[4], spark://host:7077, yarn, k8s://...; default: "
-                     "the one spark-submit set, else local[*]).")]
-ConfOpt = Annotated[list[str] | None, typer.Option(
-    "--conf", help="A Spark setting KEY=VALUE (repeatable), e.g. spark.executor.memory=4g.")]
-
-
 def _session(master: str | None, conf: list[str] | None) -> Any:
     try:
         from waspada.spark.session import build_session, parse_conf
@@ -55,14 +48,20 @@ def spark_scan(
     record_budget: Annotated[float, typer.Option(
         min=0, help="Seconds of CPU one record may take before it is quarantined.")] = 5.0,
     semantic: common.SemanticOpt = "auto",
-    master: MasterOpt = None,
-    conf: ConfOpt = None,
+    master: common.MasterOpt = None,
+    conf: common.ConfOpt = None,
     as_json: common.JsonOpt = False,
 ) -> None:
     """Assess every record of INPUTS on Spark into Parquet tables with the store's columns
     under --out. Exit 0: all stored; 1: some quarantined; 2: usage error."""
+    from waspada.ingest.inputs import check_inputs
+
     if fmt not in FORMATS:
         raise common.fail(f"--format must be one of {', '.join(FORMATS)}")
+    try:
+        check_inputs(inputs)  # before a JVM is started
+    except WaspadaError as e:
+        raise common.fail(e) from e
     spark = _session(master, conf)
     from waspada.spark.executor import ScanParams
     from waspada.spark.scan import scan
@@ -99,8 +98,8 @@ def spark_link(
     max_df: Annotated[float, typer.Option(
         help="Identifiers in more documents than this are hubs and do not link: a count or a "
              "share of all documents (below 1).")] = 100,
-    master: MasterOpt = None,
-    conf: ConfOpt = None,
+    master: common.MasterOpt = None,
+    conf: common.ConfOpt = None,
     as_json: common.JsonOpt = False,
 ) -> None:
     """Link every document of --data into campaigns and networks (the answer of `waspada
