@@ -24,7 +24,7 @@ LAYERS = {
     "recognizers": 4, "indicators": 4, "scoring": 4, "semantic": 4,
     "analyzer": 5,
     "link": 6, "ingest": 6, "training": 6, "exchange": 6,
-    "api": 7,
+    "api": 7, "spark": 7,  # spark runs ingest's and link's own functions on a cluster
     "cli": 8,
     "__init__": 9,
 }  # fmt: skip

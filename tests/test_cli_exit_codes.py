@@ -42,8 +42,9 @@ def _commands(group: Any) -> dict[str, Any]:
 
 
 COMMANDS = _commands(typer.main.get_command(app))
-#: a full training or evaluation takes minutes: their exit 0 is not run here
-SLOW = {"train", "evaluate"}
+#: a full training or evaluation takes minutes, a Spark job starts a JVM (tests/spark runs
+#: them): their exit 0 is not run here
+SLOW = {"train", "evaluate", "spark scan", "spark link"}
 #: their exit 0 needs a partner's TAXII server, or (psi-serve) serves until Ctrl-C (130): tests/
 #: exchange runs them against real servers (test_cli_push_then_pull,
 #: test_psi_serve_and_psi_query_find_exactly_the_overlap_of_two_stores)
@@ -77,6 +78,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     r = cli("exchange", "export", "--format", "stix", "--tlp", "amber", "--out", str(bundle),
             "--db", db)
     assert r.code == 0, r.stderr
+    (d / "lake" / "_runs").mkdir(parents=True)  # a Spark output folder with no run yet
     # a partner's PSI server on 127.0.0.1, for psi-query
     with PsiServer({"phone:+6281234567890"}, max_query=1000).start() as psi_server:
         yield {"db": db, "dir": str(d), "doc": doc, "campaign": ids["campaigns"],
@@ -109,6 +111,7 @@ def done_args(cmd: str, s: dict[str, str]) -> list[str]:
                             str(Path(s["dir"]) / f"p{os.urandom(4).hex()}.db")],
         "exchange matches": ["exchange", "matches", *db],
         "exchange psi-query": ["exchange", "psi-query", s["psi"], *db],
+        "import-parquet": ["import-parquet", str(Path(s["dir"]) / "lake"), *db],
     }[cmd]
 
 
@@ -131,6 +134,10 @@ def error_args(cmd: str, s: dict[str, str]) -> list[str]:
         "serve": ["serve", "--check", "--db", str(Path(s["dir"]) / "no" / "dir" / "x.duckdb")],
         "users": ["users", "remove", "nobody", *db],
         "keys": ["keys", "revoke", "wsp_000000000000_x", *db],
+        "spark scan": ["spark", "scan", str(Path(s["dir"]) / "no-such.jsonl"), "--out",
+                       str(Path(s["dir"]) / "out")],
+        "spark link": ["spark", "link", "--data", str(Path(s["dir"]) / "no-lake")],
+        "import-parquet": ["import-parquet", str(Path(s["dir"]) / "no-lake"), *db],
         "evaluate": ["evaluate", "--data", str(Path(s["dir"]) / "no-data"),
                      "--out-dir", s["dir"]],
         "exchange keygen": ["exchange", "keygen", "--out",

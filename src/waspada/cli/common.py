@@ -98,6 +98,14 @@ SemanticOpt = Annotated[SemanticMode, typer.Option(
     "the fast stage did not clear), all, or off.")]
 
 
+#: ``--master`` and ``--conf`` of the ``spark`` commands (docs/spark.md)
+MasterOpt = Annotated[str | None, typer.Option(
+    "--master", help="Spark master URL (local[4], spark://host:7077, yarn, k8s://...; default: "
+                     "the one spark-submit set, else local[*]).")]
+ConfOpt = Annotated[list[str] | None, typer.Option(
+    "--conf", help="A Spark setting KEY=VALUE (repeatable), e.g. spark.executor.memory=4g.")]
+
+
 def analyzer_config(config: Path | None, model: str | None) -> AnalyzerConfig | None:
     """The configuration ``--config``/``--model`` name; None when neither is given (the default
     analyzer). A bad file exits 2 naming it."""

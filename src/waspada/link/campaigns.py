@@ -173,6 +173,19 @@ def cluster(
     return label, np.asarray(seeds, dtype=np.int64)
 
 
+def place_component(sig: np.ndarray, rank: np.ndarray, threshold: float = THRESHOLD
+                    ) -> tuple[np.ndarray, list[int]]:
+    """The campaign label of each document of ONE scope component (``scope``) with no earlier
+    campaigns, and the seed of each label: what ``cluster`` gives those documents in a first
+    run (``spark link`` places each component with this, on its own)."""
+    n = len(sig)
+    label = np.full(n, -1, dtype=np.int64)
+    seeds: list[int] = []
+    if n:
+        _place_new(sig, np.zeros(n, dtype=np.int64), rank, label, seeds, 0, threshold)
+    return label, seeds
+
+
 def _place_new(sig: np.ndarray, comp: np.ndarray, rank: np.ndarray, label: np.ndarray,
                seeds: list[int], n_old: int, threshold: float) -> None:  # fmt: skip
     """Label the documents [n_old, n) in place (see ``cluster``); ``seeds`` grows."""

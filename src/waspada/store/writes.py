@@ -100,10 +100,15 @@ def write_docs(con: duckdb.DuckDBPyConnection, b: ArrowBatch) -> tuple[int, int]
         con.unregister("_batch_docs")
 
 
+def quarantine_id(row: QRowTuple) -> str:
+    """The key of a quarantine row: a hash of (input, unit, line, reason, excerpt), so the same
+    bad record is stored once however often it is read (the Spark scan keys its rows alike)."""
+    return hashlib.sha256("\x1f".join(map(str, row)).encode("utf-8", "replace")).hexdigest()
+
+
 def write_quarantine(con: duckdb.DuckDBPyConnection, rows: list[QRowTuple]) -> None:
     """Store (input, unit, line, reason, excerpt) rows, each once (keyed by their hash)."""
-    qids = [hashlib.sha256("\x1f".join(map(str, r)).encode("utf-8", "replace")).hexdigest()
-            for r in rows]
+    qids = [quarantine_id(r) for r in rows]
     seen: set[str] = set()
     keep = [i for i, q in enumerate(qids) if not (q in seen or seen.add(q))]  # type: ignore[func-returns-value]
     values = [[qids[i] for i in keep], *([rows[i][k] for i in keep] for k in range(5))]
