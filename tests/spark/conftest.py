@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 #: documents of the CI parity corpus (the 20,000-document parity: benchmarks/bench_spark.py)
-CORPUS_DOCS = 1500
+CORPUS_DOCS = 800
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
