@@ -1,8 +1,8 @@
 """One local Spark session for all Spark tests (``local[2]``, 1 GB of driver memory, small
 shuffles, no UI, the driver on 127.0.0.1 only), and the fixed corpus scanned and linked once by
 both paths: the embedded one (``waspada.ingest.scan`` + ``waspada.link.incremental``) and
-Spark's. Every test here carries the ``spark`` marker (``-m 'not spark'`` deselects them; CI
-runs them)."""
+Spark's. Every test here carries the ``spark`` marker: the default run (and so CI) leaves them
+out for time (pyproject's addopts); ``pytest -m spark`` runs them."""
 
 from __future__ import annotations
 

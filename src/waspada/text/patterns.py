@@ -18,6 +18,7 @@ Not on user text (checked configuration, offline tools):
 - ``recognizers/handles.py``: ``rx`` — compiles the handle rules on load (matched through here).
 - ``text/normalize_rules.py``: ``re.compile`` — the trigger class (one character), built on load.
 - ``training/dataset_specs.py``: ``_VI_PLACEHOLDER`` — training corpus; literal alternatives.
+- ``api/hotlines.py``: ``_DATE`` — checks the dates of the packaged hotline file on load.
 
 One character, no repeat (nothing to backtrack), or one character per match:
 
@@ -73,6 +74,10 @@ the matching):
 - ``text/normalize.py``: ``_DIGIT_PART`` — a digit and its keycaps, or a run of non-digits.
 - ``text/normalize.py``: ``rule.rx`` — the reviewed de-obfuscation rules (bounded repeats, no
   nested quantifiers); time-limited from ``_TIMEOUT_FROM_CHARS`` characters on.
+- ``exchange/stix_import.py``: ``_PATTERN``, ``value`` — a partner's indicator pattern: anchored,
+  literals between whitespace runs, and a quoted value whose two alternatives (a character
+  that is neither quote nor backslash, or a backslash and one character) never overlap; the
+  unescaping reads one backslash pair per match.
 
 Kept as references, not applied in the package (tests check the fast paths against them):
 
