@@ -11,8 +11,10 @@ APT=()  # Debian packages the tests need and this machine lacks
 if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -q "Noto Sans Khmer"; then
   APT+=(chromium fonts-noto-core)
 fi
-# Spark tests (tests/spark, marker `spark`): PySpark needs a Java 17 runtime
-command -v java >/dev/null || APT+=(openjdk-17-jre-headless)
+# the Spark tests (tests/spark, marker `spark`, not in the default run) need a Java 17 runtime
+if [[ " $* " == *" spark "* ]] && ! command -v java >/dev/null; then
+  APT+=(openjdk-17-jre-headless)
+fi
 if [ ${#APT[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
