@@ -26,6 +26,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[dev]'
+if [[ " $* " == *" spark "* ]]; then  # the Spark tests (-m spark) need PySpark too
+  .venv/bin/python -m pip install --quiet -e '.[dev,spark]'
+fi
 echo "== ruff"
 .venv/bin/ruff check src tests benchmarks
 echo "== mypy"

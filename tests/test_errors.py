@@ -25,6 +25,10 @@ ALLOWED_BUILTINS = {
                               "ConfigError (an option) or into RED (a partner's marking)",
     ("recognizers/base.py", "NotImplementedError"): "the abstract method of a recogniser",
     ("ingest/scan.py", "KeyboardInterrupt"): "Ctrl-C, re-raised to stop the scan",
+    ("spark/fs.py", "OSError"): "a rename the Spark output's file system refused, as a local "
+                                "rename raises it",
+    ("spark/components.py", "RuntimeError"): "connected components past their round bound: "
+                                             "an internal bound a correct run never reaches",
 }
 #: what the CLI raises to end a command with an exit code (click's Exit, not an error)
 ALLOWED_FOREIGN = {"Exit"}

@@ -33,7 +33,8 @@ ConfigError, and the AssessError subclasses, are also ValueError or TypeError, a
 before they had a class of their own. Besides these classes the package raises only
 ``NotImplementedError`` (an abstract method), ``KeyboardInterrupt`` (re-raised to stop a scan),
 ``ValueError`` or ``IndexError`` for a caller's bug in an internal function (a span outside the
-text, out-of-order edits), and ``typer.Exit`` in the CLI. ``tests/test_errors.py`` checks every
+text, out-of-order edits), ``OSError`` or ``RuntimeError`` in the Spark job (a refused rename,
+an internal bound), and ``typer.Exit`` in the CLI. ``tests/test_errors.py`` checks every
 ``raise`` in ``src/waspada`` against this list.
 """
 

@@ -38,7 +38,7 @@ def _small_star(e: DataFrame) -> DataFrame:
 
 
 def _same(x: DataFrame, y: DataFrame) -> bool:
-    return x.exceptAll(y).isEmpty() and y.exceptAll(x).isEmpty()
+    return bool(x.exceptAll(y).isEmpty() and y.exceptAll(x).isEmpty())
 
 
 def components(edges: DataFrame) -> DataFrame:
